@@ -1,0 +1,55 @@
+#pragma once
+
+#include "Cabinet.h"
+#include "Result.h"
+
+#include <QCommandLineParser>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <QTextStream>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace cabinet::cli {
+
+// Exit codes of every subcommand.
+enum ExitCode { Ok = 0, Failure = 1, Usage = 2 };
+
+struct Context {
+    QStringList args;                      // after the command words
+    QString dataDir;                       // resolved --data-dir
+    QMap<QString, QString> configOverrides; // --set key=value
+    QTextStream &out;
+    QTextStream &err;
+};
+
+struct Command {
+    QStringList path;  // {"audit", "verify"}
+    QString arguments; // synopsis of the positional arguments, for --help
+    QString summary;
+    std::function<void(QCommandLineParser &)> declare; // options and positionals
+    std::function<int(Context &, QCommandLineParser &)> run;
+};
+
+// Every subcommand, in the order --help lists them. The one place commands
+// are dispatched from.
+const std::vector<Command> &commands();
+
+// Parses a command's arguments. Returns an exit code when the command must
+// not run: its --help was printed (0) or the arguments are bad (2).
+std::optional<int> parse(const Command &command, Context &context, QCommandLineParser &parser);
+
+// Opens the data directory for a command: read-only commands take no lock
+// and work beside a running console.
+Result<std::unique_ptr<Cabinet>> openCabinet(const Context &context, bool readOnly);
+
+// Prints "cabinet: <message>" on stderr and returns the code.
+int fail(Context &context, const QString &message, int code = Failure);
+
+std::vector<Command> auditCommands();
+std::vector<Command> configCommands();
+
+} // namespace cabinet::cli

@@ -1,0 +1,71 @@
+// cabinet config get | set | list
+#include "audit/AuditLog.h"
+#include "cli/Command.h"
+#include "config/Config.h"
+
+namespace cabinet::cli {
+
+namespace {
+
+int get(Context &context, QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 1)
+        return fail(context, QStringLiteral("config get takes one KEY"), Usage);
+    auto cabinet = openCabinet(context, true);
+    if (!cabinet)
+        return fail(context, cabinet.error().message);
+    const QString key = parser.positionalArguments().first();
+    const QString value = (*cabinet)->config().value(key);
+    if (value.isNull())
+        return fail(context, QStringLiteral("configuration key '%1' is not set").arg(key));
+    context.out << value << '\n';
+    return Ok;
+}
+
+int set(Context &context, QCommandLineParser &parser)
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.size() != 2)
+        return fail(context, QStringLiteral("config set takes KEY VALUE"), Usage);
+    if (!Config::validKey(args[0]))
+        return fail(context, QStringLiteral("invalid configuration key '%1' (use lower-case words separated by dots)").arg(args[0]), Usage);
+    auto cabinet = openCabinet(context, false);
+    if (!cabinet)
+        return fail(context, cabinet.error().message);
+    Cabinet &c = **cabinet;
+    if (auto status = c.config().set(args[0], args[1], Cabinet::localOperator(), c.database(), c.audit(), c.events()); !status)
+        return fail(context, status.error().message);
+    return Ok;
+}
+
+int list(Context &context, QCommandLineParser &)
+{
+    auto cabinet = openCabinet(context, true);
+    if (!cabinet)
+        return fail(context, cabinet.error().message);
+    for (const auto &item : (*cabinet)->config().items())
+        context.out << item.key << " = " << item.value << "  (" << item.source << ")\n";
+    return Ok;
+}
+
+} // namespace
+
+std::vector<Command> configCommands()
+{
+    auto key = [](QCommandLineParser &parser) { parser.addPositionalArgument(QStringLiteral("key"), QStringLiteral("Dotted key, e.g. log.level.")); };
+    return {
+        { { QStringLiteral("config"), QStringLiteral("get") }, QStringLiteral("KEY"),
+          QStringLiteral("Print one configuration value."), key, get },
+        { { QStringLiteral("config"), QStringLiteral("set") }, QStringLiteral("KEY VALUE"),
+          QStringLiteral("Change a value in config.yaml (audited)."),
+          [key](QCommandLineParser &parser) {
+              key(parser);
+              parser.addPositionalArgument(QStringLiteral("value"), QStringLiteral("New value."));
+          },
+          set },
+        { { QStringLiteral("config"), QStringLiteral("list") }, {},
+          QStringLiteral("Print every configured value and where it comes from."), nullptr, list },
+    };
+}
+
+} // namespace cabinet::cli

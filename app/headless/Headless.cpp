@@ -1,0 +1,76 @@
+#include "headless/Headless.h"
+
+#include "Cabinet.h"
+#include "headless/JsonLog.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+Q_LOGGING_CATEGORY(lcHeadless, "cabinet.headless")
+
+namespace cabinet::headless {
+
+namespace {
+int signalPipe[2] = { -1, -1 };
+
+// Only async-signal-safe work here: the event loop does the rest, after the
+// transaction in flight has finished.
+void onSignal(int signal)
+{
+    const char byte = char(signal);
+    (void)!::write(signalPipe[0], &byte, 1);
+}
+} // namespace
+
+int run(int argc, char **argv, const QString &dataDir, const QMap<QString, QString> &configOverrides)
+{
+    QCoreApplication app(argc, argv);
+    installJsonLogHandler();
+
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
+        qCCritical(lcHeadless) << "cannot create the signal pipe";
+        return 1;
+    }
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+
+    QSocketNotifier notifier(signalPipe[1], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&app] {
+        char signal = 0;
+        (void)!::read(signalPipe[1], &signal, 1);
+        qCInfo(lcHeadless).noquote() << (signal == SIGINT ? "SIGINT" : "SIGTERM") << "received; stopping";
+        app.quit();
+    });
+
+    Cabinet::Options options;
+    options.dataDir = dataDir;
+    options.config = configOverrides;
+    auto cabinet = Cabinet::open(options);
+    if (!cabinet) {
+        qCCritical(lcHeadless).noquote() << cabinet.error().message;
+        return 1;
+    }
+    if (auto started = (*cabinet)->start(); !started) {
+        qCCritical(lcHeadless).noquote() << started.error().message;
+        return 1;
+    }
+    qCInfo(lcHeadless).noquote() << QStringLiteral("headless core running (pid %1, data directory %2, mode %3)")
+                                            .arg(QCoreApplication::applicationPid())
+                                            .arg(dataDir, (*cabinet)->operatingMode());
+    const int code = app.exec();
+    (*cabinet)->stop();
+    cabinet->reset(); // closes the database before we report the exit
+    qCInfo(lcHeadless) << "stopped cleanly";
+    return code;
+}
+
+} // namespace cabinet::headless

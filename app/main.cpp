@@ -1,0 +1,169 @@
+// The cabinet executable: the console, headless mode and every subcommand
+// start here and build the same Cabinet core.
+#include "cli/Command.h"
+#include "headless/Headless.h"
+#include "store/DataDirectory.h"
+#ifdef CABINET_HAVE_GUI
+#include "gui/Console.h"
+#endif
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+using namespace cabinet;
+
+namespace {
+
+struct GlobalOptions {
+    QString dataDir;
+    QMap<QString, QString> config;
+    QString screenshot;
+    bool headless = false;
+    bool help = false;
+    bool version = false;
+    QStringList rest; // the command words and their own arguments
+    QString error;
+};
+
+// Global options may stand anywhere before "--"; everything else is the
+// command and its arguments, parsed by the command itself.
+GlobalOptions parseGlobal(const QStringList &args)
+{
+    GlobalOptions options;
+    auto takeValue = [&](qsizetype &i, const QString &name) -> QString {
+        const QString &arg = args[i];
+        if (arg.startsWith(name + u'='))
+            return arg.mid(name.size() + 1);
+        if (i + 1 >= args.size()) {
+            options.error = QStringLiteral("%1 needs a value").arg(name);
+            return {};
+        }
+        return args[++i];
+    };
+    bool commandSeen = false;
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString &arg = args[i];
+        if (arg == QLatin1String("--")) {
+            options.rest += args.mid(i);
+            break;
+        }
+        if (arg == QLatin1String("--data-dir") || arg.startsWith(QLatin1String("--data-dir="))) {
+            options.dataDir = takeValue(i, QStringLiteral("--data-dir"));
+        } else if (arg == QLatin1String("--set") || arg.startsWith(QLatin1String("--set="))) {
+            const QString pair = takeValue(i, QStringLiteral("--set"));
+            const qsizetype eq = pair.indexOf(u'=');
+            if (eq <= 0)
+                options.error = QStringLiteral("--set needs KEY=VALUE, got '%1'").arg(pair);
+            else
+                options.config.insert(pair.left(eq), pair.mid(eq + 1));
+        } else if (!commandSeen && arg == QLatin1String("--headless")) {
+            options.headless = true;
+        } else if (!commandSeen && arg == QLatin1String("--screenshot")) {
+            options.screenshot = takeValue(i, QStringLiteral("--screenshot"));
+        } else if (!commandSeen && (arg == QLatin1String("--help") || arg == QLatin1String("-h"))) {
+            options.help = true;
+        } else if (!commandSeen && (arg == QLatin1String("--version") || arg == QLatin1String("-v"))) {
+            options.version = true;
+        } else if (!commandSeen && arg.startsWith(u'-')) {
+            options.error = QStringLiteral("unknown option '%1'").arg(arg);
+        } else {
+            commandSeen = true;
+            options.rest.append(arg);
+        }
+        if (!options.error.isEmpty())
+            break;
+    }
+    return options;
+}
+
+void printHelp(QTextStream &out)
+{
+    out << "Usage: cabinet [--data-dir DIR] [--set KEY=VALUE]... [COMMAND [ARGS]]\n\n"
+           "Cabinet: operator console for a team of autonomous AI agents.\n\n"
+           "With no command, starts the console window (needs a display).\n\n"
+           "Global options:\n"
+           "  --data-dir DIR       Data directory (default: $CABINET_DATA_DIR, else "
+        << DataDirectory::defaultPath()
+        << ")\n"
+           "  --set KEY=VALUE      Override a configuration value for this run\n"
+           "  --headless           Run the core with no display until SIGTERM (for servers)\n"
+           "  --screenshot FILE    Console: save a PNG of the window once it has rendered, then quit\n"
+           "  -h, --help           Show this help; 'cabinet COMMAND --help' for a command\n"
+           "  -v, --version        Show the version\n\n"
+           "Commands:\n";
+    for (const auto &command : cli::commands()) {
+        const QString name = command.path.join(u' ') + (command.arguments.isEmpty() ? QString() : u' ' + command.arguments);
+        out << "  " << name.leftJustified(30) << ' ' << command.summary << '\n';
+    }
+}
+
+int runCommand(const GlobalOptions &options, QTextStream &out, QTextStream &err)
+{
+    // The longest command path that the words start with.
+    const cli::Command *match = nullptr;
+    for (const auto &command : cli::commands()) {
+        if (options.rest.size() >= command.path.size() && options.rest.mid(0, command.path.size()) == command.path
+            && (!match || command.path.size() > match->path.size()))
+            match = &command;
+    }
+    if (!match) {
+        QString words = options.rest.first();
+        for (const auto &command : cli::commands()) {
+            if (command.path.first() == options.rest.first() && options.rest.size() > 1) {
+                words = options.rest.mid(0, 2).join(u' ');
+                break;
+            }
+        }
+        err << "cabinet: unknown command '" << words << "' (see 'cabinet --help')\n";
+        return cli::Usage;
+    }
+    cli::Context context { options.rest.mid(match->path.size()), DataDirectory::resolve(options.dataDir), options.config, out, err };
+    QCommandLineParser parser;
+    if (auto exit = cli::parse(*match, context, parser))
+        return *exit;
+    return match->run(context, parser);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication::setApplicationName(QStringLiteral("cabinet"));
+    QCoreApplication::setOrganizationName(QStringLiteral("cabinet"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CABINET_VERSION));
+
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args.append(QString::fromLocal8Bit(argv[i]));
+    const GlobalOptions options = parseGlobal(args);
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    if (!options.error.isEmpty()) {
+        err << "cabinet: " << options.error << " (see 'cabinet --help')\n";
+        return cli::Usage;
+    }
+    if (options.version) {
+        out << "cabinet " << CABINET_VERSION << '\n';
+        return cli::Ok;
+    }
+    if (options.help) {
+        printHelp(out);
+        return cli::Ok;
+    }
+    if (options.headless)
+        return headless::run(argc, argv, DataDirectory::resolve(options.dataDir), options.config);
+    if (!options.rest.isEmpty()) {
+        QCoreApplication app(argc, argv);
+        return runCommand(options, out, err);
+    }
+#ifdef CABINET_HAVE_GUI
+    return gui::runConsole(argc, argv, DataDirectory::resolve(options.dataDir), options.config, options.screenshot);
+#else
+    err << "cabinet: this build has no console window (built with CABINET_GUI=OFF).\n"
+           "Run 'cabinet --headless' for the server, or 'cabinet --help' for the commands.\n";
+    return cli::Usage;
+#endif
+}

@@ -1,0 +1,95 @@
+#include "Cabinet.h"
+
+#include "audit/AuditLog.h"
+#include "config/Config.h"
+#include "events/EventBus.h"
+#include "store/DataDirectory.h"
+#include "store/Database.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcCore, "cabinet.core")
+
+namespace cabinet {
+
+Result<std::unique_ptr<Cabinet>> Cabinet::open(Options options)
+{
+    std::unique_ptr<Cabinet> cabinet(new Cabinet);
+    cabinet->m_dataDirPath = options.dataDir;
+    cabinet->m_readOnly = options.readOnly;
+    cabinet->m_clock = options.clock ? options.clock : std::make_shared<SystemClock>();
+
+    if (options.readOnly) {
+        auto dir = DataDirectory::existing(options.dataDir);
+        if (!dir)
+            return dir.error();
+    } else {
+        auto dir = DataDirectory::acquire(options.dataDir);
+        if (!dir)
+            return dir.error();
+        cabinet->m_dataDir = std::move(*dir);
+    }
+
+    auto db = Database::open(DataDirectory::databasePath(options.dataDir),
+                             options.readOnly ? Database::Access::ReadOnly : Database::Access::ReadWrite);
+    if (!db)
+        return db.error();
+    cabinet->m_db = std::move(*db);
+    cabinet->m_events = std::make_unique<EventBus>(*cabinet->m_db, *cabinet->m_clock);
+    cabinet->m_audit = std::make_unique<AuditLog>(*cabinet->m_db, *cabinet->m_events, *cabinet->m_clock);
+    cabinet->m_config = std::make_unique<Config>(DataDirectory::configPath(options.dataDir), options.config);
+    if (auto loaded = cabinet->m_config->load(); !loaded)
+        return loaded.error();
+    return cabinet;
+}
+
+Cabinet::~Cabinet()
+{
+    stop();
+}
+
+Status Cabinet::start()
+{
+    if (m_running)
+        return {};
+    if (m_readOnly)
+        return Error { QStringLiteral("the core cannot start on a read-only data directory") };
+    const QJsonObject details { { QStringLiteral("data_dir"), m_dataDirPath },
+                                { QStringLiteral("version"), QCoreApplication::applicationVersion() },
+                                { QStringLiteral("pid"), QCoreApplication::applicationPid() },
+                                { QStringLiteral("schema_version"), m_db->schemaVersion() } };
+    auto entry = m_audit->record(QStringLiteral("system"), QStringLiteral("core.start"), m_dataDirPath, details);
+    if (!entry)
+        return entry.error();
+    m_running = true;
+    qCInfo(lcCore).noquote() << "core started on" << m_dataDirPath;
+    return {};
+}
+
+void Cabinet::stop()
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    auto entry = m_audit->record(QStringLiteral("system"), QStringLiteral("core.stop"), m_dataDirPath);
+    if (!entry)
+        qCWarning(lcCore).noquote() << "could not audit the stop:" << entry.error().message;
+    qCInfo(lcCore).noquote() << "core stopped";
+}
+
+QString Cabinet::operatingMode() const
+{
+    return m_config->value(QStringLiteral("mode"), QStringLiteral("supervised"));
+}
+
+QString Cabinet::localOperator()
+{
+    QString login = qEnvironmentVariable("CABINET_OPERATOR");
+    if (login.isEmpty())
+        login = qEnvironmentVariable("USER", QStringLiteral("unknown"));
+    return QStringLiteral("operator:") + login;
+}
+
+} // namespace cabinet

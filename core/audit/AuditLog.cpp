@@ -1,0 +1,183 @@
+#include "audit/AuditLog.h"
+
+#include "events/EventBus.h"
+#include "store/Database.h"
+
+#include <QJsonDocument>
+
+namespace cabinet {
+
+namespace {
+constexpr int HashBytes = 32;
+
+AuditEntry readEntry(const Statement &row)
+{
+    return AuditEntry { row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.blob(5), row.blob(6), row.blob(7) };
+}
+
+constexpr std::string_view SelectColumns = "SELECT seq, time_ms, actor, action, subject, payload, prev_hash, hash FROM audit_log ";
+} // namespace
+
+AuditLog::AuditLog(Database &db, EventBus &events, const Clock &clock, QObject *parent)
+    : QObject(parent), m_db(db), m_events(events), m_clock(clock)
+{
+    qRegisterMetaType<cabinet::AuditEntry>();
+}
+
+Result<AuditEntry> AuditLog::append(Transaction &tx, const QString &actor, const QString &action, const QString &subject,
+                                    const QJsonObject &payload)
+{
+    AuditEntry entry;
+    entry.timeMs = m_clock.nowMs();
+    entry.actor = actor;
+    entry.action = action;
+    entry.subject = subject;
+    entry.payloadJson = QJsonDocument(payload).toJson(QJsonDocument::Compact);
+
+    auto &head = m_db.statement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+    auto row = head.step();
+    if (!row)
+        return Error { QStringLiteral("cannot read the audit chain: ") + row.error().message };
+    if (*row) {
+        entry.seq = head.int64(0) + 1;
+        entry.prevHash = head.blob(1);
+    } else {
+        entry.seq = 1;
+        entry.prevHash = QByteArray(HashBytes, '\0');
+    }
+    head.reset();
+    entry.hash = entry.computeHash();
+
+    auto &insert = m_db.statement("INSERT INTO audit_log(seq, time_ms, actor, action, subject, payload, prev_hash, hash)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    insert.bind(1, entry.seq).bind(2, entry.timeMs).bind(3, actor).bind(4, action).bind(5, subject);
+    insert.bindText(6, std::string_view(entry.payloadJson.constData(), size_t(entry.payloadJson.size())));
+    insert.bindBlob(7, entry.prevHash).bindBlob(8, entry.hash);
+    if (auto status = insert.exec(); !status)
+        return Error { QStringLiteral("cannot append to the audit trail: ") + status.error().message };
+
+    QJsonObject event = entry.toJson();
+    if (auto appended = m_events.append(tx, events::AuditAppended, event); !appended)
+        return appended.error();
+    return entry;
+}
+
+Result<AuditEntry> AuditLog::record(const QString &actor, const QString &action, const QString &subject,
+                                    const QJsonObject &payload)
+{
+    auto tx = m_db.begin();
+    if (!tx)
+        return tx.error();
+    auto entry = append(*tx, actor, action, subject, payload);
+    if (!entry)
+        return entry;
+    if (auto status = tx->commit(); !status)
+        return status.error();
+    return entry;
+}
+
+AuditEntry AuditLog::fromEvent(const QJsonObject &payload)
+{
+    AuditEntry entry;
+    entry.seq = payload.value(QStringLiteral("seq")).toInteger();
+    entry.timeMs = payload.value(QStringLiteral("time_ms")).toInteger();
+    entry.actor = payload.value(QStringLiteral("actor")).toString();
+    entry.action = payload.value(QStringLiteral("action")).toString();
+    entry.subject = payload.value(QStringLiteral("subject")).toString();
+    entry.payloadJson = QJsonDocument(payload.value(QStringLiteral("payload")).toObject()).toJson(QJsonDocument::Compact);
+    entry.prevHash = QByteArray::fromHex(payload.value(QStringLiteral("prev_hash")).toString().toLatin1());
+    entry.hash = QByteArray::fromHex(payload.value(QStringLiteral("hash")).toString().toLatin1());
+    return entry;
+}
+
+Status AuditLog::forEach(const std::function<void(const AuditEntry &)> &sink) const
+{
+    auto &select = m_db.statement(std::string(SelectColumns) + "ORDER BY seq");
+    for (;;) {
+        auto row = select.step();
+        if (!row)
+            return Error { QStringLiteral("cannot read the audit trail: ") + row.error().message };
+        if (!*row)
+            break;
+        sink(readEntry(select));
+    }
+    select.reset();
+    return {};
+}
+
+Result<AuditLog::Verification> AuditLog::verify() const
+{
+    Verification result;
+    QByteArray expectedPrev(HashBytes, '\0');
+    qint64 expectedSeq = 1;
+    const Status walked = forEach([&](const AuditEntry &entry) {
+        if (!result.intact)
+            return;
+        auto broken = [&](const QString &reason) {
+            result.intact = false;
+            result.firstBrokenSeq = std::min(entry.seq, expectedSeq);
+            result.reason = reason;
+        };
+        if (entry.seq != expectedSeq)
+            broken(QStringLiteral("entry %1 is missing or out of order (found %2)").arg(expectedSeq).arg(entry.seq));
+        else if (entry.prevHash != expectedPrev)
+            broken(QStringLiteral("entry %1 does not link to the entry before it").arg(entry.seq));
+        else if (entry.computeHash() != entry.hash)
+            broken(QStringLiteral("entry %1 was altered (its hash does not match its contents)").arg(entry.seq));
+        else {
+            ++result.entries;
+            ++expectedSeq;
+            expectedPrev = entry.hash;
+        }
+    });
+    if (!walked)
+        return walked.error();
+    if (result.intact) {
+        // A hash chain cannot see its own tail cut off; the outbox can, since
+        // every append also stored an audit.appended event.
+        auto &announced = m_db.statement("SELECT coalesce(max(json_extract(payload, '$.seq')), 0) FROM events WHERE type = ?1");
+        announced.bind(1, events::AuditAppended);
+        auto row = announced.step();
+        const qint64 newestAnnounced = (row && *row) ? announced.int64(0) : 0;
+        announced.reset();
+        if (newestAnnounced >= expectedSeq) {
+            result.intact = false;
+            result.firstBrokenSeq = expectedSeq;
+            result.reason = QStringLiteral("entry %1 is missing (the trail ends at %2 but %3 entries were written)")
+                                    .arg(expectedSeq)
+                                    .arg(expectedSeq - 1)
+                                    .arg(newestAnnounced);
+        }
+    }
+    return result;
+}
+
+Result<QList<AuditEntry>> AuditLog::entriesAfter(qint64 afterSeq, int limit) const
+{
+    auto &select = m_db.statement(std::string(SelectColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+    select.bind(1, afterSeq).bind(2, qint64(limit));
+    QList<AuditEntry> result;
+    for (;;) {
+        auto row = select.step();
+        if (!row)
+            return Error { QStringLiteral("cannot read the audit trail: ") + row.error().message };
+        if (!*row)
+            break;
+        result.append(readEntry(select));
+    }
+    select.reset();
+    return result;
+}
+
+Result<QList<AuditEntry>> AuditLog::tail(int count) const
+{
+    auto &newest = m_db.statement("SELECT coalesce(max(seq), 0) FROM audit_log");
+    auto row = newest.step();
+    if (!row)
+        return Error { QStringLiteral("cannot read the audit trail: ") + row.error().message };
+    const qint64 last = newest.int64(0);
+    newest.reset();
+    return entriesAfter(std::max<qint64>(0, last - count), count);
+}
+
+} // namespace cabinet

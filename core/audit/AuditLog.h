@@ -1,0 +1,57 @@
+#pragma once
+
+#include "Clock.h"
+#include "Result.h"
+#include "audit/AuditEntry.h"
+
+#include <QList>
+#include <QObject>
+
+#include <functional>
+
+namespace cabinet {
+
+class Database;
+class EventBus;
+class Transaction;
+
+// The append-only, hash-chained audit trail. Each entry holds the hash of the
+// one before; triggers refuse UPDATE and DELETE; verify() recomputes the chain
+// and names the first broken entry. Every append also emits audit.appended
+// in the same transaction.
+class AuditLog : public QObject {
+    Q_OBJECT
+public:
+    AuditLog(Database &db, EventBus &events, const Clock &clock, QObject *parent = nullptr);
+
+    // Appends inside the caller's transaction, beside the change it records.
+    Result<AuditEntry> append(Transaction &tx, const QString &actor, const QString &action, const QString &subject,
+                              const QJsonObject &payload = {});
+    // Appends in a transaction of its own.
+    Result<AuditEntry> record(const QString &actor, const QString &action, const QString &subject,
+                              const QJsonObject &payload = {});
+
+    struct Verification {
+        bool intact = true;
+        qint64 entries = 0;
+        qint64 firstBrokenSeq = 0; // 0 when intact
+        QString reason;
+    };
+    Result<Verification> verify() const;
+
+    // Entries with seq > afterSeq, oldest first.
+    Result<QList<AuditEntry>> entriesAfter(qint64 afterSeq, int limit) const;
+    // The newest `count` entries, oldest first.
+    Result<QList<AuditEntry>> tail(int count) const;
+    // Calls `sink` for every entry in order, without holding them all.
+    Status forEach(const std::function<void(const AuditEntry &)> &sink) const;
+
+    static AuditEntry fromEvent(const QJsonObject &payload);
+
+private:
+    Database &m_db;
+    EventBus &m_events;
+    const Clock &m_clock;
+};
+
+} // namespace cabinet

@@ -1,0 +1,143 @@
+#include "config/Config.h"
+
+#include "audit/AuditLog.h"
+#include "events/EventBus.h"
+#include "store/Database.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QSaveFile>
+
+#include <yaml-cpp/yaml.h>
+
+namespace cabinet {
+
+namespace {
+void flatten(const YAML::Node &node, const QString &prefix, QMap<QString, QString> &out)
+{
+    if (node.IsMap()) {
+        for (const auto &item : node) {
+            const QString key = QString::fromStdString(item.first.as<std::string>());
+            flatten(item.second, prefix.isEmpty() ? key : prefix + u'.' + key, out);
+        }
+    } else if (node.IsScalar()) {
+        out.insert(prefix, QString::fromStdString(node.Scalar()));
+    }
+}
+} // namespace
+
+Config::Config(QString path, QMap<QString, QString> commandLine, QObject *parent)
+    : QObject(parent), m_path(std::move(path)), m_commandLine(std::move(commandLine))
+{
+}
+
+bool Config::validKey(const QString &key)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$"));
+    return pattern.match(key).hasMatch();
+}
+
+QString Config::environmentName(const QString &key)
+{
+    return QStringLiteral("CABINET_") + QString(key).replace(u'.', u'_').toUpper();
+}
+
+Status Config::load()
+{
+    m_file.clear();
+    if (!QFile::exists(m_path))
+        return {};
+    try {
+        const YAML::Node root = YAML::LoadFile(QFile::encodeName(m_path).toStdString());
+        if (!root.IsNull() && !root.IsMap())
+            return Error { QStringLiteral("%1: the configuration must be a YAML mapping").arg(m_path) };
+        flatten(root, {}, m_file);
+    } catch (const YAML::Exception &e) {
+        return Error { QStringLiteral("%1:%2: %3")
+                               .arg(m_path)
+                               .arg(e.mark.line + 1)
+                               .arg(QString::fromStdString(e.msg)) };
+    }
+    return {};
+}
+
+QString Config::value(const QString &key, const QString &fallback) const
+{
+    if (auto it = m_commandLine.find(key); it != m_commandLine.end())
+        return *it;
+    const QByteArray env = qgetenv(environmentName(key).toLatin1().constData());
+    if (!env.isNull())
+        return QString::fromUtf8(env);
+    return m_file.value(key, fallback);
+}
+
+QList<Config::Item> Config::items() const
+{
+    QMap<QString, QString> keys = m_file;
+    keys.insert(m_commandLine);
+    QList<Item> result;
+    for (auto it = keys.cbegin(); it != keys.cend(); ++it) {
+        QString source = QStringLiteral("file");
+        if (m_commandLine.contains(it.key()))
+            source = QStringLiteral("command line");
+        else if (qEnvironmentVariableIsSet(environmentName(it.key()).toLatin1().constData()))
+            source = QStringLiteral("environment");
+        result.append({ it.key(), value(it.key()), source });
+    }
+    return result;
+}
+
+Status Config::save(const QMap<QString, QString> &values) const
+{
+    YAML::Node root(YAML::NodeType::Map);
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        YAML::Node node = root;
+        const QStringList parts = it.key().split(u'.');
+        for (qsizetype i = 0; i + 1 < parts.size(); ++i)
+            node.reset(node[parts[i].toStdString()]);
+        node[parts.last().toStdString()] = it.value().toStdString();
+    }
+    QSaveFile file(m_path);
+    if (!file.open(QIODevice::WriteOnly))
+        return Error { QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
+    YAML::Emitter out;
+    out << root;
+    file.write(out.c_str());
+    file.write("\n");
+    if (!file.commit())
+        return Error { QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
+    return {};
+}
+
+Status Config::set(const QString &key, const QString &value, const QString &actor, Database &db, AuditLog &audit,
+                   EventBus &events)
+{
+    if (!validKey(key))
+        return Error { QStringLiteral("invalid configuration key '%1' (use lower-case words separated by dots)").arg(key) };
+    for (auto it = m_file.cbegin(); it != m_file.cend(); ++it) {
+        if (it.key().startsWith(key + u'.') || key.startsWith(it.key() + u'.'))
+            return Error { QStringLiteral("configuration key '%1' clashes with '%2'").arg(key, it.key()) };
+    }
+    const QString previous = m_file.value(key);
+    QMap<QString, QString> updated = m_file;
+    updated.insert(key, value);
+
+    auto tx = db.begin();
+    if (!tx)
+        return tx.error();
+    const QJsonObject change { { QStringLiteral("key"), key }, { QStringLiteral("old"), previous }, { QStringLiteral("new"), value } };
+    if (auto entry = audit.append(*tx, actor, QStringLiteral("config.set"), key, change); !entry)
+        return entry.error();
+    if (auto event = events.append(*tx, events::ConfigChanged, change); !event)
+        return event.error();
+    if (auto status = save(updated); !status)
+        return status; // the transaction rolls back: no audit entry for a change that did not happen
+    if (auto status = tx->commit(); !status) {
+        (void)save(m_file);
+        return status;
+    }
+    m_file = std::move(updated);
+    return {};
+}
+
+} // namespace cabinet

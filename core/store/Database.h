@@ -1,0 +1,92 @@
+#pragma once
+
+#include "Result.h"
+#include "store/Statement.h"
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+struct sqlite3;
+
+namespace cabinet {
+
+class Database;
+
+// One write transaction (BEGIN IMMEDIATE). Rolled back when it goes out of
+// scope uncommitted. Work queued with onCommit() runs only after a successful
+// COMMIT, so nothing is published for a change that did not happen.
+class Transaction {
+public:
+    Transaction(Transaction &&other) noexcept;
+    Transaction &operator=(Transaction &&) = delete;
+    Transaction(const Transaction &) = delete;
+    ~Transaction();
+
+    Status commit();
+    void rollback();
+    void onCommit(std::function<void()> callback) { m_onCommit.push_back(std::move(callback)); }
+    Database &database() const { return *m_db; }
+
+private:
+    friend class Database;
+    explicit Transaction(Database *db) : m_db(db) { }
+
+    Database *m_db;
+    bool m_open = true;
+    std::vector<std::function<void()>> m_onCommit;
+};
+
+// The SQLite connection: WAL, foreign keys, synchronous=FULL (money and audit
+// are written here), numbered migrations from resources/sql, prepared
+// statements only. Opening refuses, with a message and without writing a byte,
+// a file that is not a Cabinet database, is corrupt, or was made by a newer
+// version.
+class Database {
+public:
+    enum class Access { ReadWrite, ReadOnly };
+
+    // 'CBNT': marks a file as ours in the SQLite header.
+    static constexpr int ApplicationId = 0x43424E54;
+
+    static Result<std::unique_ptr<Database>> open(const QString &path, Access access = Access::ReadWrite);
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    const QString &path() const { return m_path; }
+    bool readOnly() const { return m_access == Access::ReadOnly; }
+    int schemaVersion() const { return m_schemaVersion; }
+    // The newest schema version this build knows (its highest migration).
+    static int latestSchemaVersion();
+
+    // A cached prepared statement, reset and ready to bind.
+    Statement &statement(std::string_view sql);
+    // Runs SQL text that may hold several statements (migrations, pragmas).
+    Status execScript(const QString &sql);
+
+    Result<Transaction> begin();
+    bool inTransaction() const { return m_inTransaction; }
+
+    sqlite3 *handle() const { return m_db; }
+    QString lastError() const;
+
+private:
+    friend class Transaction;
+    Database(sqlite3 *db, QString path, Access access) : m_db(db), m_path(std::move(path)), m_access(access) { }
+    Status checkIdentity();
+    Status migrate();
+
+    sqlite3 *m_db;
+    QString m_path;
+    Access m_access;
+    int m_schemaVersion = 0;
+    bool m_inTransaction = false;
+    std::unordered_map<std::string, Statement> m_statements;
+};
+
+} // namespace cabinet
