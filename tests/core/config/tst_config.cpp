@@ -1,0 +1,85 @@
+#include "TestSupport.h"
+#include "audit/AuditLog.h"
+#include "config/Config.h"
+#include "store/DataDirectory.h"
+
+#include <QFile>
+
+using namespace cabinet;
+using namespace cabinet::test;
+
+class TestConfig : public QObject {
+    Q_OBJECT
+
+    static void writeFile(const QString &path, const QByteArray &text)
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(text);
+    }
+
+private Q_SLOTS:
+    void fileEnvironmentAndCommandLineInOrder()
+    {
+        QTemporaryDir dir;
+        const QString path = DataDirectory::configPath(dir.path());
+        writeFile(path, "log:\n  level: warning\nbudget:\n  daily_usd: 50\nmode: manual\n");
+        Config config(path, { { QStringLiteral("mode"), QStringLiteral("paused") } });
+        QVERIFY(config.load());
+        QCOMPARE(config.value(QStringLiteral("log.level")), QStringLiteral("warning"));
+        QCOMPARE(config.value(QStringLiteral("budget.daily_usd")), QStringLiteral("50"));
+        QCOMPARE(config.value(QStringLiteral("missing"), QStringLiteral("fallback")), QStringLiteral("fallback"));
+        QCOMPARE(config.value(QStringLiteral("mode")), QStringLiteral("paused"));
+
+        QCOMPARE(Config::environmentName(QStringLiteral("log.level")), QStringLiteral("CABINET_LOG_LEVEL"));
+        qputenv("CABINET_LOG_LEVEL", "debug");
+        QCOMPARE(config.value(QStringLiteral("log.level")), QStringLiteral("debug"));
+        qunsetenv("CABINET_LOG_LEVEL");
+    }
+
+    void malformedFileNamesTheLine()
+    {
+        QTemporaryDir dir;
+        const QString path = DataDirectory::configPath(dir.path());
+        writeFile(path, "a: 1\nb: [unclosed\nc: 3\n");
+        Config config(path, {});
+        auto loaded = config.load();
+        QVERIFY(!loaded);
+        QVERIFY2(loaded.error().message.contains(path + QStringLiteral(":")), qPrintable(loaded.error().message));
+
+        writeFile(path, "- just\n- a list\n");
+        QVERIFY(!config.load());
+    }
+
+    void setPersistsAndIsAudited()
+    {
+        TestCabinet c;
+        QVERIFY(c.open());
+        QVERIFY(c->config().set(QStringLiteral("ui.theme"), QStringLiteral("dark"), QStringLiteral("operator:alice"),
+                                c->database(), c->audit(), c->events()));
+        auto tail = c->audit().tail(1);
+        QCOMPARE(tail->at(0).action, QStringLiteral("config.set"));
+        QCOMPARE(tail->at(0).actor, QStringLiteral("operator:alice"));
+        QVERIFY(tail->at(0).payloadJson.contains("\"new\":\"dark\""));
+
+        QVERIFY(c.open());
+        QCOMPARE(c->config().value(QStringLiteral("ui.theme")), QStringLiteral("dark"));
+    }
+
+    void badKeysAreRefusedAndNothingIsAudited()
+    {
+        TestCabinet c;
+        QVERIFY(c.open());
+        QVERIFY(c->config().set(QStringLiteral("ui.theme"), QStringLiteral("dark"), QStringLiteral("system"), c->database(),
+                                c->audit(), c->events()));
+        for (const QString &key : { QStringLiteral("Bad Key"), QStringLiteral("ui..x"), QStringLiteral("ui.theme.sub"), QStringLiteral("ui") }) {
+            auto status = c->config().set(key, QStringLiteral("v"), QStringLiteral("system"), c->database(), c->audit(), c->events());
+            QVERIFY2(!status, qPrintable(key));
+        }
+        QCOMPARE(c->audit().tail(10)->size(), 1);
+        QCOMPARE(c->config().value(QStringLiteral("ui.theme")), QStringLiteral("dark"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "tst_config.moc"

@@ -1,0 +1,150 @@
+#include "RawSqlite.h"
+#include "store/Database.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cabinet;
+using namespace cabinet::test;
+
+class TestDatabase : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
+
+    static qint64 scalar(Database &db, const char *sql)
+    {
+        auto &statement = db.statement(sql);
+        auto row = statement.step();
+        return (row && *row) ? statement.int64(0) : -1;
+    }
+
+private Q_SLOTS:
+    void freshDatabaseIsMigratedAndConfigured()
+    {
+        auto db = Database::open(path("fresh.db"));
+        QVERIFY2(db, db ? "" : qPrintable(db.error().message));
+        QVERIFY(Database::latestSchemaVersion() >= 1);
+        QCOMPARE((*db)->schemaVersion(), Database::latestSchemaVersion());
+        QCOMPARE(scalar(**db, "PRAGMA user_version"), qint64(Database::latestSchemaVersion()));
+        QCOMPARE(scalar(**db, "PRAGMA application_id"), qint64(Database::ApplicationId));
+        QCOMPARE(scalar(**db, "PRAGMA foreign_keys"), 1);
+        QCOMPARE(scalar(**db, "PRAGMA synchronous"), 2); // FULL
+        auto &mode = (*db)->statement("PRAGMA journal_mode");
+        QVERIFY(*mode.step());
+        QCOMPARE(mode.text(0), QStringLiteral("wal"));
+        QCOMPARE(scalar(**db, "SELECT count(*) FROM schema_migrations"), qint64(Database::latestSchemaVersion()));
+    }
+
+    void reopeningDoesNotMigrateAgain()
+    {
+        { QVERIFY(Database::open(path("again.db"))); }
+        auto db = Database::open(path("again.db"));
+        QVERIFY(db);
+        QCOMPARE(scalar(**db, "SELECT count(*) FROM schema_migrations"), qint64(Database::latestSchemaVersion()));
+    }
+
+    void newerSchemaIsRefusedAndLeftUntouched()
+    {
+        { QVERIFY(Database::open(path("newer.db"))); }
+        const QByteArray pragma = "PRAGMA user_version=" + QByteArray::number(Database::latestSchemaVersion() + 1);
+        QVERIFY(rawExec(path("newer.db"), pragma.constData()));
+        const QByteArray before = fileDigest(path("newer.db"));
+        auto db = Database::open(path("newer.db"));
+        QVERIFY(!db);
+        QVERIFY2(db.error().message.contains(QStringLiteral("newer Cabinet")), qPrintable(db.error().message));
+        QCOMPARE(fileDigest(path("newer.db")), before);
+    }
+
+    void foreignDatabaseIsRefusedAndLeftUntouched()
+    {
+        QVERIFY(rawExec(path("foreign.db"), "CREATE TABLE photos(id INTEGER PRIMARY KEY); INSERT INTO photos VALUES (1);"));
+        const QByteArray before = fileDigest(path("foreign.db"));
+        auto db = Database::open(path("foreign.db"));
+        QVERIFY(!db);
+        QVERIFY2(db.error().message.contains(QStringLiteral("not a Cabinet database")), qPrintable(db.error().message));
+        QCOMPARE(fileDigest(path("foreign.db")), before);
+        QVERIFY(!QFile::exists(path("foreign.db-wal")));
+    }
+
+    void garbageFileIsRefusedAndLeftUntouched()
+    {
+        QFile file(path("garbage.db"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(8192, 'x'));
+        file.close();
+        const QByteArray before = fileDigest(path("garbage.db"));
+        auto db = Database::open(path("garbage.db"));
+        QVERIFY(!db);
+        QVERIFY2(db.error().message.contains(QStringLiteral("corrupt")), qPrintable(db.error().message));
+        QCOMPARE(fileDigest(path("garbage.db")), before);
+    }
+
+    void corruptCabinetDatabaseIsRefusedAndLeftUntouched()
+    {
+        { QVERIFY(Database::open(path("corrupt.db"))); }
+        QVERIFY(rawExec(path("corrupt.db"), "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;"));
+        QFile file(path("corrupt.db"));
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        // Keep the 100-byte header, scramble the schema page behind it.
+        file.seek(100);
+        file.write(QByteArray(1000, '\xA5'));
+        file.close();
+        const QByteArray before = fileDigest(path("corrupt.db"));
+        auto db = Database::open(path("corrupt.db"));
+        QVERIFY(!db);
+        QVERIFY2(db.error().message.contains(QStringLiteral("corrupt")), qPrintable(db.error().message));
+        QCOMPARE(fileDigest(path("corrupt.db")), before);
+    }
+
+    void readOnlyNeedsAnExistingFileAndRefusesWrites()
+    {
+        auto missing = Database::open(path("missing.db"), Database::Access::ReadOnly);
+        QVERIFY(!missing);
+        QVERIFY(!QFile::exists(path("missing.db")));
+        { QVERIFY(Database::open(path("ro.db"))); }
+        auto db = Database::open(path("ro.db"), Database::Access::ReadOnly);
+        QVERIFY(db);
+        QVERIFY(!(*db)->begin());
+    }
+
+    void transactionRollsBackUnlessCommitted()
+    {
+        auto db = Database::open(path("tx.db"));
+        QVERIFY(db);
+        QVERIFY((*db)->execScript(QStringLiteral("CREATE TABLE t(x INTEGER)")));
+        int committedCallbacks = 0;
+        {
+            auto tx = (*db)->begin();
+            QVERIFY(tx);
+            tx->onCommit([&] { ++committedCallbacks; });
+            QVERIFY((*db)->statement("INSERT INTO t VALUES (1)").exec());
+        } // dropped: rolled back
+        QCOMPARE(committedCallbacks, 0);
+        QCOMPARE(scalar(**db, "SELECT count(*) FROM t"), 0);
+        {
+            auto tx = (*db)->begin();
+            tx->onCommit([&] { ++committedCallbacks; });
+            QVERIFY((*db)->statement("INSERT INTO t VALUES (2)").exec());
+            QCOMPARE(committedCallbacks, 0);
+            QVERIFY(tx->commit());
+        }
+        QCOMPARE(committedCallbacks, 1);
+        QCOMPARE(scalar(**db, "SELECT count(*) FROM t"), 1);
+    }
+
+    void badSqlIsAnErrorNotACrash()
+    {
+        auto db = Database::open(path("bad.db"));
+        QVERIFY(db);
+        auto status = (*db)->statement("SELEKT nonsense").exec();
+        QVERIFY(!status);
+        QVERIFY(status.error().message.contains(QStringLiteral("SELEKT")));
+        QVERIFY(!(*db)->execScript(QStringLiteral("INSERT INTO nowhere VALUES (1)")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"
