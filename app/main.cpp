@@ -8,6 +8,7 @@
 #endif
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 
 #include <cstdio>
@@ -157,6 +158,10 @@ int main(int argc, char **argv)
         return headless::run(argc, argv, DataDirectory::resolve(options.dataDir), options.config);
     if (!options.rest.isEmpty()) {
         QCoreApplication app(argc, argv);
+        // A command's output is its answer; progress chatter stays out
+        // unless QT_LOGGING_RULES asks for it.
+        if (!qEnvironmentVariableIsSet("QT_LOGGING_RULES"))
+            QLoggingCategory::setFilterRules(QStringLiteral("cabinet.*.info=false"));
         return runCommand(options, out, err);
     }
 #ifdef CABINET_HAVE_GUI

@@ -1,0 +1,118 @@
+#include "CabinetProcess.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace cabinet::test;
+
+class TestHeadless : public QObject {
+    Q_OBJECT
+
+    // Starts `cabinet --headless` and waits for its "running" log line.
+    static bool startHeadless(QProcess &process, const QString &dataDir)
+    {
+        process.start(cabinetBinary(), { QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir });
+        if (!process.waitForStarted())
+            return false;
+        QByteArray seen;
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < 30000) {
+            process.waitForReadyRead(200);
+            seen += process.readAllStandardError();
+            if (seen.contains("headless core running"))
+                return true;
+            if (process.state() == QProcess::NotRunning)
+                break;
+        }
+        qWarning("headless did not start: %s", seen.constData());
+        return false;
+    }
+
+    static void stopsCleanlyOn(int signal)
+    {
+        QTemporaryDir dir;
+        QProcess process;
+        QVERIFY(startHeadless(process, dir.path()));
+        ::kill(pid_t(process.processId()), signal);
+        QVERIFY(process.waitForFinished(15000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+
+        const QByteArray log = process.readAllStandardError();
+        QVERIFY2(log.contains("stopped cleanly"), log.constData());
+        const Run tail = runCabinet({ QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("--data-dir"), dir.path() });
+        QVERIFY2(tail.out.contains(QStringLiteral("core.start")) && tail.out.contains(QStringLiteral("core.stop")), qPrintable(tail.out));
+        QCOMPARE(runCabinet({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
+    }
+
+private Q_SLOTS:
+    void stopsCleanlyOnSigterm() { stopsCleanlyOn(SIGTERM); }
+    void stopsCleanlyOnSigint() { stopsCleanlyOn(SIGINT); }
+
+    void logsJsonLines()
+    {
+        QTemporaryDir dir;
+        QProcess process;
+        QVERIFY(startHeadless(process, dir.path()));
+        process.terminate();
+        QVERIFY(process.waitForFinished(15000));
+        QCOMPARE(process.exitCode(), 0);
+        // All output after the start line is still buffered in the process.
+        QProcess again;
+        QVERIFY(startHeadless(again, dir.path()));
+        again.terminate();
+        QVERIFY(again.waitForFinished(15000));
+        const QList<QByteArray> lines = again.readAllStandardError().split('\n');
+        int parsed = 0;
+        for (const QByteArray &line : lines) {
+            if (line.isEmpty())
+                continue;
+            QJsonParseError error;
+            const QJsonObject object = QJsonDocument::fromJson(line, &error).object();
+            QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+            QVERIFY(object.contains(QStringLiteral("time")) && object.contains(QStringLiteral("level")));
+            ++parsed;
+        }
+        QVERIFY(parsed >= 1);
+    }
+
+    void oneOwnerWhileReadersWorkAlongside()
+    {
+        QTemporaryDir dir;
+        QProcess owner;
+        QVERIFY(startHeadless(owner, dir.path()));
+        const QString pid = QString::number(owner.processId());
+
+        const Run second = runCabinet({ QStringLiteral("--headless"), QStringLiteral("--data-dir"), dir.path() });
+        QCOMPARE(second.exitCode, 1);
+        QVERIFY2(second.err.contains(QStringLiteral("pid ") + pid), qPrintable(second.err));
+
+        const Run writer = runCabinet({ QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("a.b"), QStringLiteral("1"),
+                                        QStringLiteral("--data-dir"), dir.path() });
+        QCOMPARE(writer.exitCode, 1);
+        QVERIFY2(writer.err.contains(QStringLiteral("in use by another Cabinet process (pid ") + pid), qPrintable(writer.err));
+
+        const Run verify = runCabinet({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--data-dir"), dir.path() });
+        QCOMPARE(verify.exitCode, 0);
+        const Run exported = runCabinet({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--data-dir"), dir.path() });
+        QCOMPARE(exported.exitCode, 0);
+        QVERIFY(exported.out.contains(QStringLiteral("core.start")));
+
+        owner.terminate();
+        QVERIFY(owner.waitForFinished(15000));
+        QCOMPARE(owner.exitCode(), 0);
+        // The lock went with its owner.
+        QCOMPARE(runCabinet({ QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("a.b"), QStringLiteral("1"),
+                              QStringLiteral("--data-dir"), dir.path() })
+                         .exitCode,
+                 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHeadless)
+#include "tst_headless.moc"

@@ -1,0 +1,45 @@
+#pragma once
+
+// Runs the real cabinet binary (its path comes from ctest's CABINET_BINARY).
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace cabinet::test {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+inline QString cabinetBinary()
+{
+    return qEnvironmentVariable("CABINET_BINARY");
+}
+
+inline Run runCabinet(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 60000)
+{
+    QProcess process;
+    process.start(cabinetBinary(), args);
+    Run run;
+    if (!process.waitForStarted()) {
+        run.err = QStringLiteral("could not start ") + cabinetBinary();
+        return run;
+    }
+    if (!input.isEmpty())
+        process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        run.err = QStringLiteral("timed out");
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+} // namespace cabinet::test
