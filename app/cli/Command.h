@@ -51,5 +51,6 @@ int fail(Context &context, const QString &message, int code = Failure);
 
 std::vector<Command> auditCommands();
 std::vector<Command> configCommands();
+std::vector<Command> simulateCommands();
 
 } // namespace cabinet::cli
