@@ -3,6 +3,7 @@
 #include "audit/AuditLog.h"
 #include "config/Config.h"
 #include "events/EventBus.h"
+#include "scenario/ScenarioRunner.h"
 #include "store/DataDirectory.h"
 #include "store/Database.h"
 
@@ -39,6 +40,7 @@ Result<std::unique_ptr<Cabinet>> Cabinet::open(Options options)
     cabinet->m_db = std::move(*db);
     cabinet->m_events = std::make_unique<EventBus>(*cabinet->m_db, *cabinet->m_clock);
     cabinet->m_audit = std::make_unique<AuditLog>(*cabinet->m_db, *cabinet->m_events, *cabinet->m_clock);
+    cabinet->m_scenarios = std::make_unique<ScenarioRunner>(*cabinet->m_events);
     cabinet->m_config = std::make_unique<Config>(DataDirectory::configPath(options.dataDir), options.config);
     if (auto loaded = cabinet->m_config->load(); !loaded)
         return loaded.error();

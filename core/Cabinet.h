@@ -16,6 +16,7 @@ class Config;
 class DataDirectory;
 class Database;
 class EventBus;
+class ScenarioRunner;
 
 // The root object: owns and wires every service. The console, headless mode
 // and the command line all build it the same way, through open().
@@ -43,6 +44,7 @@ public:
     EventBus &events() const { return *m_events; }
     AuditLog &audit() const { return *m_audit; }
     Config &config() const { return *m_config; }
+    ScenarioRunner &scenarios() const { return *m_scenarios; }
     const Clock &clock() const { return *m_clock; }
 
     // Operating mode: autonomous, supervised, manual or paused.
@@ -63,6 +65,7 @@ private:
     std::unique_ptr<EventBus> m_events;
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<Config> m_config;
+    std::unique_ptr<ScenarioRunner> m_scenarios;
 };
 
 } // namespace cabinet

@@ -1,0 +1,119 @@
+#include "scenario/ScenarioRunner.h"
+
+#include "events/EventBus.h"
+#include "scenario/ScenarioJson.h"
+
+#include <QPointer>
+#include <QThreadPool>
+
+#include <map>
+#include <mutex>
+
+namespace cabinet {
+
+struct ScenarioRunner::Shared {
+    std::mutex mutex; // guards engines
+    std::map<std::string, std::unique_ptr<gpu::ScenarioEngine>> engines;
+    std::atomic<bool> cancel { false };
+};
+
+ScenarioRunner::ScenarioRunner(EventBus &events, QObject *parent)
+    : QObject(parent), m_events(events), m_shared(std::make_shared<Shared>())
+{
+}
+
+ScenarioRunner::~ScenarioRunner()
+{
+    m_shared->cancel = true;
+}
+
+void ScenarioRunner::start(const QJsonObject &paramsJson, const QString &backend, int histogramBins, int samplePaths)
+{
+    if (m_busy) {
+        Q_EMIT failed(tr("a simulation is already running"));
+        return;
+    }
+    auto params = scenario::paramsFromJson(paramsJson);
+    if (!params) {
+        Q_EMIT failed(params.error().message);
+        return;
+    }
+    gpu::RunOptions options;
+    options.histogram_bins = std::uint32_t(std::max(1, histogramBins));
+    options.sample_paths = std::uint32_t(std::clamp<int>(samplePaths, 0, int(params->scenarios)));
+    if (auto problem = gpu::validate(options, *params)) {
+        Q_EMIT failed(QString::fromStdString(*problem));
+        return;
+    }
+
+    m_busy = true;
+    m_shared->cancel = false;
+    Q_EMIT started();
+    QPointer<ScenarioRunner> self(this);
+    auto shared = m_shared;
+    const std::string backendName = backend.toStdString();
+    QThreadPool::globalInstance()->start([self, shared, backendName, params = std::move(*params), options]() mutable {
+        // Reports go back to the runner's thread; a runner destroyed meanwhile
+        // simply gets nothing.
+        auto report = [self](auto &&signal) {
+            QMetaObject::invokeMethod(self, [self, signal] {
+                if (self)
+                    signal(self.data());
+            }, Qt::QueuedConnection);
+        };
+        options.cancel = &shared->cancel;
+        double lastReported = 0;
+        options.progress = [&](double fraction) {
+            if (fraction - lastReported >= 0.02 || fraction >= 1.0) {
+                lastReported = fraction;
+                report([fraction](ScenarioRunner *r) {
+                    Q_EMIT r->progress(fraction);
+                    r->m_events.publishEphemeral(QStringLiteral("scenario.progress"), { { QStringLiteral("fraction"), fraction } });
+                });
+            }
+        };
+
+        gpu::Expected<gpu::ScenarioResult> result = gpu::Error { gpu::Error::Code::BackendUnavailable, {} };
+        {
+            std::lock_guard lock(shared->mutex);
+            auto &engine = shared->engines[backendName];
+            if (!engine) {
+                auto made = gpu::makeEngine(backendName);
+                if (!made) {
+                    const QString message = QString::fromStdString(made.error().message);
+                    report([message](ScenarioRunner *r) {
+                        r->m_busy = false;
+                        Q_EMIT r->failed(message);
+                    });
+                    return;
+                }
+                engine = std::move(*made);
+            }
+            result = engine->run(params, options);
+        }
+        if (!result) {
+            const QString message = QString::fromStdString(result.error().message);
+            report([message](ScenarioRunner *r) {
+                r->m_busy = false;
+                Q_EMIT r->failed(message);
+            });
+            return;
+        }
+        QJsonObject json = scenario::resultToJson(*result);
+        json.insert(QStringLiteral("params"), scenario::paramsToJson(params));
+        report([json](ScenarioRunner *r) {
+            r->m_busy = false;
+            r->m_events.publishEphemeral(QStringLiteral("scenario.finished"),
+                                         { { QStringLiteral("backend"), json.value(QStringLiteral("backend")) },
+                                           { QStringLiteral("elapsed_ms"), json.value(QStringLiteral("elapsed_ms")) } });
+            Q_EMIT r->finished(json);
+        });
+    });
+}
+
+void ScenarioRunner::cancel()
+{
+    m_shared->cancel = true;
+}
+
+} // namespace cabinet
