@@ -15,6 +15,21 @@ AuditEntry readEntry(const Statement &row)
     return AuditEntry { row.int64(0), row.int64(1), row.text(2), row.text(3), row.text(4), row.blob(5), row.blob(6), row.blob(7) };
 }
 
+// Steps a SELECT of SelectColumns to the end, handing each entry to `sink`.
+Status readEntries(Statement &select, const std::function<void(const AuditEntry &)> &sink)
+{
+    for (;;) {
+        auto row = select.step();
+        if (!row)
+            return Error { QStringLiteral("cannot read the audit trail: ") + row.error().message };
+        if (!*row)
+            break;
+        sink(readEntry(select));
+    }
+    select.reset();
+    return {};
+}
+
 constexpr std::string_view SelectColumns = "SELECT seq, time_ms, actor, action, subject, payload, prev_hash, hash FROM audit_log ";
 } // namespace
 
@@ -92,17 +107,7 @@ AuditEntry AuditLog::fromEvent(const QJsonObject &payload)
 
 Status AuditLog::forEach(const std::function<void(const AuditEntry &)> &sink) const
 {
-    auto &select = m_db.statement(std::string(SelectColumns) + "ORDER BY seq");
-    for (;;) {
-        auto row = select.step();
-        if (!row)
-            return Error { QStringLiteral("cannot read the audit trail: ") + row.error().message };
-        if (!*row)
-            break;
-        sink(readEntry(select));
-    }
-    select.reset();
-    return {};
+    return readEntries(m_db.statement(std::string(SelectColumns) + "ORDER BY seq"), sink);
 }
 
 Result<AuditLog::Verification> AuditLog::verify() const
@@ -157,15 +162,8 @@ Result<QList<AuditEntry>> AuditLog::entriesAfter(qint64 afterSeq, int limit) con
     auto &select = m_db.statement(std::string(SelectColumns) + "WHERE seq > ?1 ORDER BY seq LIMIT ?2");
     select.bind(1, afterSeq).bind(2, qint64(limit));
     QList<AuditEntry> result;
-    for (;;) {
-        auto row = select.step();
-        if (!row)
-            return Error { QStringLiteral("cannot read the audit trail: ") + row.error().message };
-        if (!*row)
-            break;
-        result.append(readEntry(select));
-    }
-    select.reset();
+    if (auto status = readEntries(select, [&result](const AuditEntry &entry) { result.append(entry); }); !status)
+        return status.error();
     return result;
 }
 
