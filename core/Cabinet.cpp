@@ -3,6 +3,8 @@
 #include "audit/AuditLog.h"
 #include "config/Config.h"
 #include "events/EventBus.h"
+#include "ledger/Ledger.h"
+#include "ledger/SqliteLedgerBackend.h"
 #include "scenario/ScenarioRunner.h"
 #include "store/DataDirectory.h"
 #include "store/Database.h"
@@ -10,6 +12,7 @@
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcCore, "cabinet.core")
 
@@ -41,6 +44,9 @@ Result<std::unique_ptr<Cabinet>> Cabinet::open(Options options)
     cabinet->m_events = std::make_unique<EventBus>(*cabinet->m_db, *cabinet->m_clock);
     cabinet->m_audit = std::make_unique<AuditLog>(*cabinet->m_db, *cabinet->m_events, *cabinet->m_clock);
     cabinet->m_scenarios = std::make_unique<ScenarioRunner>(*cabinet->m_events);
+    cabinet->m_ledger = std::make_unique<ledger::Ledger>(
+            std::make_unique<ledger::SqliteLedgerBackend>(*cabinet->m_db, *cabinet->m_clock), *cabinet->m_events,
+            *cabinet->m_audit);
     cabinet->m_config = std::make_unique<Config>(DataDirectory::configPath(options.dataDir), options.config);
     if (auto loaded = cabinet->m_config->load(); !loaded)
         return loaded.error();
@@ -66,6 +72,12 @@ Status Cabinet::start()
     if (!entry)
         return entry.error();
     m_running = true;
+    // Pending ledger transfers expire by the clock. A post or void already
+    // refuses an expired one; the sweep releases its reserved amounts.
+    m_ledgerExpiryTimer = new QTimer(this);
+    m_ledgerExpiryTimer->setInterval(1000);
+    connect(m_ledgerExpiryTimer, &QTimer::timeout, this, &Cabinet::sweepExpiredTransfers);
+    m_ledgerExpiryTimer->start();
     qCInfo(lcCore).noquote() << "core started on" << m_dataDirPath;
     return {};
 }
@@ -75,10 +87,17 @@ void Cabinet::stop()
     if (!m_running)
         return;
     m_running = false;
+    delete std::exchange(m_ledgerExpiryTimer, nullptr);
     auto entry = m_audit->record(QStringLiteral("system"), QStringLiteral("core.stop"), m_dataDirPath);
     if (!entry)
         qCWarning(lcCore).noquote() << "could not audit the stop:" << entry.error().message;
     qCInfo(lcCore).noquote() << "core stopped";
+}
+
+void Cabinet::sweepExpiredTransfers()
+{
+    if (auto swept = m_ledger->expirePending(); !swept)
+        qCWarning(lcCore).noquote() << "ledger expiry sweep failed:" << swept.error().message;
 }
 
 QString Cabinet::operatingMode() const

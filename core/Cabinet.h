@@ -9,7 +9,13 @@
 
 #include <memory>
 
+class QTimer;
+
 namespace cabinet {
+
+namespace ledger {
+class Ledger;
+}
 
 class AuditLog;
 class Config;
@@ -45,6 +51,7 @@ public:
     AuditLog &audit() const { return *m_audit; }
     Config &config() const { return *m_config; }
     ScenarioRunner &scenarios() const { return *m_scenarios; }
+    ledger::Ledger &ledger() const { return *m_ledger; }
     const Clock &clock() const { return *m_clock; }
 
     // Operating mode: autonomous, supervised, manual or paused.
@@ -55,6 +62,7 @@ public:
 
 private:
     Cabinet() = default;
+    void sweepExpiredTransfers();
 
     QString m_dataDirPath;
     bool m_readOnly = false;
@@ -66,6 +74,8 @@ private:
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<Config> m_config;
     std::unique_ptr<ScenarioRunner> m_scenarios;
+    std::unique_ptr<ledger::Ledger> m_ledger; // after the store, events and audit it writes through
+    QTimer *m_ledgerExpiryTimer = nullptr;
 };
 
 } // namespace cabinet

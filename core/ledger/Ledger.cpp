@@ -1,0 +1,160 @@
+#include "ledger/Ledger.h"
+
+#include "audit/AuditLog.h"
+#include "events/EventBus.h"
+#include "ledger/JournalReplay.h"
+#include "ledger/U128.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace cabinet::ledger {
+
+namespace {
+
+// Restores the member to empty when the call returns, however it returns.
+class ActorScope {
+public:
+    ActorScope(QString &slot, const QString &actor) : m_slot(slot) { m_slot = actor; }
+    ~ActorScope() { m_slot.clear(); }
+
+private:
+    QString &m_slot;
+};
+
+} // namespace
+
+Ledger::Ledger(std::unique_ptr<LedgerBackend> backend, EventBus &events, AuditLog &audit, QObject *parent)
+    : QObject(parent), m_backend(std::move(backend)), m_events(events), m_audit(audit)
+{
+    Q_ASSERT(m_backend);
+    m_backend->setCommitHook([this](Transaction &tx, const BatchSummary &summary) { return onBatchCommitting(tx, summary); });
+}
+
+Ledger::~Ledger()
+{
+    m_backend->setCommitHook({});
+}
+
+Result<std::vector<CreateAccountResult>> Ledger::createAccounts(std::span<const Account> events, const QString &actor)
+{
+    ActorScope scope(m_actor, actor);
+    return m_backend->createAccounts(events);
+}
+
+Result<std::vector<CreateTransferResult>> Ledger::createTransfers(std::span<const Transfer> events, const QString &actor)
+{
+    ActorScope scope(m_actor, actor);
+    return m_backend->createTransfers(events);
+}
+
+Result<u32> Ledger::expirePending(const QString &actor)
+{
+    ActorScope scope(m_actor, actor);
+    u32 total = 0;
+    for (;;) {
+        auto swept = m_backend->expirePending();
+        if (!swept)
+            return swept.error();
+        total += swept->expired;
+        if (swept->expired < BatchMax)
+            return total;
+    }
+}
+
+Status Ledger::onBatchCommitting(Transaction &tx, const BatchSummary &summary)
+{
+    QString type;
+    QString action;
+    switch (summary.kind) {
+    case BatchSummary::Kind::Accounts:
+        type = events::AccountsCreated;
+        action = QStringLiteral("ledger.create_accounts");
+        break;
+    case BatchSummary::Kind::Transfers:
+        type = events::TransfersCreated;
+        action = QStringLiteral("ledger.create_transfers");
+        break;
+    case BatchSummary::Kind::Expiry:
+        type = events::TransfersExpired;
+        action = QStringLiteral("ledger.expire");
+        break;
+    }
+
+    QJsonObject payload { { QStringLiteral("events"), qint64(summary.eventCount) },
+                          { QStringLiteral("created"), qint64(summary.createdCount) },
+                          { QStringLiteral("failed"), qint64(summary.eventCount - summary.createdCount) },
+                          { QStringLiteral("timestamp_min"), QString::number(summary.timestampMin) },
+                          { QStringLiteral("timestamp_max"), QString::number(summary.timestampMax) } };
+    if (summary.kind == BatchSummary::Kind::Expiry) {
+        payload = QJsonObject { { QStringLiteral("expired"), qint64(summary.createdCount) },
+                                { QStringLiteral("timestamp_min"), QString::number(summary.timestampMin) },
+                                { QStringLiteral("timestamp_max"), QString::number(summary.timestampMax) } };
+    }
+
+    if (!m_actor.isEmpty()) {
+        const QString subject = summary.kind == BatchSummary::Kind::Expiry
+                ? QStringLiteral("%1 pending transfers").arg(summary.createdCount)
+                : QStringLiteral("batch of %1").arg(summary.eventCount);
+        if (auto entry = m_audit.append(tx, m_actor, action, subject, payload); !entry)
+            return entry.error();
+    }
+
+    // A batch in which every event failed changed nothing anyone displays.
+    if (summary.createdCount == 0)
+        return {};
+    QJsonArray accounts;
+    for (u128 id : summary.touchedAccounts) {
+        if (accounts.size() >= TouchedAccountsListed)
+            break;
+        accounts.append(toDecimal(id));
+    }
+    payload.insert(QStringLiteral("accounts"), accounts);
+    payload.insert(QStringLiteral("accounts_truncated"), qsizetype(summary.touchedAccounts.size()) > TouchedAccountsListed);
+    if (auto appended = m_events.append(tx, type, payload); !appended)
+        return appended.error();
+    return {};
+}
+
+Result<Ledger::ReplayReport> Ledger::replayJournal()
+{
+    JournalReplay replay;
+    u64 after = 0;
+    for (;;) {
+        auto page = m_backend->journal(after, BatchMax);
+        if (!page)
+            return page.error();
+        for (const JournalRecord &record : *page)
+            replay.apply(record);
+        if (page->size() < BatchMax)
+            break;
+        after = page->back().timestamp;
+    }
+
+    ReplayReport report;
+    report.records = replay.records();
+    report.mismatches = replay.problems();
+    // Every stored account, in timestamp order, against its replay.
+    QueryFilter all;
+    all.limit = BatchMax;
+    std::size_t stored = 0;
+    for (;;) {
+        auto page = m_backend->queryAccounts(all);
+        if (!page)
+            return page.error();
+        for (const Account &account : *page) {
+            ++report.accounts;
+            ++stored;
+            if (QString difference = replay.compare(account); !difference.isEmpty() && report.mismatches.size() < 50)
+                report.mismatches.append(difference);
+        }
+        if (page->size() < BatchMax)
+            break;
+        all.timestamp_min = page->back().timestamp + 1;
+    }
+    if (stored != replay.accounts().size())
+        report.mismatches.append(QStringLiteral("the journal creates %1 accounts, %2 are stored").arg(replay.accounts().size()).arg(stored));
+    return report;
+}
+
+} // namespace cabinet::ledger

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "Result.h"
+#include "ledger/LedgerBackend.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+
+namespace cabinet {
+class AuditLog;
+class EventBus;
+} // namespace cabinet
+
+namespace cabinet::ledger {
+
+// Event types: one event per committed batch that created or expired
+// something, written in the batch's own transaction (docs/ledger.md).
+namespace events {
+inline const QString AccountsCreated = QStringLiteral("ledger.accounts_created");
+inline const QString TransfersCreated = QStringLiteral("ledger.transfers_created");
+inline const QString TransfersExpired = QStringLiteral("ledger.transfers_expired");
+} // namespace events
+
+// The ledger as the rest of Cabinet sees it: a LedgerBackend plus what the
+// house rules add around it. Each committed batch emits ONE event on the
+// EventBus (not one per transfer: at 100,000 transfers a second an event per
+// transfer would cost more than the transfers), listing the touched accounts
+// up to TouchedAccountsListed so a view can refresh just those. A batch
+// submitted on behalf of a person (`actor` non-empty) gets one audit entry,
+// in the same transaction.
+class Ledger : public QObject {
+    Q_OBJECT
+public:
+    // Touched account ids listed in an event; beyond it the event says
+    // "accounts_truncated": true and a view refreshes all.
+    static constexpr int TouchedAccountsListed = 256;
+
+    Ledger(std::unique_ptr<LedgerBackend> backend, EventBus &events, AuditLog &audit, QObject *parent = nullptr);
+    ~Ledger() override;
+
+    LedgerBackend &backend() const { return *m_backend; }
+
+    Result<std::vector<CreateAccountResult>> createAccounts(std::span<const Account> events, const QString &actor = {});
+    Result<std::vector<CreateTransferResult>> createTransfers(std::span<const Transfer> events, const QString &actor = {});
+
+    Result<std::vector<Account>> lookupAccounts(std::span<const u128> ids) { return m_backend->lookupAccounts(ids); }
+    Result<std::vector<Transfer>> lookupTransfers(std::span<const u128> ids) { return m_backend->lookupTransfers(ids); }
+    Result<std::vector<Transfer>> getAccountTransfers(const AccountFilter &filter) { return m_backend->getAccountTransfers(filter); }
+    Result<std::vector<AccountBalance>> getAccountBalances(const AccountFilter &filter) { return m_backend->getAccountBalances(filter); }
+    Result<std::vector<Account>> queryAccounts(const QueryFilter &filter) { return m_backend->queryAccounts(filter); }
+    Result<std::vector<Transfer>> queryTransfers(const QueryFilter &filter) { return m_backend->queryTransfers(filter); }
+    Result<std::vector<JournalRecord>> journal(u64 afterTimestamp, u32 limit) { return m_backend->journal(afterTimestamp, limit); }
+
+    // The expiry sweep: expires everything due by the clock, in batches of
+    // at most BatchMax; returns how many expired.
+    Result<u32> expirePending(const QString &actor = {});
+    Result<u64> nextExpiryNs() { return m_backend->nextExpiryNs(); }
+
+    struct ReplayReport {
+        qint64 records = 0;  // journal records replayed
+        qint64 accounts = 0; // accounts compared
+        QStringList mismatches; // empty when every balance and flag matches
+        bool matches() const { return mismatches.isEmpty(); }
+    };
+    // Recomputes every account from the journal, from the start, and
+    // compares with the stored accounts exactly.
+    Result<ReplayReport> replayJournal();
+
+private:
+    Status onBatchCommitting(Transaction &tx, const BatchSummary &summary);
+
+    std::unique_ptr<LedgerBackend> m_backend;
+    EventBus &m_events;
+    AuditLog &m_audit;
+    QString m_actor; // of the batch in flight
+};
+
+} // namespace cabinet::ledger

@@ -1,0 +1,225 @@
+#include "ledger/SqliteLedgerBackend.h"
+
+#include "ledger/U128.h"
+#include "store/Database.h"
+
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcLedger, "cabinet.ledger")
+
+namespace cabinet::ledger {
+
+namespace {
+
+Error tooManyEvents(size_t count)
+{
+    return Error { QStringLiteral("a ledger batch holds at most %1 events, got %2").arg(BatchMax).arg(count) };
+}
+
+template <typename Results>
+u32 createdCount(const Results &results)
+{
+    u32 count = 0;
+    for (const auto &result : results)
+        count += result.status == decltype(result.status)::Created ? 1 : 0;
+    return count;
+}
+
+} // namespace
+
+SqliteLedgerBackend::SqliteLedgerBackend(Database &db, const Clock &clock)
+    : m_db(db), m_clock(clock), m_store(db), m_machine(m_store)
+{
+}
+
+Status SqliteLedgerBackend::load()
+{
+    if (m_loaded)
+        return {};
+    auto state = m_store.loadHotState();
+    if (!state)
+        return state.error();
+    qCInfo(lcLedger) << "ledger loaded:" << state->accounts.size() << "accounts," << state->pending.size()
+                     << "pending transfers," << state->transferCount << "transfers";
+    m_machine.reset(std::move(*state));
+    m_loaded = true;
+    return {};
+}
+
+template <typename Execute>
+Status SqliteLedgerBackend::runBatch(BatchSummary::Kind kind, u32 eventCount, u64 batchTimestamp, Execute execute)
+{
+    Q_ASSERT(m_loaded && eventCount > 0);
+    auto tx = m_db.begin();
+    if (!tx)
+        return Error { QStringLiteral("the ledger batch was not applied: ") + tx.error().message };
+    m_machine.beginBatch(batchTimestamp);
+    // First of the commit callbacks: the batch is final in memory before
+    // anyone hears of it (events are published by later callbacks).
+    tx->onCommit([this] { m_machine.commitBatch(); });
+
+    const u32 created = execute();
+    m_machine.writeTouchedAccounts();
+    m_store.setLastTimestamp(batchTimestamp);
+
+    QString error = m_store.takeError();
+    if (error.isEmpty() && m_commitHook) {
+        const BatchSummary summary { kind, eventCount, created, batchTimestamp - eventCount + 1, batchTimestamp,
+                                     m_machine.touchedAccounts() };
+        if (auto hooked = m_commitHook(*tx, summary); !hooked)
+            error = hooked.error().message;
+    }
+    if (error.isEmpty()) {
+        if (auto committed = tx->commit(); !committed)
+            error = committed.error().message;
+    }
+    if (!error.isEmpty()) {
+        tx->rollback();
+        m_machine.abortBatch();
+        qCWarning(lcLedger).noquote() << "batch rolled back:" << error;
+        return Error { QStringLiteral("the ledger batch was not applied: ") + error };
+    }
+    Q_ASSERT(!m_machine.batchOpen());
+    return {};
+}
+
+Result<std::vector<CreateAccountResult>> SqliteLedgerBackend::createAccounts(std::span<const Account> events)
+{
+    if (events.size() > BatchMax)
+        return tooManyEvents(events.size());
+    std::vector<CreateAccountResult> results;
+    if (events.empty())
+        return results;
+    if (auto loaded = load(); !loaded)
+        return loaded.error();
+    const u32 count = u32(events.size());
+    const u64 timestamp = m_machine.batchTimestamp(u64(std::max<qint64>(m_clock.nowNs(), 0)), count);
+    auto status = runBatch(BatchSummary::Kind::Accounts, count, timestamp, [&] {
+        results = m_machine.createAccounts(events);
+        return createdCount(results);
+    });
+    if (!status)
+        return status.error();
+    return results;
+}
+
+Result<std::vector<CreateTransferResult>> SqliteLedgerBackend::createTransfers(std::span<const Transfer> events)
+{
+    if (events.size() > BatchMax)
+        return tooManyEvents(events.size());
+    std::vector<CreateTransferResult> results;
+    if (events.empty())
+        return results;
+    if (auto loaded = load(); !loaded)
+        return loaded.error();
+    const u32 count = u32(events.size());
+    const u64 timestamp = m_machine.batchTimestamp(u64(std::max<qint64>(m_clock.nowNs(), 0)), count);
+    auto status = runBatch(BatchSummary::Kind::Transfers, count, timestamp, [&] {
+        results = m_machine.createTransfers(events);
+        return createdCount(results);
+    });
+    if (!status)
+        return status.error();
+    return results;
+}
+
+Result<ExpiryResult> SqliteLedgerBackend::expirePending()
+{
+    if (auto loaded = load(); !loaded)
+        return loaded.error();
+    const u64 nowNs = u64(std::max<qint64>(m_clock.nowNs(), 0));
+    const std::vector<ExpiryKey> due = m_machine.dueExpiries(nowNs, BatchMax);
+    if (due.empty())
+        return ExpiryResult {};
+    const u32 count = u32(due.size());
+    // Every expiry's timestamp is at or after the moment it fell due: the
+    // first slot is no earlier than now.
+    const u64 timestamp = m_machine.batchTimestamp(nowNs + count - 1, count);
+    auto status = runBatch(BatchSummary::Kind::Expiry, count, timestamp, [&] { return m_machine.expire(due); });
+    if (!status)
+        return status.error();
+    return ExpiryResult { count, timestamp - count + 1, timestamp };
+}
+
+Result<u64> SqliteLedgerBackend::nextExpiryNs()
+{
+    if (auto loaded = load(); !loaded)
+        return loaded.error();
+    const auto &expiries = m_machine.state().expiries;
+    return expiries.empty() ? u64(0) : expiries.begin()->expiresAtNs;
+}
+
+Result<std::vector<Account>> SqliteLedgerBackend::lookupAccounts(std::span<const u128> ids)
+{
+    return m_store.lookupAccounts(ids);
+}
+
+Result<std::vector<Transfer>> SqliteLedgerBackend::lookupTransfers(std::span<const u128> ids)
+{
+    return m_store.lookupTransfers(ids);
+}
+
+Result<std::vector<Transfer>> SqliteLedgerBackend::getAccountTransfers(const AccountFilter &filter)
+{
+    return m_store.accountTransfers(filter);
+}
+
+Result<std::vector<AccountBalance>> SqliteLedgerBackend::getAccountBalances(const AccountFilter &filter)
+{
+    return m_store.accountBalances(filter);
+}
+
+Result<std::vector<Account>> SqliteLedgerBackend::queryAccounts(const QueryFilter &filter)
+{
+    return m_store.queryAccounts(filter);
+}
+
+Result<std::vector<Transfer>> SqliteLedgerBackend::queryTransfers(const QueryFilter &filter)
+{
+    return m_store.queryTransfers(filter);
+}
+
+Result<std::vector<JournalRecord>> SqliteLedgerBackend::journal(u64 afterTimestamp, u32 limit)
+{
+    return m_store.journal(afterTimestamp, limit);
+}
+
+Status SqliteLedgerBackend::verifyHotState()
+{
+    if (auto loaded = load(); !loaded)
+        return loaded.error();
+    auto fresh = m_store.loadHotState();
+    if (!fresh)
+        return fresh.error();
+    const HotState &memory = m_machine.state();
+    auto differs = [](const QString &what) { return Error { QStringLiteral("memory and database differ: ") + what }; };
+
+    if (memory.accounts.size() != fresh->accounts.size())
+        return differs(QStringLiteral("%1 accounts in memory, %2 stored").arg(memory.accounts.size()).arg(fresh->accounts.size()));
+    for (const auto &[id, account] : memory.accounts) {
+        auto it = fresh->accounts.find(id);
+        if (it == fresh->accounts.end())
+            return differs(QStringLiteral("account %1 is not stored").arg(toDecimal(id)));
+        if (!(it->second == account))
+            return differs(QStringLiteral("account %1 has other balances or flags").arg(toDecimal(id)));
+    }
+    if (memory.pending != fresh->pending || memory.expiries != fresh->expiries)
+        return differs(QStringLiteral("%1 pending transfers in memory, %2 stored (or they differ)")
+                               .arg(memory.pending.size())
+                               .arg(fresh->pending.size()));
+    if (memory.orphans != fresh->orphans)
+        return differs(QStringLiteral("failed transfer ids"));
+    if (memory.accountIdByTimestamp != fresh->accountIdByTimestamp)
+        return differs(QStringLiteral("account timestamps"));
+    if (memory.lastTimestamp != fresh->lastTimestamp || memory.maxAccountTimestamp != fresh->maxAccountTimestamp
+        || memory.maxTransferTimestamp != fresh->maxTransferTimestamp || memory.transferCount != fresh->transferCount)
+        return differs(QStringLiteral("clock marks (last %1/%2, transfers %3/%4)")
+                               .arg(memory.lastTimestamp)
+                               .arg(fresh->lastTimestamp)
+                               .arg(memory.transferCount)
+                               .arg(fresh->transferCount));
+    Q_ASSERT(memory == *fresh);
+    return {};
+}
+
+} // namespace cabinet::ledger

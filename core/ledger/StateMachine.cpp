@@ -1,0 +1,792 @@
+#include "ledger/StateMachine.h"
+
+#include "ledger/U128.h"
+
+#include <algorithm>
+
+namespace cabinet::ledger {
+
+using AS = CreateAccountStatus;
+using TS = CreateTransferStatus;
+
+void StateMachine::reset(HotState state)
+{
+    Q_ASSERT(!m_batchOpen);
+    m_state = std::move(state);
+}
+
+u64 StateMachine::batchTimestamp(u64 nowNs, u32 eventCount) const
+{
+    const u64 timestamp = std::max(nowNs, m_state.lastTimestamp + eventCount);
+    Q_ASSERT(timestamp > m_state.lastTimestamp || eventCount == 0);
+    Q_ASSERT(timestamp <= TimestampMax);
+    return timestamp;
+}
+
+void StateMachine::beginBatch(u64 batchTimestamp)
+{
+    Q_ASSERT(!m_batchOpen);
+    Q_ASSERT(m_accountUndo.empty() && m_pendingUndo.empty() && m_orphanUndo.empty());
+    Q_ASSERT(batchTimestamp >= m_state.lastTimestamp);
+    m_batchOpen = true;
+    m_batchMark = mark();
+    m_batchTimestamp = batchTimestamp;
+    m_state.lastTimestamp = batchTimestamp;
+}
+
+void StateMachine::commitBatch()
+{
+    Q_ASSERT(m_batchOpen);
+    m_accountUndo.clear();
+    m_pendingUndo.clear();
+    m_orphanUndo.clear();
+    m_batchOpen = false;
+}
+
+void StateMachine::abortBatch()
+{
+    Q_ASSERT(m_batchOpen);
+    undoTo(m_batchMark);
+    Q_ASSERT(m_accountUndo.empty() && m_pendingUndo.empty() && m_orphanUndo.empty());
+    m_batchOpen = false;
+}
+
+StateMachine::Mark StateMachine::mark() const
+{
+    return Mark { m_accountUndo.size(),          m_pendingUndo.size(),           m_orphanUndo.size(),
+                  m_state.lastTimestamp,         m_state.maxAccountTimestamp,    m_state.maxTransferTimestamp,
+                  m_state.transferCount };
+}
+
+void StateMachine::undoTo(const Mark &mark)
+{
+    while (m_accountUndo.size() > mark.accountUndo) {
+        auto &[id, prior] = m_accountUndo.back();
+        auto it = m_state.accounts.find(id);
+        Q_ASSERT(it != m_state.accounts.end());
+        if (prior) {
+            it->second = *prior;
+        } else {
+            m_state.accountIdByTimestamp.erase(it->second.timestamp);
+            m_state.accounts.erase(it);
+        }
+        m_accountUndo.pop_back();
+    }
+    while (m_pendingUndo.size() > mark.pendingUndo) {
+        auto &[id, prior] = m_pendingUndo.back();
+        if (auto it = m_state.pending.find(id); it != m_state.pending.end()) {
+            if (it->second.expiresAtNs != 0)
+                m_state.expiries.erase(ExpiryKey { it->second.expiresAtNs, it->second.transfer.timestamp, id });
+            m_state.pending.erase(it);
+        }
+        if (prior) {
+            m_state.pending.emplace(id, *prior);
+            if (prior->expiresAtNs != 0)
+                m_state.expiries.insert(ExpiryKey { prior->expiresAtNs, prior->transfer.timestamp, id });
+        }
+        m_pendingUndo.pop_back();
+    }
+    while (m_orphanUndo.size() > mark.orphanUndo) {
+        m_state.orphans.erase(m_orphanUndo.back());
+        m_orphanUndo.pop_back();
+    }
+    m_state.lastTimestamp = mark.lastTimestamp;
+    m_state.maxAccountTimestamp = mark.maxAccountTimestamp;
+    m_state.maxTransferTimestamp = mark.maxTransferTimestamp;
+    m_state.transferCount = mark.transferCount;
+}
+
+std::vector<u128> StateMachine::touchedAccounts() const
+{
+    std::vector<u128> ids;
+    ids.reserve(m_accountUndo.size());
+    for (const auto &entry : m_accountUndo)
+        ids.push_back(entry.first);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+void StateMachine::writeTouchedAccounts()
+{
+    Q_ASSERT(m_batchOpen);
+    // Accounts created in this batch were inserted whole; only those that
+    // existed before it need their balances and flags written back.
+    std::vector<u128> ids;
+    ids.reserve(m_accountUndo.size());
+    for (const auto &[id, prior] : m_accountUndo) {
+        if (prior)
+            ids.push_back(id);
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (u128 id : ids)
+        m_storage.updateAccount(m_state.accounts.at(id));
+}
+
+// --- logged mutations -------------------------------------------------------
+
+void StateMachine::putAccount(const Account &account)
+{
+    auto it = m_state.accounts.find(account.id);
+    if (it == m_state.accounts.end()) {
+        m_accountUndo.emplace_back(account.id, std::nullopt);
+        m_state.accounts.emplace(account.id, account);
+        m_state.accountIdByTimestamp.emplace(account.timestamp, account.id);
+    } else {
+        Q_ASSERT(it->second.timestamp == account.timestamp);
+        m_accountUndo.emplace_back(account.id, it->second);
+        it->second = account;
+    }
+}
+
+void StateMachine::addPending(const Transfer &transfer)
+{
+    Q_ASSERT(transfer.has(TransferFlag::Pending));
+    Q_ASSERT(!m_state.pending.contains(transfer.id));
+    const u64 expiresAtNs = transfer.timeout == 0 ? 0 : transfer.timestamp + transfer.timeoutNs();
+    m_pendingUndo.emplace_back(transfer.id, std::nullopt);
+    m_state.pending.emplace(transfer.id, PendingEntry { transfer, expiresAtNs });
+    if (expiresAtNs != 0)
+        m_state.expiries.insert(ExpiryKey { expiresAtNs, transfer.timestamp, transfer.id });
+    m_storage.setPendingStatus(transfer.timestamp, PendingStatus::Pending, expiresAtNs);
+}
+
+void StateMachine::removePending(u128 id)
+{
+    auto it = m_state.pending.find(id);
+    Q_ASSERT(it != m_state.pending.end());
+    m_pendingUndo.emplace_back(id, it->second);
+    if (it->second.expiresAtNs != 0)
+        m_state.expiries.erase(ExpiryKey { it->second.expiresAtNs, it->second.transfer.timestamp, id });
+    m_state.pending.erase(it);
+}
+
+void StateMachine::addOrphan(u128 id)
+{
+    if (m_state.orphans.insert(id).second) {
+        m_orphanUndo.push_back(id);
+        m_storage.insertOrphan(id);
+    }
+}
+
+void StateMachine::storeTransfer(const Transfer &transfer, const Account &debit, const Account &credit)
+{
+    Q_ASSERT(transfer.timestamp > m_state.maxTransferTimestamp);
+    Q_ASSERT(transfer.timestamp > debit.timestamp && transfer.timestamp > credit.timestamp);
+    const u64 epoch = m_state.transferCount >> 16;
+    if ((m_state.transferCount & 0xFFFF) == 0)
+        m_storage.startEpoch(epoch, transfer.timestamp);
+    m_storage.insertTransfer(transfer, debit.timestamp, credit.timestamp, epoch);
+    ++m_state.transferCount;
+    m_state.maxTransferTimestamp = transfer.timestamp;
+}
+
+void StateMachine::recordBalances(u64 timestamp, const Account &debit, const Account &credit)
+{
+    const bool debitHistory = debit.has(AccountFlag::History);
+    const bool creditHistory = credit.has(AccountFlag::History);
+    if (debitHistory || creditHistory)
+        m_storage.insertBalances(timestamp, debitHistory ? &debit : nullptr, creditHistory ? &credit : nullptr);
+}
+
+// --- batches (execute_create) -----------------------------------------------
+
+template <typename Result, typename Event, typename Apply, typename OnFailure>
+std::vector<Result> StateMachine::executeCreate(std::span<const Event> events, u16 importedFlag, Apply apply,
+                                                OnFailure onFailure)
+{
+    using Status = decltype(Result::status);
+    Q_ASSERT(m_batchOpen);
+    Q_ASSERT(events.size() <= BatchMax);
+    const u32 count = u32(events.size());
+    const u64 batchTimestamp = m_batchTimestamp;
+    Q_ASSERT(batchTimestamp >= count);
+    auto slot = [&](u32 index) { return batchTimestamp - count + index + 1; };
+
+    std::vector<Result> results(count);
+    // The first event decides whether the whole batch is imported.
+    const bool batchImported = count > 0 && (events[0].flags & importedFlag) != 0;
+    bool inChain = false;
+    u32 chainStart = 0;
+    bool chainBroken = false;
+    Mark chainMark;
+
+    for (u32 index = 0; index < count; ++index) {
+        const Event &event = events[index];
+        const bool linked = (event.flags & 1) != 0; // bit 0 is `linked` for both kinds
+        const bool imported = (event.flags & importedFlag) != 0;
+        u64 objectTimestamp = 0;
+        Status status;
+        if (linked && !inChain) {
+            Q_ASSERT(!chainBroken);
+            inChain = true;
+            chainStart = index;
+            chainMark = mark();
+            m_storage.beginChain();
+        }
+        if (linked && index == count - 1) {
+            status = Status::LinkedEventChainOpen; // before "already broken": it fails the whole chain
+        } else if (chainBroken) {
+            status = Status::LinkedEventFailed;
+        } else if (imported != batchImported) {
+            status = imported ? Status::ImportedEventNotExpected : Status::ImportedEventExpected;
+        } else if (imported) {
+            if (event.timestamp == 0 || event.timestamp > TimestampMax)
+                status = Status::ImportedEventTimestampOutOfRange;
+            else if (event.timestamp >= batchTimestamp)
+                status = Status::ImportedEventTimestampMustNotAdvance;
+            else
+                status = apply(event, objectTimestamp);
+        } else if (event.timestamp != 0) {
+            status = Status::TimestampMustBeZero;
+        } else {
+            Event stamped = event;
+            stamped.timestamp = slot(index);
+            status = apply(stamped, objectTimestamp);
+        }
+
+        const bool hasObject = status == Status::Created || status == Status::Exists;
+        Q_ASSERT(!hasObject || objectTimestamp != 0);
+        results[index] = Result { index, hasObject ? objectTimestamp : slot(index), status };
+
+        if (status != Status::Created) {
+            if (inChain) {
+                if (!chainBroken) {
+                    chainBroken = true;
+                    undoTo(chainMark);
+                    m_storage.rollbackChain();
+                    for (u32 earlier = chainStart; earlier < index; ++earlier) {
+                        Q_ASSERT(results[earlier].status == Status::Created);
+                        results[earlier] = Result { earlier, slot(earlier), Status::LinkedEventFailed };
+                    }
+                } else {
+                    Q_ASSERT(status == Status::LinkedEventFailed || status == Status::LinkedEventChainOpen);
+                }
+            }
+            // After the rollback: a transient failure is remembered even in a broken chain.
+            onFailure(event, status);
+        }
+        if (inChain && (!linked || status == Status::LinkedEventChainOpen)) {
+            if (!chainBroken)
+                m_storage.releaseChain();
+            inChain = false;
+            chainBroken = false;
+        }
+        if (m_storage.failed())
+            break; // the backend aborts the batch; nothing decided here survives
+    }
+    Q_ASSERT(m_storage.failed() || (!inChain && !chainBroken));
+    return results;
+}
+
+std::vector<CreateAccountResult> StateMachine::createAccounts(std::span<const Account> events)
+{
+    return executeCreate<CreateAccountResult>(
+            events, AccountFlag::Imported,
+            [this](const Account &a, u64 &objectTimestamp) { return createAccount(a, objectTimestamp); },
+            [](const Account &, CreateAccountStatus) {});
+}
+
+std::vector<CreateTransferResult> StateMachine::createTransfers(std::span<const Transfer> events)
+{
+    return executeCreate<CreateTransferResult>(
+            events, TransferFlag::Imported,
+            [this](const Transfer &t, u64 &objectTimestamp) { return createTransfer(t, objectTimestamp); },
+            [this](const Transfer &t, CreateTransferStatus status) {
+                if (isTransient(status))
+                    addOrphan(t.id);
+            });
+}
+
+// --- accounts (create_account) ----------------------------------------------
+
+CreateAccountStatus StateMachine::createAccount(const Account &a, u64 &objectTimestamp)
+{
+    if (a.reserved != 0)
+        return AS::ReservedField;
+    if ((a.flags & ~AccountFlag::Known) != 0)
+        return AS::ReservedFlag;
+    if (a.id == 0)
+        return AS::IdMustNotBeZero;
+    if (a.id == U128Max)
+        return AS::IdMustNotBeIntMax;
+
+    if (auto it = m_state.accounts.find(a.id); it != m_state.accounts.end()) {
+        objectTimestamp = it->second.timestamp;
+        return createAccountExists(a, it->second);
+    }
+
+    if (a.has(AccountFlag::DebitsMustNotExceedCredits) && a.has(AccountFlag::CreditsMustNotExceedDebits))
+        return AS::FlagsAreMutuallyExclusive;
+    if (a.debits_pending != 0)
+        return AS::DebitsPendingMustBeZero;
+    if (a.debits_posted != 0)
+        return AS::DebitsPostedMustBeZero;
+    if (a.credits_pending != 0)
+        return AS::CreditsPendingMustBeZero;
+    if (a.credits_posted != 0)
+        return AS::CreditsPostedMustBeZero;
+    if (a.ledger == 0)
+        return AS::LedgerMustNotBeZero;
+    if (a.code == 0)
+        return AS::CodeMustNotBeZero;
+
+    if (a.has(AccountFlag::Imported)) {
+        // After the idempotency checks, so an import can be retried and read `exists`.
+        if (a.timestamp <= m_state.maxAccountTimestamp)
+            return AS::ImportedEventTimestampMustNotRegress;
+        if (m_storage.transferExistsAt(a.timestamp))
+            return AS::ImportedEventTimestampMustNotRegress;
+    }
+    Q_ASSERT(a.timestamp > m_state.maxAccountTimestamp);
+
+    putAccount(a);
+    m_storage.insertAccount(a);
+    m_state.maxAccountTimestamp = a.timestamp;
+    objectTimestamp = a.timestamp;
+    return AS::Created;
+}
+
+CreateAccountStatus StateMachine::createAccountExists(const Account &a, const Account &e)
+{
+    Q_ASSERT(a.id == e.id);
+    if (a.flags != e.flags)
+        return AS::ExistsWithDifferentFlags;
+    if (a.user_data_128 != e.user_data_128)
+        return AS::ExistsWithDifferentUserData128;
+    if (a.user_data_64 != e.user_data_64)
+        return AS::ExistsWithDifferentUserData64;
+    if (a.user_data_32 != e.user_data_32)
+        return AS::ExistsWithDifferentUserData32;
+    Q_ASSERT(a.reserved == 0 && e.reserved == 0);
+    if (a.ledger != e.ledger)
+        return AS::ExistsWithDifferentLedger;
+    if (a.code != e.code)
+        return AS::ExistsWithDifferentCode;
+    return AS::Exists;
+}
+
+// --- transfers (create_transfer) --------------------------------------------
+
+CreateTransferStatus StateMachine::createTransfer(const Transfer &t, u64 &objectTimestamp)
+{
+    if ((t.flags & ~TransferFlag::Known) != 0)
+        return TS::ReservedFlag;
+    if (t.id == 0)
+        return TS::IdMustNotBeZero;
+    if (t.id == U128Max)
+        return TS::IdMustNotBeIntMax;
+
+    if (auto e = m_storage.transfer(t.id)) {
+        objectTimestamp = e->timestamp;
+        return createTransferExists(t, *e);
+    }
+    if (m_state.orphans.contains(t.id))
+        return TS::IdAlreadyFailed;
+
+    if (t.has(TransferFlag::PostPendingTransfer) || t.has(TransferFlag::VoidPendingTransfer)) {
+        const auto status = postOrVoidPendingTransfer(t);
+        if (status == TS::Created)
+            objectTimestamp = t.timestamp;
+        return status;
+    }
+
+    if (t.debit_account_id == 0)
+        return TS::DebitAccountIdMustNotBeZero;
+    if (t.debit_account_id == U128Max)
+        return TS::DebitAccountIdMustNotBeIntMax;
+    if (t.credit_account_id == 0)
+        return TS::CreditAccountIdMustNotBeZero;
+    if (t.credit_account_id == U128Max)
+        return TS::CreditAccountIdMustNotBeIntMax;
+    if (t.credit_account_id == t.debit_account_id)
+        return TS::AccountsMustBeDifferent;
+
+    if (t.pending_id != 0)
+        return TS::PendingIdMustBeZero;
+    if (!t.has(TransferFlag::Pending)) {
+        if (t.timeout != 0)
+            return TS::TimeoutReservedForPendingTransfer;
+        if (t.has(TransferFlag::ClosingDebit) || t.has(TransferFlag::ClosingCredit))
+            return TS::ClosingTransferMustBePending;
+    }
+    if (t.ledger == 0)
+        return TS::LedgerMustNotBeZero;
+    if (t.code == 0)
+        return TS::CodeMustNotBeZero;
+
+    const auto drIt = m_state.accounts.find(t.debit_account_id);
+    if (drIt == m_state.accounts.end())
+        return TS::DebitAccountNotFound;
+    const auto crIt = m_state.accounts.find(t.credit_account_id);
+    if (crIt == m_state.accounts.end())
+        return TS::CreditAccountNotFound;
+    const Account dr = drIt->second;
+    const Account cr = crIt->second;
+
+    if (dr.ledger != cr.ledger)
+        return TS::AccountsMustHaveTheSameLedger;
+    if (t.ledger != dr.ledger)
+        return TS::TransferMustHaveTheSameLedgerAsAccounts;
+
+    if (t.has(TransferFlag::Imported)) {
+        if (t.timestamp <= m_state.maxTransferTimestamp)
+            return TS::ImportedEventTimestampMustNotRegress;
+        if (m_state.accountIdByTimestamp.contains(t.timestamp))
+            return TS::ImportedEventTimestampMustNotRegress;
+        if (t.timestamp <= dr.timestamp)
+            return TS::ImportedEventTimestampMustPostdateDebitAccount;
+        if (t.timestamp <= cr.timestamp)
+            return TS::ImportedEventTimestampMustPostdateCreditAccount;
+        if (t.timeout != 0)
+            return TS::ImportedEventTimeoutMustBeZero;
+    }
+    Q_ASSERT(t.timestamp > dr.timestamp && t.timestamp > cr.timestamp);
+
+    if (dr.has(AccountFlag::Closed))
+        return TS::DebitAccountAlreadyClosed;
+    if (cr.has(AccountFlag::Closed))
+        return TS::CreditAccountAlreadyClosed;
+
+    // Balancing: `amount` is a ceiling, clamped even without a limit flag.
+    u128 amount = t.amount;
+    if (t.has(TransferFlag::BalancingDebit))
+        amount = std::min(amount, subSaturating(dr.credits_posted, dr.debits_posted + dr.debits_pending));
+    if (t.has(TransferFlag::BalancingCredit))
+        amount = std::min(amount, subSaturating(cr.debits_posted, cr.credits_posted + cr.credits_pending));
+
+    // pending + posted never overflows (checked below for every transfer).
+    Q_ASSERT(!sumOverflows(dr.debits_pending, dr.debits_posted));
+    Q_ASSERT(!sumOverflows(cr.credits_pending, cr.credits_posted));
+    if (t.has(TransferFlag::Pending)) {
+        if (sumOverflows(amount, dr.debits_pending))
+            return TS::OverflowsDebitsPending;
+        if (sumOverflows(amount, cr.credits_pending))
+            return TS::OverflowsCreditsPending;
+    }
+    if (sumOverflows(amount, dr.debits_posted))
+        return TS::OverflowsDebitsPosted;
+    if (sumOverflows(amount, cr.credits_posted))
+        return TS::OverflowsCreditsPosted;
+    if (sumOverflows(amount, dr.debits_pending + dr.debits_posted))
+        return TS::OverflowsDebits;
+    if (sumOverflows(amount, cr.credits_pending + cr.credits_posted))
+        return TS::OverflowsCredits;
+    // timestamp < 2^63 and timeout_ns < 2^63, so the sum cannot wrap a u64.
+    if (t.timestamp + t.timeoutNs() > TimestampMax)
+        return TS::OverflowsTimeout;
+
+    if (dr.debitsExceedCredits(amount))
+        return TS::ExceedsCredits;
+    if (cr.creditsExceedDebits(amount))
+        return TS::ExceedsDebits;
+
+    // From here on the transfer succeeds.
+    Transfer stored = t;
+    stored.amount = amount;
+    storeTransfer(stored, dr, cr);
+
+    Account drNew = dr;
+    Account crNew = cr;
+    if (stored.has(TransferFlag::Pending)) {
+        addPending(stored);
+        drNew.debits_pending += amount;
+        crNew.credits_pending += amount;
+    } else {
+        drNew.debits_posted += amount;
+        crNew.credits_posted += amount;
+    }
+    if (stored.has(TransferFlag::ClosingDebit))
+        drNew.flags |= AccountFlag::Closed;
+    if (stored.has(TransferFlag::ClosingCredit))
+        crNew.flags |= AccountFlag::Closed;
+    putAccount(drNew);
+    putAccount(crNew);
+    recordBalances(stored.timestamp, drNew, crNew);
+
+    objectTimestamp = stored.timestamp;
+    return TS::Created;
+}
+
+CreateTransferStatus StateMachine::postOrVoidPendingTransfer(const Transfer &t)
+{
+    const bool post = t.has(TransferFlag::PostPendingTransfer);
+    const bool voiding = t.has(TransferFlag::VoidPendingTransfer);
+    Q_ASSERT(post || voiding);
+    if (post && voiding)
+        return TS::FlagsAreMutuallyExclusive;
+    for (u16 flag : { TransferFlag::Pending, TransferFlag::BalancingDebit, TransferFlag::BalancingCredit,
+                      TransferFlag::ClosingDebit, TransferFlag::ClosingCredit }) {
+        if (t.has(flag))
+            return TS::FlagsAreMutuallyExclusive;
+    }
+    if (t.pending_id == 0)
+        return TS::PendingIdMustNotBeZero;
+    if (t.pending_id == U128Max)
+        return TS::PendingIdMustNotBeIntMax;
+    if (t.pending_id == t.id)
+        return TS::PendingIdMustBeDifferent;
+    if (t.timeout != 0)
+        return TS::TimeoutReservedForPendingTransfer;
+
+    // Still-pending transfers are in memory; resolved ones only in storage.
+    Transfer p;
+    PendingStatus pendingStatus = PendingStatus::Pending;
+    if (auto hot = m_state.pending.find(t.pending_id); hot != m_state.pending.end()) {
+        p = hot->second.transfer;
+    } else {
+        auto stored = m_storage.transfer(t.pending_id);
+        if (!stored)
+            return TS::PendingTransferNotFound;
+        p = *stored;
+        if (!p.has(TransferFlag::Pending))
+            return TS::PendingTransferNotPending;
+        pendingStatus = m_storage.pendingStatus(p.timestamp);
+        Q_ASSERT(pendingStatus != PendingStatus::Pending || m_storage.failed()); // pending ones are hot
+    }
+    Q_ASSERT(p.has(TransferFlag::Pending));
+    Q_ASSERT(p.timestamp < t.timestamp || t.has(TransferFlag::Imported));
+
+    const auto drIt = m_state.accounts.find(p.debit_account_id);
+    const auto crIt = m_state.accounts.find(p.credit_account_id);
+    Q_ASSERT(drIt != m_state.accounts.end() && crIt != m_state.accounts.end());
+    const Account dr = drIt->second;
+    const Account cr = crIt->second;
+
+    if (t.debit_account_id != 0 && t.debit_account_id != p.debit_account_id)
+        return TS::PendingTransferHasDifferentDebitAccountId;
+    if (t.credit_account_id != 0 && t.credit_account_id != p.credit_account_id)
+        return TS::PendingTransferHasDifferentCreditAccountId;
+    // user_data may differ between the pending transfer and its post or void.
+    if (t.ledger != 0 && t.ledger != p.ledger)
+        return TS::PendingTransferHasDifferentLedger;
+    if (t.code != 0 && t.code != p.code)
+        return TS::PendingTransferHasDifferentCode;
+
+    const u128 amount = voiding ? (t.amount > 0 ? t.amount : p.amount) : (t.amount == AmountMax ? p.amount : t.amount);
+    if (amount > p.amount)
+        return TS::ExceedsPendingTransferAmount;
+    if (voiding && amount < p.amount)
+        return TS::PendingTransferHasDifferentAmount;
+
+    switch (pendingStatus) {
+    case PendingStatus::Pending:
+        break;
+    case PendingStatus::Posted:
+        return TS::PendingTransferAlreadyPosted;
+    case PendingStatus::Voided:
+        return TS::PendingTransferAlreadyVoided;
+    case PendingStatus::Expired:
+        Q_ASSERT(p.timeout > 0);
+        return TS::PendingTransferExpired;
+    case PendingStatus::None:
+        Q_ASSERT(m_storage.failed());
+        return TS::PendingTransferNotFound;
+    }
+
+    u64 expiresAtNs = 0;
+    if (p.timeout > 0) {
+        Q_ASSERT(!p.has(TransferFlag::Imported));
+        expiresAtNs = p.timestamp + p.timeoutNs();
+        // Due but not swept yet: expired all the same.
+        if (expiresAtNs <= t.timestamp)
+            return TS::PendingTransferExpired;
+    }
+
+    if (t.has(TransferFlag::Imported)) {
+        if (t.timestamp <= m_state.maxTransferTimestamp)
+            return TS::ImportedEventTimestampMustNotRegress;
+        if (m_state.accountIdByTimestamp.contains(t.timestamp))
+            return TS::ImportedEventTimestampMustNotRegress;
+    }
+    Q_ASSERT(t.timestamp > dr.timestamp && t.timestamp > cr.timestamp);
+
+    // The only movement a closed account allows is voiding a pending transfer.
+    if (!voiding) {
+        if (dr.has(AccountFlag::Closed))
+            return TS::DebitAccountAlreadyClosed;
+        if (cr.has(AccountFlag::Closed))
+            return TS::CreditAccountAlreadyClosed;
+    }
+
+    // From here on the post or void succeeds.
+    Transfer stored;
+    stored.id = t.id;
+    stored.debit_account_id = p.debit_account_id;
+    stored.credit_account_id = p.credit_account_id;
+    stored.amount = amount;
+    stored.pending_id = t.pending_id;
+    stored.user_data_128 = t.user_data_128 != 0 ? t.user_data_128 : p.user_data_128;
+    stored.user_data_64 = t.user_data_64 != 0 ? t.user_data_64 : p.user_data_64;
+    stored.user_data_32 = t.user_data_32 != 0 ? t.user_data_32 : p.user_data_32;
+    stored.timeout = 0;
+    stored.ledger = p.ledger;
+    stored.code = p.code;
+    stored.flags = t.flags;
+    stored.timestamp = t.timestamp;
+    storeTransfer(stored, dr, cr);
+
+    removePending(p.id);
+    m_storage.setPendingStatus(p.timestamp, post ? PendingStatus::Posted : PendingStatus::Voided, expiresAtNs);
+
+    Account drNew = dr;
+    Account crNew = cr;
+    Q_ASSERT(drNew.debits_pending >= p.amount && crNew.credits_pending >= p.amount);
+    drNew.debits_pending -= p.amount;
+    crNew.credits_pending -= p.amount;
+    if (post) {
+        Q_ASSERT(!p.has(TransferFlag::ClosingDebit) && !p.has(TransferFlag::ClosingCredit));
+        Q_ASSERT(amount <= p.amount);
+        drNew.debits_posted += amount;
+        crNew.credits_posted += amount;
+    } else {
+        // Voiding a closing transfer re-opens the account.
+        if (p.has(TransferFlag::ClosingDebit)) {
+            Q_ASSERT(drNew.has(AccountFlag::Closed));
+            drNew.flags &= u16(~AccountFlag::Closed);
+        }
+        if (p.has(TransferFlag::ClosingCredit)) {
+            Q_ASSERT(crNew.has(AccountFlag::Closed));
+            crNew.flags &= u16(~AccountFlag::Closed);
+        }
+    }
+    putAccount(drNew);
+    putAccount(crNew);
+    recordBalances(stored.timestamp, drNew, crNew);
+    return TS::Created;
+}
+
+CreateTransferStatus StateMachine::createTransferExists(const Transfer &t, const Transfer &e)
+{
+    Q_ASSERT(t.id == e.id);
+    // The flags change the meaning of the other fields, so they come first.
+    if (t.flags != e.flags)
+        return TS::ExistsWithDifferentFlags;
+    if (t.pending_id != e.pending_id)
+        return TS::ExistsWithDifferentPendingId;
+    if (t.timeout != e.timeout)
+        return TS::ExistsWithDifferentTimeout;
+
+    if (t.has(TransferFlag::PostPendingTransfer) || t.has(TransferFlag::VoidPendingTransfer)) {
+        // e resolved its pending transfer, so that one is in storage, not in memory.
+        const auto p = m_storage.transfer(t.pending_id);
+        if (!p) {
+            Q_ASSERT(m_storage.failed());
+            return TS::PendingTransferNotFound;
+        }
+        return postOrVoidPendingTransferExists(t, e, *p);
+    }
+
+    if (t.debit_account_id != e.debit_account_id)
+        return TS::ExistsWithDifferentDebitAccountId;
+    if (t.credit_account_id != e.credit_account_id)
+        return TS::ExistsWithDifferentCreditAccountId;
+    // A balancing transfer's amount is a ceiling: a resubmission that allows
+    // at least what was moved is the same transfer.
+    if (t.has(TransferFlag::BalancingDebit) || t.has(TransferFlag::BalancingCredit)) {
+        if (t.amount < e.amount)
+            return TS::ExistsWithDifferentAmount;
+    } else if (t.amount != e.amount) {
+        return TS::ExistsWithDifferentAmount;
+    }
+    if (t.user_data_128 != e.user_data_128)
+        return TS::ExistsWithDifferentUserData128;
+    if (t.user_data_64 != e.user_data_64)
+        return TS::ExistsWithDifferentUserData64;
+    if (t.user_data_32 != e.user_data_32)
+        return TS::ExistsWithDifferentUserData32;
+    if (t.ledger != e.ledger)
+        return TS::ExistsWithDifferentLedger;
+    if (t.code != e.code)
+        return TS::ExistsWithDifferentCode;
+    return TS::Exists;
+}
+
+CreateTransferStatus StateMachine::postOrVoidPendingTransferExists(const Transfer &t, const Transfer &e, const Transfer &p)
+{
+    Q_ASSERT(t.id == e.id && t.id != p.id);
+    Q_ASSERT(t.flags == e.flags && t.pending_id == e.pending_id && t.pending_id == p.id);
+    Q_ASSERT(p.has(TransferFlag::Pending));
+    Q_ASSERT(e.debit_account_id == p.debit_account_id && e.credit_account_id == p.credit_account_id);
+    Q_ASSERT(e.ledger == p.ledger && e.code == p.code);
+
+    // Zero request fields mean "as the pending transfer", so they compare through it.
+    if (t.debit_account_id != 0 && t.debit_account_id != e.debit_account_id)
+        return TS::ExistsWithDifferentDebitAccountId;
+    if (t.credit_account_id != 0 && t.credit_account_id != e.credit_account_id)
+        return TS::ExistsWithDifferentCreditAccountId;
+    if (t.has(TransferFlag::VoidPendingTransfer)) {
+        if (t.amount == 0 ? e.amount != p.amount : t.amount != e.amount)
+            return TS::ExistsWithDifferentAmount;
+    } else {
+        Q_ASSERT(e.amount <= p.amount);
+        if (t.amount == AmountMax ? e.amount != p.amount : t.amount != e.amount)
+            return TS::ExistsWithDifferentAmount;
+    }
+    if (t.user_data_128 == 0 ? e.user_data_128 != p.user_data_128 : t.user_data_128 != e.user_data_128)
+        return TS::ExistsWithDifferentUserData128;
+    if (t.user_data_64 == 0 ? e.user_data_64 != p.user_data_64 : t.user_data_64 != e.user_data_64)
+        return TS::ExistsWithDifferentUserData64;
+    if (t.user_data_32 == 0 ? e.user_data_32 != p.user_data_32 : t.user_data_32 != e.user_data_32)
+        return TS::ExistsWithDifferentUserData32;
+    if (t.ledger != 0 && t.ledger != e.ledger)
+        return TS::ExistsWithDifferentLedger;
+    if (t.code != 0 && t.code != e.code)
+        return TS::ExistsWithDifferentCode;
+    return TS::Exists;
+}
+
+// --- expiry (execute_expire_pending_transfers) ------------------------------
+
+std::vector<ExpiryKey> StateMachine::dueExpiries(u64 nowNs, u32 limit) const
+{
+    std::vector<ExpiryKey> due;
+    for (const ExpiryKey &key : m_state.expiries) {
+        if (key.expiresAtNs > nowNs || due.size() >= limit)
+            break;
+        due.push_back(key);
+    }
+    return due;
+}
+
+u32 StateMachine::expire(std::span<const ExpiryKey> due)
+{
+    Q_ASSERT(m_batchOpen);
+    const u32 count = u32(due.size());
+    for (u32 index = 0; index < count; ++index) {
+        const ExpiryKey &key = due[index];
+        const u64 timestamp = m_batchTimestamp - count + index + 1;
+        Q_ASSERT(key.expiresAtNs <= timestamp);
+
+        const auto it = m_state.pending.find(key.id);
+        Q_ASSERT(it != m_state.pending.end());
+        const Transfer p = it->second.transfer;
+        Q_ASSERT(p.timeout > 0 && it->second.expiresAtNs == key.expiresAtNs);
+
+        Account dr = m_state.accounts.at(p.debit_account_id);
+        Account cr = m_state.accounts.at(p.credit_account_id);
+        Q_ASSERT(dr.debits_pending >= p.amount && cr.credits_pending >= p.amount);
+        dr.debits_pending -= p.amount;
+        cr.credits_pending -= p.amount;
+        // An expired closing transfer re-opens its account, as a void does.
+        if (p.has(TransferFlag::ClosingDebit)) {
+            Q_ASSERT(dr.has(AccountFlag::Closed));
+            dr.flags &= u16(~AccountFlag::Closed);
+        }
+        if (p.has(TransferFlag::ClosingCredit)) {
+            Q_ASSERT(cr.has(AccountFlag::Closed));
+            cr.flags &= u16(~AccountFlag::Closed);
+        }
+        putAccount(dr);
+        putAccount(cr);
+        removePending(p.id);
+        m_storage.setPendingStatus(p.timestamp, PendingStatus::Expired, key.expiresAtNs);
+        m_storage.insertExpiry(timestamp, p.timestamp);
+        if (m_storage.failed())
+            break;
+    }
+    return count;
+}
+
+} // namespace cabinet::ledger
