@@ -16,15 +16,17 @@ using BatchKernelFn = void (*)(const KernelParams& kp, const ScenarioInputs& in,
 
 // The batch Philox generator of the same translation unit, exposed so tests
 // can compare it word for word with Random123: words[i][j] is word i of lane j
-// for key {scenario[j], seedLo} and counter {day, draw, seedHi, stream}.
-using BatchPhiloxFn = void (*)(const std::uint32_t* scenario16, std::uint32_t seedLo, std::uint32_t day,
-    std::uint32_t draw, std::uint32_t seedHi, std::uint32_t stream, std::uint32_t (*words)[16]);
+// for key {scenario[j], seedLo} and counter {day, draw, seedHi, stream},
+// j < kPhiloxTestLanes.
+inline constexpr unsigned kPhiloxTestLanes = 32;
+using BatchPhiloxFn = void (*)(const std::uint32_t* scenario, std::uint32_t seedLo, std::uint32_t day,
+    std::uint32_t draw, std::uint32_t seedHi, std::uint32_t stream, std::uint32_t (*words)[kPhiloxTestLanes]);
 
 #define CABINET_CPU_DECLARE_KERNEL(suffix)                                                                             \
     void simulateBatch##suffix(                                                                                        \
         const KernelParams&, const ScenarioInputs&, std::uint32_t, std::uint32_t, float*, float*, float*);             \
     void philoxBatch##suffix(const std::uint32_t*, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t,         \
-        std::uint32_t, std::uint32_t (*)[16]);
+        std::uint32_t, std::uint32_t (*)[kPhiloxTestLanes]);
 
 CABINET_CPU_DECLARE_KERNEL(Generic)
 #if defined(CABINET_CPU_HAVE_AVX2)

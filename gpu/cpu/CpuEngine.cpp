@@ -2,7 +2,6 @@
 
 #include "../EngineSupport.h"
 #include "CpuBatchKernel.h"
-#include "PhiloxBatch.h"
 
 #include <algorithm>
 #include <atomic>
@@ -16,9 +15,9 @@ namespace cabinet::gpu::cpu {
 namespace {
 
 // Scenarios per unit of work: small enough for even load across threads and
-// frequent progress / cancellation checks (about 0.3 ms at 365 days), large
-// enough that taking one costs nothing.
-constexpr std::uint32_t kChunkScenarios = 16 * kBatchLanes;
+// frequent progress / cancellation checks (about 0.5 ms at 365 days), large
+// enough that taking one costs nothing. A multiple of every kernel's batch.
+constexpr std::uint32_t kChunkScenarios = 256;
 
 unsigned threadsFor(const RunOptions& options, std::uint32_t chunks)
 {

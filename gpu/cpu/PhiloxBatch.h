@@ -28,8 +28,23 @@
 #endif
 
 namespace cabinet::gpu::cpu {
+// Unnamed: each instruction-set translation unit gets its own kBatchLanes
+// and types (no ODR clash between them).
+namespace {
 
-inline constexpr unsigned kBatchLanes = 16;
+// Lanes per batch: two 16-lane vectors with AVX-512, so the out-of-order core
+// always has two independent dependency chains (the generator and the
+// logarithm/sqrt/divide chain of Box-Muller are long); 16 otherwise (AVX2
+// processes two 8-lane halves).
+#if defined(__AVX512F__)
+#if defined(CABINET_CPU_AVX512_LANES) // 16 or 32; for experiments
+constexpr unsigned kBatchLanes = CABINET_CPU_AVX512_LANES;
+#else
+constexpr unsigned kBatchLanes = 32;
+#endif
+#else
+constexpr unsigned kBatchLanes = 16;
+#endif
 
 struct alignas(64) PhiloxBatchWords {
     std::uint32_t w[4][kBatchLanes];
@@ -105,41 +120,54 @@ static CABINET_FORCEINLINE void philoxBatch(const std::uint32_t* scenario, std::
     std::uint32_t draw, std::uint32_t seedHi, std::uint32_t stream, PhiloxBatchWords& out)
 {
     using namespace philox_detail;
-    static_assert(kBatchLanes == 16);
+    constexpr int kVectors = kBatchLanes / 16;
     const UniformStart u = uniformStart(seedLo, day, draw, seedHi, stream);
     const __m512i m0 = _mm512_set1_epi32(static_cast<int>(kM0));
     const __m512i m1 = _mm512_set1_epi32(static_cast<int>(kM1));
-    __m512i k0 = _mm512_loadu_si512(scenario);
+    const __m512i w0 = _mm512_set1_epi32(static_cast<int>(kW0));
     std::uint32_t k1 = u.k1_round2;
-
-    // Round 1 (per-lane part).
-    __m512i c0 = _mm512_xor_si512(_mm512_set1_epi32(static_cast<int>(u.c0_xor)), k0);
-    // Round 2: key bumped once.
-    k0 = _mm512_add_epi32(k0, _mm512_set1_epi32(static_cast<int>(kW0)));
-    __m512i hi0;
-    __m512i lo0;
-    philoxMulhilo(c0, m0, hi0, lo0);
-    c0 = _mm512_xor_si512(_mm512_set1_epi32(static_cast<int>(u.r2_hi1 ^ u.c1)), k0);
-    __m512i c1 = _mm512_set1_epi32(static_cast<int>(u.r2_lo1));
-    __m512i c2 = _mm512_xor_si512(hi0, _mm512_set1_epi32(static_cast<int>(u.c3 ^ k1)));
-    __m512i c3 = lo0;
+    __m512i k0[kVectors];
+    __m512i c0[kVectors];
+    __m512i c1[kVectors];
+    __m512i c2[kVectors];
+    __m512i c3[kVectors];
+    for (int v = 0; v < kVectors; ++v) {
+        k0[v] = _mm512_loadu_si512(scenario + 16 * v);
+        // Round 1 (per-lane part), then round 2 with the key bumped once.
+        c0[v] = _mm512_xor_si512(_mm512_set1_epi32(static_cast<int>(u.c0_xor)), k0[v]);
+        k0[v] = _mm512_add_epi32(k0[v], w0);
+        __m512i hi0;
+        __m512i lo0;
+        philoxMulhilo(c0[v], m0, hi0, lo0);
+        c0[v] = _mm512_xor_si512(_mm512_set1_epi32(static_cast<int>(u.r2_hi1 ^ u.c1)), k0[v]);
+        c1[v] = _mm512_set1_epi32(static_cast<int>(u.r2_lo1));
+        c2[v] = _mm512_xor_si512(hi0, _mm512_set1_epi32(static_cast<int>(u.c3 ^ k1)));
+        c3[v] = lo0;
+    }
     // Rounds 3..10.
     for (int round = 3; round <= 10; ++round) {
-        k0 = _mm512_add_epi32(k0, _mm512_set1_epi32(static_cast<int>(kW0)));
         k1 += kW1;
-        __m512i hi1;
-        __m512i lo1;
-        philoxMulhilo(c0, m0, hi0, lo0);
-        philoxMulhilo(c2, m1, hi1, lo1);
-        c0 = _mm512_ternarylogic_epi32(hi1, c1, k0, 0x96); // three-way xor
-        c2 = _mm512_ternarylogic_epi32(hi0, c3, _mm512_set1_epi32(static_cast<int>(k1)), 0x96);
-        c1 = lo1;
-        c3 = lo0;
+        const __m512i k1v = _mm512_set1_epi32(static_cast<int>(k1));
+        for (int v = 0; v < kVectors; ++v) {
+            k0[v] = _mm512_add_epi32(k0[v], w0);
+            __m512i hi0;
+            __m512i lo0;
+            __m512i hi1;
+            __m512i lo1;
+            philoxMulhilo(c0[v], m0, hi0, lo0);
+            philoxMulhilo(c2[v], m1, hi1, lo1);
+            c0[v] = _mm512_ternarylogic_epi32(hi1, c1[v], k0[v], 0x96); // three-way xor
+            c2[v] = _mm512_ternarylogic_epi32(hi0, c3[v], k1v, 0x96);
+            c1[v] = lo1;
+            c3[v] = lo0;
+        }
     }
-    _mm512_store_si512(out.w[0], c0);
-    _mm512_store_si512(out.w[1], c1);
-    _mm512_store_si512(out.w[2], c2);
-    _mm512_store_si512(out.w[3], c3);
+    for (int v = 0; v < kVectors; ++v) {
+        _mm512_store_si512(out.w[0] + 16 * v, c0[v]);
+        _mm512_store_si512(out.w[1] + 16 * v, c1[v]);
+        _mm512_store_si512(out.w[2] + 16 * v, c2[v]);
+        _mm512_store_si512(out.w[3] + 16 * v, c3[v]);
+    }
 }
 
 #elif defined(__AVX2__)
@@ -156,20 +184,20 @@ static CABINET_FORCEINLINE void philoxBatch(const std::uint32_t* scenario, std::
     std::uint32_t draw, std::uint32_t seedHi, std::uint32_t stream, PhiloxBatchWords& out)
 {
     using namespace philox_detail;
-    static_assert(kBatchLanes == 16);
+    constexpr int kHalves = kBatchLanes / 8;
     const UniformStart u = uniformStart(seedLo, day, draw, seedHi, stream);
     const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kM0));
     const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kM1));
     const __m256i w0 = _mm256_set1_epi32(static_cast<int>(kW0));
-    // Two independent halves of 8 lanes, interleaved for instruction-level parallelism.
-    __m256i k0[2] = { _mm256_loadu_si256(reinterpret_cast<const __m256i*>(scenario)),
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(scenario + 8)) };
+    // Independent groups of 8 lanes, interleaved for instruction-level parallelism.
     std::uint32_t k1 = u.k1_round2;
-    __m256i c0[2];
-    __m256i c1[2];
-    __m256i c2[2];
-    __m256i c3[2];
-    for (int h = 0; h < 2; ++h) {
+    __m256i k0[kHalves];
+    __m256i c0[kHalves];
+    __m256i c1[kHalves];
+    __m256i c2[kHalves];
+    __m256i c3[kHalves];
+    for (int h = 0; h < kHalves; ++h) {
+        k0[h] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(scenario + 8 * h));
         c0[h] = _mm256_xor_si256(_mm256_set1_epi32(static_cast<int>(u.c0_xor)), k0[h]);
         k0[h] = _mm256_add_epi32(k0[h], w0);
         __m256i hi0;
@@ -183,7 +211,7 @@ static CABINET_FORCEINLINE void philoxBatch(const std::uint32_t* scenario, std::
     for (int round = 3; round <= 10; ++round) {
         k1 += kW1;
         const __m256i k1v = _mm256_set1_epi32(static_cast<int>(k1));
-        for (int h = 0; h < 2; ++h) {
+        for (int h = 0; h < kHalves; ++h) {
             k0[h] = _mm256_add_epi32(k0[h], w0);
             __m256i hi0;
             __m256i lo0;
@@ -197,7 +225,7 @@ static CABINET_FORCEINLINE void philoxBatch(const std::uint32_t* scenario, std::
             c3[h] = lo0;
         }
     }
-    for (int h = 0; h < 2; ++h) {
+    for (int h = 0; h < kHalves; ++h) {
         _mm256_store_si256(reinterpret_cast<__m256i*>(out.w[0] + 8 * h), c0[h]);
         _mm256_store_si256(reinterpret_cast<__m256i*>(out.w[1] + 8 * h), c1[h]);
         _mm256_store_si256(reinterpret_cast<__m256i*>(out.w[2] + 8 * h), c2[h]);
@@ -224,4 +252,5 @@ static CABINET_FORCEINLINE void philoxBatch(const std::uint32_t* scenario, std::
 
 #endif
 
+} // namespace
 } // namespace cabinet::gpu::cpu

@@ -65,18 +65,19 @@ void batchGeneratorsMatchRandom123()
             return state;
         };
         for (int trial = 0; trial < 2000; ++trial) {
-            std::uint32_t ids[16];
-            const std::uint32_t base = trial < 1000 ? static_cast<std::uint32_t>(trial) * 16 : next();
-            for (std::uint32_t j = 0; j < 16; ++j)
+            constexpr unsigned lanes = cpu::kPhiloxTestLanes;
+            std::uint32_t ids[lanes];
+            const std::uint32_t base = trial < 1000 ? static_cast<std::uint32_t>(trial) * lanes : next();
+            for (std::uint32_t j = 0; j < lanes; ++j)
                 ids[j] = trial % 3 == 2 ? next() : base + j;
             const std::uint32_t seedLo = next();
             const std::uint32_t seedHi = trial % 2 ? next() : 0;
             const std::uint32_t day = trial % 5 == 0 ? 0xffffffffu : next() % 40000;
             const std::uint32_t draw = trial % 4;
             const std::uint32_t stream = trial % 7 ? kStreamScenario : next();
-            std::uint32_t words[4][16];
+            std::uint32_t words[4][lanes];
             k.philox(ids, seedLo, day, draw, seedHi, stream, words);
-            for (int j = 0; j < 16; ++j) {
+            for (unsigned j = 0; j < lanes; ++j) {
                 const philox4x32_ctr_t c = { { day, draw, seedHi, stream } };
                 const philox4x32_key_t key = { { ids[j], seedLo } };
                 const philox4x32_ctr_t r = philox4x32_R(10, c, key);
@@ -84,7 +85,8 @@ void batchGeneratorsMatchRandom123()
                     mismatches += words[i][j] != r.v[i];
             }
         }
-        std::printf("  %s batch Philox: %d mismatching words of %d\n", isa, mismatches, 2000 * 16 * 4);
+        std::printf("  %s batch Philox: %d mismatching words of %d\n", isa, mismatches,
+            2000 * static_cast<int>(cpu::kPhiloxTestLanes) * 4);
         CHECK_EQ(mismatches, 0);
     }
     CHECK(kernels >= 1);
