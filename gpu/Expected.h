@@ -15,8 +15,9 @@ struct Error {
         InvalidOptions, // RunOptions out of range; the message names the option
         UnknownBackend, // makeEngine got a name other than auto, cpu, cuda
         BackendUnavailable, // cuda asked for, but not built or no device
-        Cancelled, // the cancel flag was raised during run()
+        Cancelled, // the cancel flag was raised during run(), or the progress callback threw
         DeviceError, // a CUDA call failed during run()
+        OutOfMemory, // host memory for the outcomes could not be allocated
     };
     Code code;
     std::string message;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <new>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -37,6 +39,16 @@ std::string CpuEngine::device() const
 
 Expected<ScenarioResult> CpuEngine::run(const ScenarioParams& params, const RunOptions& options)
 {
+    try {
+        return runUnguarded(params, options);
+    } catch (const std::bad_alloc&) {
+        return Error { Error::Code::OutOfMemory,
+            "not enough memory for " + std::to_string(params.scenarios) + " scenarios (about 32 bytes each)" };
+    }
+}
+
+Expected<ScenarioResult> CpuEngine::runUnguarded(const ScenarioParams& params, const RunOptions& options)
+{
     const auto t0 = std::chrono::steady_clock::now();
     if (auto e = validate(params))
         return Error { Error::Code::InvalidParameters, *e };
@@ -57,11 +69,14 @@ Expected<ScenarioResult> CpuEngine::run(const ScenarioParams& params, const RunO
     std::atomic<std::uint32_t> nextChunk { 0 };
     std::atomic<std::uint32_t> doneScenarios { 0 };
     std::atomic<bool> cancelled { false };
+    std::atomic<bool> stop { false };
+    bool callbackThrew = false; // written by the calling thread only
 
     const auto work = [&](bool reportsProgress) {
         double reported = 0.0;
         for (;;) {
-            if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+            if (stop.load(std::memory_order_relaxed)
+                || (options.cancel && options.cancel->load(std::memory_order_relaxed))) {
                 cancelled.store(true, std::memory_order_relaxed);
                 return;
             }
@@ -76,7 +91,15 @@ Expected<ScenarioResult> CpuEngine::run(const ScenarioParams& params, const RunO
                 const double fraction = static_cast<double>(done) / n;
                 if (fraction >= reported + 0.01 && fraction < 1.0) {
                     reported = fraction;
-                    options.progress(fraction);
+                    try {
+                        options.progress(fraction);
+                    } catch (...) {
+                        // Stop the helpers too; they must be joined before returning.
+                        callbackThrew = true;
+                        cancelled.store(true, std::memory_order_relaxed);
+                        stop.store(true, std::memory_order_relaxed);
+                        return;
+                    }
                 }
             }
         }
@@ -95,10 +118,17 @@ Expected<ScenarioResult> CpuEngine::run(const ScenarioParams& params, const RunO
     for (std::thread& t : helpers)
         t.join();
 
+    if (callbackThrew)
+        return Error { Error::Code::Cancelled, "scenario run stopped: the progress callback threw an exception" };
     if (cancelled.load())
         return Error { Error::Code::Cancelled, "scenario run cancelled" };
-    if (options.progress)
-        options.progress(1.0);
+    if (options.progress) {
+        try {
+            options.progress(1.0);
+        } catch (...) {
+            return Error { Error::Code::Cancelled, "scenario run stopped: the progress callback threw an exception" };
+        }
+    }
 
     ScenarioResult r;
     r.backend = "cpu";

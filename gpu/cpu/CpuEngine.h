@@ -12,6 +12,9 @@ public:
     std::string_view name() const override { return "cpu"; }
     std::string device() const override;
     Expected<ScenarioResult> run(const ScenarioParams& params, const RunOptions& options) override;
+
+private:
+    Expected<ScenarioResult> runUnguarded(const ScenarioParams& params, const RunOptions& options);
 };
 
 } // namespace cabinet::gpu::cpu

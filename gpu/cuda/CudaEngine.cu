@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -250,7 +251,19 @@ Expected<ScenarioResult> CudaEngine::run(const ScenarioParams& params, const Run
     if (!info.usable)
         return Error { Error::Code::BackendUnavailable, "cuda backend unavailable: " + info.error };
     std::lock_guard<std::mutex> lock(m_mutex);
-    return runLocked(params, options);
+    try {
+        return runLocked(params, options);
+    } catch (const std::bad_alloc&) {
+        if (m_stream)
+            cudaStreamSynchronize(m_stream);
+        return Error { Error::Code::OutOfMemory,
+            "not enough host memory for " + std::to_string(params.scenarios) + " scenarios" };
+    } catch (...) {
+        // Only the caller's progress callback throws anything else.
+        if (m_stream)
+            cudaStreamSynchronize(m_stream);
+        return Error { Error::Code::Cancelled, "scenario run stopped: the progress callback threw an exception" };
+    }
 }
 
 Expected<ScenarioResult> CudaEngine::runLocked(const ScenarioParams& params, const RunOptions& options)

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 using namespace cabinet::gpu;
@@ -239,6 +240,18 @@ void progressAndCancel()
     CHECK(!cancelled.ok());
     if (!cancelled.ok())
         CHECK(cancelled.error().code == Error::Code::Cancelled);
+
+    // A progress callback that throws stops the run with an error, not a crash.
+    RunOptions t;
+    t.cpu_threads = 2;
+    t.progress = [](double f) {
+        if (f > 0.2)
+            throw std::runtime_error("boom");
+    };
+    auto thrown = (*engine)->run(p, t);
+    CHECK(!thrown.ok());
+    if (!thrown.ok())
+        CHECK_CONTAINS(thrown.error().message, "progress callback threw");
 
     // Raised before the start: nothing runs.
     std::atomic<bool> early { true };
