@@ -1,0 +1,80 @@
+#include "gui/AuditChain.h"
+
+#include "audit/AuditLog.h"
+
+namespace cabinet::gui {
+
+AuditChain::AuditChain(QObject *parent) : QObject(parent)
+{
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(DefaultDebounceMs);
+    connect(&m_debounce, &QTimer::timeout, this, &AuditChain::verify);
+}
+
+void AuditChain::setConnection(CoreConnection *connection)
+{
+    if (connection == m_connection)
+        return;
+    if (m_connection)
+        m_connection->disconnect(this);
+    m_connection = connection;
+    if (m_connection) {
+        connect(m_connection, &CoreConnection::eventPublished, this, &AuditChain::onEvent);
+        connect(m_connection, &CoreConnection::stateChanged, this, &AuditChain::verify);
+        verify();
+    }
+    Q_EMIT connectionChanged();
+}
+
+void AuditChain::setDebounceMs(int ms)
+{
+    if (ms == m_debounce.interval())
+        return;
+    m_debounce.setInterval(ms);
+    Q_EMIT debounceMsChanged();
+}
+
+void AuditChain::verify()
+{
+    if (!m_connection || m_connection->state() != CoreConnection::Ready)
+        return;
+    if (m_busy) {
+        m_again = true;
+        return;
+    }
+    m_debounce.stop();
+    setBusy(true);
+    m_connection->request(
+            this, [](Cabinet &cabinet) { return cabinet.audit().verify(); },
+            [this](const Result<AuditLog::Verification> &result) {
+                if (result) {
+                    m_verdict = result->intact ? Intact : Broken;
+                    m_entries = result->entries;
+                    m_brokenAt = result->firstBrokenSeq;
+                    m_reason = result->reason;
+                } else {
+                    m_verdict = Unreadable;
+                    m_reason = result.error().message;
+                }
+                Q_EMIT resultChanged();
+                setBusy(false);
+                if (std::exchange(m_again, false))
+                    verify();
+            });
+}
+
+void AuditChain::onEvent(const Event &event)
+{
+    if (event.type == events::AuditAppended)
+        m_debounce.start();
+}
+
+void AuditChain::setBusy(bool busy)
+{
+    if (busy == m_busy)
+        return;
+    m_busy = busy;
+    Q_EMIT busyChanged();
+}
+
+} // namespace cabinet::gui

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "gui/CoreConnection.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QtQml/qqmlregistration.h>
+
+namespace cabinet::gui {
+
+// The audit chain's health: AuditLog::verify() run on the core thread when
+// the core is ready, on demand, and again a moment after new entries arrive
+// (debounced, so a burst of entries costs one verification).
+class AuditChain : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(cabinet::gui::CoreConnection *connection READ connection WRITE setConnection NOTIFY connectionChanged)
+    Q_PROPERTY(Verdict verdict READ verdict NOTIFY resultChanged)
+    Q_PROPERTY(qint64 entries READ entries NOTIFY resultChanged)
+    Q_PROPERTY(qint64 brokenAt READ brokenAt NOTIFY resultChanged)
+    Q_PROPERTY(QString reason READ reason NOTIFY resultChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(int debounceMs READ debounceMs WRITE setDebounceMs NOTIFY debounceMsChanged)
+public:
+    enum Verdict { Unknown, Intact, Broken, Unreadable };
+    Q_ENUM(Verdict)
+    static constexpr int DefaultDebounceMs = 2000;
+
+    explicit AuditChain(QObject *parent = nullptr);
+
+    CoreConnection *connection() const { return m_connection; }
+    void setConnection(CoreConnection *connection);
+    Verdict verdict() const { return m_verdict; }
+    qint64 entries() const { return m_entries; }
+    qint64 brokenAt() const { return m_brokenAt; }
+    // Why the chain is broken, or why it could not be read.
+    QString reason() const { return m_reason; }
+    bool busy() const { return m_busy; }
+    int debounceMs() const { return m_debounce.interval(); }
+    void setDebounceMs(int ms);
+
+    // Verifies now (once the core is ready); a request made while one runs
+    // is served when it ends.
+    Q_INVOKABLE void verify();
+
+Q_SIGNALS:
+    void connectionChanged();
+    void resultChanged();
+    void busyChanged();
+    void debounceMsChanged();
+
+private:
+    void onEvent(const cabinet::Event &event);
+    void setBusy(bool busy);
+
+    QPointer<CoreConnection> m_connection;
+    QTimer m_debounce;
+    Verdict m_verdict = Unknown;
+    qint64 m_entries = 0;
+    qint64 m_brokenAt = 0;
+    QString m_reason;
+    bool m_busy = false;
+    bool m_again = false;
+};
+
+} // namespace cabinet::gui

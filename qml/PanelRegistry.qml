@@ -1,0 +1,45 @@
+pragma Singleton
+import QtQuick
+
+// Every panel of the console, in one place. A panel is one entry here plus
+// one QML file in panels/ (see docs/console.md). The dock reads nothing else,
+// so a docking library can replace it later without touching the panels.
+//   id        stable key, used in the saved layout and in object names
+//   title     shown on the panel header, tab and View menu
+//   source    the panel's QML file
+//   area      default dock area: "left", "center", "right" or "bottom"
+//   shortcut  shows and focuses the panel
+QtObject {
+    readonly property var panels: [
+        {
+            id: "audit",
+            title: qsTr("Audit trail"),
+            source: Qt.resolvedUrl("panels/AuditPanel.qml"),
+            area: "center",
+            shortcut: "Ctrl+1"
+        },
+        {
+            id: "events",
+            title: qsTr("Event stream"),
+            source: Qt.resolvedUrl("panels/EventsPanel.qml"),
+            area: "bottom",
+            shortcut: "Ctrl+2"
+        }
+    ]
+
+    readonly property var areas: ["left", "center", "right", "bottom"]
+
+    function panel(id) {
+        return panels.find(p => p.id === id)
+    }
+
+    function areaTitle(area) {
+        switch (area) {
+        case "left": return qsTr("Left")
+        case "center": return qsTr("Center")
+        case "right": return qsTr("Right")
+        case "bottom": return qsTr("Bottom")
+        }
+        return area
+    }
+}

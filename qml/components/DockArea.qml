@@ -1,0 +1,61 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Cabinet
+
+// One dock area. Panels placed here are re-parented into `content`; with
+// more than one, tabs choose which is shown. An empty side area folds away;
+// the center area stays and says how to bring a panel back.
+Item {
+    id: area
+
+    required property string areaId
+    required property Item dock
+    readonly property var panelIds: dock.panelsIn(areaId)
+    property string currentId
+    readonly property string shownId: panelIds.includes(currentId) ? currentId : (panelIds[0] ?? "")
+    readonly property alias content: content
+
+    objectName: "dockArea_" + areaId
+    visible: panelIds.length > 0 || areaId === "center"
+
+    TabBar {
+        id: tabs
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        visible: area.panelIds.length > 1
+        height: visible ? implicitHeight : 0
+        currentIndex: area.panelIds.indexOf(area.shownId)
+
+        Repeater {
+            model: area.panelIds
+            TabButton {
+                required property string modelData
+                text: PanelRegistry.panel(modelData).title
+                width: implicitWidth
+                onClicked: area.currentId = modelData
+            }
+        }
+    }
+
+    Item {
+        id: content
+        anchors { left: parent.left; right: parent.right; top: tabs.bottom; bottom: parent.bottom }
+    }
+
+    Rectangle {
+        anchors.fill: content
+        visible: area.panelIds.length === 0
+        color: "transparent"
+        border.color: Theme.border
+        radius: Theme.radius
+
+        Label {
+            anchors.centerIn: parent
+            width: parent.width - 4 * Theme.padding
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.Wrap
+            color: Theme.textMuted
+            text: qsTr("No panel here. Open one from the View menu, or move one here with its ⋮ menu.")
+        }
+    }
+}

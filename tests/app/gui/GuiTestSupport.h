@@ -1,0 +1,54 @@
+#pragma once
+
+// Helpers for the view-model tests: a core running on its own thread, as in
+// the console, on a fresh data directory with a manual clock.
+#include "audit/AuditLog.h"
+#include "gui/CoreConnection.h"
+
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+#include <optional>
+
+namespace cabinet::test {
+
+struct RunningCore {
+    QTemporaryDir dir;
+    std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
+    gui::CoreConnection connection;
+
+    // Opens the core and waits until it runs.
+    bool start()
+    {
+        Cabinet::Options options;
+        options.dataDir = dir.path();
+        options.clock = clock;
+        connection.open(options);
+        return QTest::qWaitFor([this] { return connection.state() != gui::CoreConnection::Starting; })
+            && connection.state() == gui::CoreConnection::Ready;
+    }
+
+    // Runs work on the core thread and waits for its result (none when the
+    // core did not answer in time).
+    template <typename Work>
+    auto call(Work work)
+    {
+        using Value = decltype(work(std::declval<Cabinet &>()));
+        std::optional<Value> result;
+        QObject receiver;
+        connection.request(&receiver, std::move(work), [&result](Value value) { result = std::move(value); });
+        (void)QTest::qWaitFor([&result] { return result.has_value(); });
+        return result;
+    }
+
+    // Appends an audit entry through the core, as a service would.
+    bool record(const QString &actor, const QString &action, const QString &subject, const QJsonObject &payload = {})
+    {
+        const auto recorded = call([=](Cabinet &cabinet) { return cabinet.audit().record(actor, action, subject, payload).ok(); });
+        return recorded && *recorded;
+    }
+};
+
+} // namespace cabinet::test

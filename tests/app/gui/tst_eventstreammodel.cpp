@@ -1,0 +1,60 @@
+#include "GuiTestSupport.h"
+
+#include "events/EventBus.h"
+#include "gui/EventStreamModel.h"
+
+#include <QAbstractItemModelTester>
+
+using namespace cabinet;
+using namespace cabinet::gui;
+using namespace cabinet::test;
+
+class TestEventStreamModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void startsFromRecentEventsThenFollows()
+    {
+        RunningCore core;
+        QVERIFY(core.start());
+        // The core.start entry's audit.appended event arrived before any view.
+        QTRY_VERIFY(!core.connection.recentEvents().isEmpty());
+
+        EventStreamModel model;
+        new QAbstractItemModelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest, &model);
+        model.setConnection(&core.connection);
+        QCOMPARE(model.count(), int(core.connection.recentEvents().count()));
+        QCOMPARE(model.index(0, 0).data(EventStreamModel::TypeRole).toString(), events::AuditAppended);
+
+        QVERIFY(core.call([](Cabinet &cabinet) {
+            cabinet.events().publishEphemeral(QStringLiteral("token.stream"), { { QStringLiteral("text"), QStringLiteral("hi") } });
+            return true;
+        }));
+        QTRY_COMPARE(model.index(0, 0).data(EventStreamModel::TypeRole).toString(), QStringLiteral("token.stream"));
+        const QModelIndex newest = model.index(0, 0);
+        QVERIFY(newest.data(EventStreamModel::EphemeralRole).toBool());
+        QCOMPARE(newest.data(EventStreamModel::SeqRole).toLongLong(), 0);
+        QCOMPARE(newest.data(EventStreamModel::PayloadRole).toString(), QStringLiteral(R"({"text":"hi"})"));
+        QVERIFY(!model.index(1, 0).data(EventStreamModel::EphemeralRole).toBool());
+    }
+
+    void keepsTheNewestMaxRows()
+    {
+        RunningCore core;
+        QVERIFY(core.start());
+        EventStreamModel model;
+        new QAbstractItemModelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest, &model);
+        model.setConnection(&core.connection);
+        const int total = EventStreamModel::MaxRows + 20;
+        QVERIFY(core.call([total](Cabinet &cabinet) {
+            for (int i = 0; i < total; ++i)
+                cabinet.events().publishEphemeral(QStringLiteral("tick"), { { QStringLiteral("i"), i } });
+            return true;
+        }));
+        QTRY_COMPARE(model.index(0, 0).data(EventStreamModel::PayloadRole).toString(), QStringLiteral(R"({"i":%1})").arg(total - 1));
+        QCOMPARE(model.count(), EventStreamModel::MaxRows);
+        QTRY_VERIFY(core.connection.eventRate() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEventStreamModel)
+#include "tst_eventstreammodel.moc"

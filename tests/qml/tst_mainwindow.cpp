@@ -1,0 +1,262 @@
+#include "TestSupport.h"
+
+#include "gui/ConsoleSession.h"
+
+#include <QQmlComponent>
+#include <QQmlExtensionPlugin>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <functional>
+
+Q_IMPORT_QML_PLUGIN(CabinetPlugin)
+
+using namespace cabinet;
+using namespace cabinet::gui;
+
+namespace {
+QQuickItem *findItem(QQuickItem *root, const std::function<bool(QQuickItem *)> &match)
+{
+    if (!root)
+        return nullptr;
+    if (match(root))
+        return root;
+    const auto children = root->childItems();
+    for (QQuickItem *child : children) {
+        if (QQuickItem *found = findItem(child, match))
+            return found;
+    }
+    return nullptr;
+}
+
+QQuickItem *itemNamed(QQuickWindow *window, const QString &name)
+{
+    return findItem(window->contentItem(), [&](QQuickItem *item) { return item->objectName() == name; });
+}
+
+// A visible item showing exactly `text`, under root.
+QQuickItem *visibleText(QQuickItem *root, const QString &text)
+{
+    return findItem(root, [&](QQuickItem *item) {
+        return item->isVisible() && item->property("text").toString() == text;
+    });
+}
+
+bool isInside(QQuickItem *item, const QString &ancestorName)
+{
+    for (QQuickItem *parent = item->parentItem(); parent; parent = parent->parentItem()) {
+        if (parent->objectName() == ancestorName)
+            return true;
+    }
+    return false;
+}
+
+bool shows(QQuickItem *item)
+{
+    return item && item->isVisible() && item->width() > 0 && item->height() > 0;
+}
+
+// Many colours, not one flat fill: something was drawn.
+int distinctColours(const QImage &image)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 4) {
+        for (int x = 0; x < image.width(); x += 4)
+            colours.insert(image.pixel(x, y));
+    }
+    return int(colours.size());
+}
+
+void click(QQuickItem *item)
+{
+    QTest::mouseClick(item->window(), Qt::LeftButton, {}, item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint());
+}
+} // namespace
+
+// The real console window (qrc:/Cabinet/Main.qml) on a real core and a
+// scratch data directory, rendered offscreen.
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_dataDir;
+    QString m_settings;
+    std::unique_ptr<ConsoleSession> m_session;
+
+    QQuickWindow *window() const { return m_session->window(); }
+    QObject *dock() const { return itemNamed(window(), QStringLiteral("dock")); }
+
+    bool openSession()
+    {
+        m_session = std::make_unique<ConsoleSession>();
+        Cabinet::Options core;
+        core.dataDir = m_dataDir;
+        if (auto loaded = m_session->load(core, m_settings); !loaded) {
+            qWarning("%s", qPrintable(loaded.error().message));
+            return false;
+        }
+        return QTest::qWaitForWindowExposed(window())
+            && QTest::qWaitFor([this] { return window()->property("settled").toBool(); }, 20000);
+    }
+
+    QVariantList registeredPanels() const
+    {
+        QQmlComponent reader(&m_session->engine());
+        reader.setData("import QtQml\nimport Cabinet\nQtObject { property var panels: PanelRegistry.panels }", QUrl());
+        std::unique_ptr<QObject> object(reader.create());
+        return object ? object->property("panels").toList() : QVariantList();
+    }
+
+    // Whether the View menu shows a check mark at the panel's entry.
+    bool viewMenuMarks(const QString &id) const
+    {
+        QObject *item = window()->findChild<QObject *>(QStringLiteral("viewMenu_") + id);
+        return item && item->property("marked").toBool();
+    }
+
+    QQuickItem *frame(const QString &id) const { return itemNamed(window(), QStringLiteral("panel_") + id); }
+
+    void call(const char *function, const QString &id, const QString &argument = {})
+    {
+        const bool invoked = argument.isNull()
+                ? QMetaObject::invokeMethod(dock(), function, Q_ARG(QVariant, id))
+                : QMetaObject::invokeMethod(dock(), function, Q_ARG(QVariant, id), Q_ARG(QVariant, argument));
+        QVERIFY2(invoked, function);
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        m_dataDir = m_dir.filePath(QStringLiteral("data-") + QLatin1String(QTest::currentTestFunction()));
+        m_settings = m_dir.filePath(QStringLiteral("console-") + QLatin1String(QTest::currentTestFunction()) + QStringLiteral(".ini"));
+    }
+
+    void cleanup()
+    {
+        m_session.reset();
+    }
+
+    void rendersEveryPanel()
+    {
+        QVERIFY(openSession());
+        const QVariantList panels = registeredPanels();
+        QVERIFY(!panels.isEmpty());
+        for (const QVariant &panel : panels) {
+            const QString id = panel.toMap().value(QStringLiteral("id")).toString();
+            QQuickItem *item = frame(id);
+            QVERIFY2(shows(item), qPrintable(id));
+            const QRectF inWindow = item->mapRectToScene(QRectF(0, 0, item->width(), item->height()));
+            QVERIFY2(QRectF(0, 0, window()->width(), window()->height()).contains(inWindow), qPrintable(id));
+        }
+
+        QQuickItem *list = itemNamed(window(), QStringLiteral("auditList"));
+        QVERIFY(shows(list));
+        QTRY_VERIFY(visibleText(list, QStringLiteral("core.start")));
+        QCOMPARE(itemNamed(window(), QStringLiteral("statusDataDir"))->property("text").toString(), m_dataDir);
+        QCOMPARE(itemNamed(window(), QStringLiteral("statusMode"))->property("text").toString(), QStringLiteral("Supervised"));
+        QTRY_VERIFY(itemNamed(window(), QStringLiteral("chainBadge"))->property("label").toString().startsWith(QStringLiteral("Verified")));
+
+        const QImage image = window()->grabWindow();
+        QVERIFY(!image.isNull());
+        QVERIFY2(distinctColours(image) > 20, "the window looks blank");
+    }
+
+    void movesHidesAndRestoresPanels()
+    {
+        QVERIFY(openSession());
+        QQuickItem *events = frame(QStringLiteral("events"));
+        QQuickItem *audit = frame(QStringLiteral("audit"));
+        QVERIFY(isInside(events, QStringLiteral("dockArea_bottom")));
+
+        call("moveTo", QStringLiteral("events"), QStringLiteral("right"));
+        QVERIFY(isInside(events, QStringLiteral("dockArea_right")));
+        QTRY_VERIFY(shows(events));
+        QVERIFY(!itemNamed(window(), QStringLiteral("dockArea_bottom"))->isVisible()); // an empty area folds away
+
+        // Two panels in one area: tabs, the one moved in is in front.
+        call("moveTo", QStringLiteral("events"), QStringLiteral("center"));
+        QVERIFY(isInside(events, QStringLiteral("dockArea_center")));
+        QTRY_VERIFY(shows(events));
+        QVERIFY(!audit->isVisible());
+        QTest::keyClick(window(), Qt::Key_1, Qt::ControlModifier);
+        QTRY_VERIFY(shows(audit));
+        QVERIFY(!events->isVisible());
+
+        // Hide from the panel's own menu, restore with its shortcut.
+        click(audit->findChild<QQuickItem *>(QStringLiteral("panelMenuButton")));
+        QQuickItem *hide = nullptr;
+        QTRY_VERIFY((hide = visibleText(window()->contentItem(), QStringLiteral("Hide"))));
+        click(hide);
+        QTRY_VERIFY(!audit->isVisible());
+        QVERIFY(!isInside(audit, QStringLiteral("dockArea_center")));
+        QVERIFY(shows(events));
+        QVERIFY(!viewMenuMarks(QStringLiteral("audit")));
+        QTest::keyClick(window(), Qt::Key_1, Qt::ControlModifier);
+        QTRY_VERIFY(shows(audit));
+        QVERIFY(viewMenuMarks(QStringLiteral("audit")));
+        QVERIFY(isInside(audit, QStringLiteral("dockArea_center")));
+    }
+
+    void popsOutAndDocksBack()
+    {
+        QVERIFY(openSession());
+        QQuickItem *events = frame(QStringLiteral("events"));
+        call("popOut", QStringLiteral("events"));
+        QTRY_VERIFY(events->window() != window());
+        QQuickWindow *popout = events->window();
+        QVERIFY(popout->isVisible());
+        QTRY_VERIFY(shows(events));
+        QVERIFY(QTest::qWaitForWindowExposed(popout));
+        QVERIFY(!itemNamed(window(), QStringLiteral("dockArea_bottom"))->isVisible());
+
+        // Closing its window docks the panel back where it was.
+        popout->close();
+        QTRY_COMPARE(events->window(), window());
+        QVERIFY(isInside(events, QStringLiteral("dockArea_bottom")));
+        QTRY_VERIFY(shows(events));
+    }
+
+    void layoutSurvivesReload()
+    {
+        QVERIFY(openSession());
+        const QColor darkWindow = window()->color();
+        call("moveTo", QStringLiteral("events"), QStringLiteral("left"));
+        call("hide", QStringLiteral("audit"));
+        QTest::keyClick(window(), Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_VERIFY(window()->color() != darkWindow);
+        const QColor lightWindow = window()->color();
+        m_session.reset(); // the settings are written, the data directory released
+
+        QVERIFY(openSession());
+        QQuickItem *events = frame(QStringLiteral("events"));
+        QVERIFY(isInside(events, QStringLiteral("dockArea_left")));
+        QVERIFY(shows(events));
+        QVERIFY(!frame(QStringLiteral("audit"))->isVisible());
+        QCOMPARE(window()->color(), lightWindow);
+
+        QVERIFY(QMetaObject::invokeMethod(dock(), "resetLayout"));
+        QVERIFY(isInside(events, QStringLiteral("dockArea_bottom")));
+        QTRY_VERIFY(shows(frame(QStringLiteral("audit"))));
+    }
+
+    void showsWhyTheCoreCouldNotStart()
+    {
+        test::TestCabinet holder; // holds the data directory's lock
+        QVERIFY(holder.open());
+        m_dataDir = holder.dir.path();
+        QVERIFY(openSession());
+        QCOMPARE(m_session->connection().state(), CoreConnection::Failed);
+        QVERIFY(!m_session->connection().errorMessage().isEmpty());
+        QVERIFY(shows(itemNamed(window(), QStringLiteral("startupError"))));
+        QCOMPARE(itemNamed(window(), QStringLiteral("startupErrorMessage"))->property("text").toString(),
+                 m_session->connection().errorMessage());
+        QCOMPARE(itemNamed(window(), QStringLiteral("statusCore"))->property("text").toString(), QStringLiteral("Core not running"));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
