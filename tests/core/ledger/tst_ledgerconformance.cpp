@@ -500,6 +500,27 @@ private Q_SLOTS:
         QVERIFY(results[0].timestamp > swept->timestampMax);
     }
 
+    void expiryBoundaryIsInclusive()
+    {
+        QCOMPARE(m_l->accounts({ account(1), account(2) }), S("created", "created"));
+        m_l->clock->advanceMs(1000);
+        const u64 t0 = u64(m_l->clock->nowNs());
+        QCOMPARE(m_l->transfers({ pending(10, 1, 2, 7, 1), pending(11, 1, 2, 8, 1) }), S("created", "created"));
+        const u64 expires10 = m_l->lookupTransfer(10)->timestamp + Second;
+        QCOMPARE(m_l->lookupTransfer(11)->timestamp, t0); // the second of the batch gets T
+        // One nanosecond before its expiry a pending transfer can still be posted ...
+        m_l->clock->setNs(qint64(expires10 - 1));
+        std::vector<CreateTransferResult> results;
+        QCOMPARE(m_l->transfers({ post(20, 10) }, &results), S("created"));
+        QCOMPARE(results[0].timestamp, expires10 - 1);
+        // ... at exactly its expiry it cannot (expires_at <= now), swept or not.
+        m_l->clock->setNs(qint64(t0 + Second));
+        QCOMPARE(m_l->transfers({ post(21, 11) }, &results), S("pending_transfer_expired"));
+        QCOMPARE(results[0].timestamp, t0 + Second);
+        QCOMPARE(m_l->backend->expirePending()->expired, 1u);
+        QCOMPARE(m_l->balances(1), QStringLiteral("0/7/0/0"));
+    }
+
     void closingTransfers()
     {
         QCOMPARE(m_l->accounts({ account(1), account(2), account(3), account(4, AccountFlag::Closed) }),
