@@ -5,276 +5,276 @@
     <name>AuditPanel</name>
     <message>
         <source>All actors</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Akteure</translation>
     </message>
     <message>
         <source>All actions</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Aktionen</translation>
     </message>
     <message>
         <source>Search subject and details…</source>
-        <translation type="unfinished"></translation>
+        <translation>Gegenstand und Details durchsuchen …</translation>
     </message>
     <message>
         <source>Verify</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen</translation>
     </message>
     <message>
         <source>Recompute the hash chain of the whole audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Hash-Kette des gesamten Prüfprotokolls neu berechnen</translation>
     </message>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>Nr.</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Actor</source>
-        <translation type="unfinished"></translation>
+        <translation>Akteur</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Gegenstand</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details</translation>
     </message>
     <message>
         <source>The audit trail is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Prüfprotokoll ist leer.</translation>
     </message>
     <message>
         <source>No entries match the filters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Einträge passen zu den Filtern.</translation>
     </message>
     <message numerus="yes">
         <source>Showing %1 of %n entry(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 von %n Eintrag angezeigt</numerusform>
+            <numerusform>%1 von %n Einträgen angezeigt</numerusform>
         </translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
-        <translation type="unfinished"></translation>
+        <translation>die neuesten %L1 werden angezeigt</translation>
     </message>
     <message>
         <source>Entry %1 · %2 · %3 · %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Eintrag %1 · %2 · %3 · %4</translation>
     </message>
     <message>
         <source>Close details</source>
-        <translation type="unfinished"></translation>
+        <translation>Details schließen</translation>
     </message>
     <message>
         <source>SHA-256 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256 %1</translation>
     </message>
 </context>
 <context>
     <name>ChainBadge</name>
     <message numerus="yes">
         <source>Verified (%n entry(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Geprüft (%n Eintrag)</numerusform>
+            <numerusform>Geprüft (%n Einträge)</numerusform>
         </translation>
     </message>
     <message>
         <source>Broken at entry %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Unterbrochen bei Eintrag %1</translation>
     </message>
     <message>
         <source>Chain unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>Kette nicht lesbar</translation>
     </message>
     <message>
         <source>Verifying…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geprüft …</translation>
     </message>
     <message>
         <source>Not verified</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht geprüft</translation>
     </message>
 </context>
 <context>
     <name>DockArea</name>
     <message>
         <source>No panel here. Open one from the View menu, or move one here with its ⋮ menu.</source>
-        <translation type="unfinished"></translation>
+        <translation>Hier ist kein Bereich. Öffnen Sie einen über das Menü „Ansicht“ oder verschieben Sie einen mit seinem ⋮-Menü hierher.</translation>
     </message>
 </context>
 <context>
     <name>EventsPanel</name>
     <message>
         <source>live</source>
-        <translation type="unfinished"></translation>
+        <translation>live</translation>
     </message>
     <message>
         <source>No events yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Ereignisse.</translation>
     </message>
     <message numerus="yes">
         <source>%n event(s) since the console started</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Ereignis seit dem Start der Konsole</numerusform>
+            <numerusform>%n Ereignisse seit dem Start der Konsole</numerusform>
         </translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
-        <translation type="unfinished"></translation>
+        <translation>die neuesten %L1 werden angezeigt</translation>
     </message>
 </context>
 <context>
     <name>Main</name>
     <message>
         <source>Cabinet — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cabinet — %1</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>Dark theme</source>
-        <translation type="unfinished"></translation>
+        <translation>Dunkles Design</translation>
     </message>
     <message>
         <source>Reset layout</source>
-        <translation type="unfinished"></translation>
+        <translation>Anordnung zurücksetzen</translation>
     </message>
 </context>
 <context>
     <name>PanelFrame</name>
     <message>
         <source>Panel menu</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereichsmenü</translation>
     </message>
     <message>
         <source>Move, pop out or hide this panel</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesen Bereich verschieben, abkoppeln oder ausblenden</translation>
     </message>
     <message>
         <source>Move to</source>
-        <translation type="unfinished"></translation>
+        <translation>Verschieben nach</translation>
     </message>
     <message>
         <source>Dock back</source>
-        <translation type="unfinished"></translation>
+        <translation>Wieder andocken</translation>
     </message>
     <message>
         <source>Pop out</source>
-        <translation type="unfinished"></translation>
+        <translation>Abkoppeln</translation>
     </message>
     <message>
         <source>Hide</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausblenden</translation>
     </message>
 </context>
 <context>
     <name>PanelRegistry</name>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfprotokoll</translation>
     </message>
     <message>
         <source>Event stream</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisstrom</translation>
     </message>
     <message>
         <source>Left</source>
-        <translation type="unfinished"></translation>
+        <translation>Links</translation>
     </message>
     <message>
         <source>Center</source>
-        <translation type="unfinished"></translation>
+        <translation>Mitte</translation>
     </message>
     <message>
         <source>Right</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechts</translation>
     </message>
     <message>
         <source>Bottom</source>
-        <translation type="unfinished"></translation>
+        <translation>Unten</translation>
     </message>
 </context>
 <context>
     <name>StartupBanner</name>
     <message>
         <source>Starting the core…</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Kern wird gestartet …</translation>
     </message>
     <message>
         <source>The core could not start</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>If another Cabinet (a console or a headless server) is using this data directory, stop it, or start this console with another --data-dir.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Kern konnte nicht starten</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>The panels stay empty until the core runs. Deal with the cause above, then start the console again.</source>
+        <translation>Die Bereiche bleiben leer, bis der Kern läuft. Beheben Sie die oben genannte Ursache und starten Sie die Konsole dann erneut.</translation>
     </message>
 </context>
 <context>
     <name>StatusBar</name>
     <message>
         <source>Autonomous</source>
-        <translation type="unfinished"></translation>
+        <translation>Autonom</translation>
     </message>
     <message>
         <source>Supervised</source>
-        <translation type="unfinished"></translation>
+        <translation>Überwacht</translation>
     </message>
     <message>
         <source>Manual</source>
-        <translation type="unfinished"></translation>
+        <translation>Manuell</translation>
     </message>
     <message>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>Angehalten</translation>
     </message>
     <message>
         <source>Core running</source>
-        <translation type="unfinished"></translation>
+        <translation>Kern läuft</translation>
     </message>
     <message>
         <source>Core not running</source>
-        <translation type="unfinished"></translation>
+        <translation>Kern läuft nicht</translation>
     </message>
     <message>
         <source>Core starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Kern startet …</translation>
     </message>
     <message>
         <source>Data</source>
-        <translation type="unfinished"></translation>
+        <translation>Daten</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modus</translation>
     </message>
     <message>
-        <source>%L1 events/s</source>
-        <translation type="unfinished"></translation>
+        <source>%1 events/s</source>
+        <translation>%1 Ereignisse/s</translation>
     </message>
 </context>
 </TS>

@@ -57,9 +57,9 @@
     </message>
     <message numerus="yes">
         <source>Showing %1 of %n entry(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Showing %1 of %n entry</numerusform>
+            <numerusform>Showing %1 of %n entries</numerusform>
         </translation>
     </message>
     <message>
@@ -83,9 +83,9 @@
     <name>ChainBadge</name>
     <message numerus="yes">
         <source>Verified (%n entry(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Verified (%n entry)</numerusform>
+            <numerusform>Verified (%n entries)</numerusform>
         </translation>
     </message>
     <message>
@@ -124,9 +124,9 @@
     </message>
     <message numerus="yes">
         <source>%n event(s) since the console started</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n event since the console started</numerusform>
+            <numerusform>%n events since the console started</numerusform>
         </translation>
     </message>
     <message>
@@ -226,11 +226,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>If another Cabinet (a console or a headless server) is using this data directory, stop it, or start this console with another --data-dir.</source>
+        <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Quit</source>
+        <source>The panels stay empty until the core runs. Deal with the cause above, then start the console again.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -273,7 +273,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%L1 events/s</source>
+        <source>%1 events/s</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

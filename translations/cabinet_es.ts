@@ -5,276 +5,276 @@
     <name>AuditPanel</name>
     <message>
         <source>All actors</source>
-        <translation type="unfinished"></translation>
+        <translation>Todos los actores</translation>
     </message>
     <message>
         <source>All actions</source>
-        <translation type="unfinished"></translation>
+        <translation>Todas las acciones</translation>
     </message>
     <message>
         <source>Search subject and details…</source>
-        <translation type="unfinished"></translation>
+        <translation>Buscar en objeto y detalles…</translation>
     </message>
     <message>
         <source>Verify</source>
-        <translation type="unfinished"></translation>
+        <translation>Verificar</translation>
     </message>
     <message>
         <source>Recompute the hash chain of the whole audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Volver a calcular la cadena de hashes de todo el registro de auditoría</translation>
     </message>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>N.º</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Hora</translation>
     </message>
     <message>
         <source>Actor</source>
-        <translation type="unfinished"></translation>
+        <translation>Actor</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Acción</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Objeto</translation>
     </message>
     <message>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>Detalles</translation>
     </message>
     <message>
         <source>The audit trail is empty.</source>
-        <translation type="unfinished"></translation>
+        <translation>El registro de auditoría está vacío.</translation>
     </message>
     <message>
         <source>No entries match the filters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ninguna entrada coincide con los filtros.</translation>
     </message>
     <message numerus="yes">
         <source>Showing %1 of %n entry(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Se muestran %1 de %n entrada</numerusform>
+            <numerusform>Se muestran %1 de %n entradas</numerusform>
         </translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
-        <translation type="unfinished"></translation>
+        <translation>se muestran las %L1 más recientes</translation>
     </message>
     <message>
         <source>Entry %1 · %2 · %3 · %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Entrada %1 · %2 · %3 · %4</translation>
     </message>
     <message>
         <source>Close details</source>
-        <translation type="unfinished"></translation>
+        <translation>Cerrar detalles</translation>
     </message>
     <message>
         <source>SHA-256 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256 %1</translation>
     </message>
 </context>
 <context>
     <name>ChainBadge</name>
     <message numerus="yes">
         <source>Verified (%n entry(s))</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Verificado (%n entrada)</numerusform>
+            <numerusform>Verificado (%n entradas)</numerusform>
         </translation>
     </message>
     <message>
         <source>Broken at entry %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Rota en la entrada %1</translation>
     </message>
     <message>
         <source>Chain unreadable</source>
-        <translation type="unfinished"></translation>
+        <translation>Cadena ilegible</translation>
     </message>
     <message>
         <source>Verifying…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verificando…</translation>
     </message>
     <message>
         <source>Not verified</source>
-        <translation type="unfinished"></translation>
+        <translation>Sin verificar</translation>
     </message>
 </context>
 <context>
     <name>DockArea</name>
     <message>
         <source>No panel here. Open one from the View menu, or move one here with its ⋮ menu.</source>
-        <translation type="unfinished"></translation>
+        <translation>No hay ningún panel aquí. Abra uno desde el menú Ver o mueva uno aquí con su menú ⋮.</translation>
     </message>
 </context>
 <context>
     <name>EventsPanel</name>
     <message>
         <source>live</source>
-        <translation type="unfinished"></translation>
+        <translation>en vivo</translation>
     </message>
     <message>
         <source>No events yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Todavía no hay eventos.</translation>
     </message>
     <message numerus="yes">
         <source>%n event(s) since the console started</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n evento desde que se inició la consola</numerusform>
+            <numerusform>%n eventos desde que se inició la consola</numerusform>
         </translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
-        <translation type="unfinished"></translation>
+        <translation>se muestran las %L1 más recientes</translation>
     </message>
 </context>
 <context>
     <name>Main</name>
     <message>
         <source>Cabinet — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Cabinet — %1</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Archivo</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Salir</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ver</translation>
     </message>
     <message>
         <source>Dark theme</source>
-        <translation type="unfinished"></translation>
+        <translation>Tema oscuro</translation>
     </message>
     <message>
         <source>Reset layout</source>
-        <translation type="unfinished"></translation>
+        <translation>Restablecer disposición</translation>
     </message>
 </context>
 <context>
     <name>PanelFrame</name>
     <message>
         <source>Panel menu</source>
-        <translation type="unfinished"></translation>
+        <translation>Menú del panel</translation>
     </message>
     <message>
         <source>Move, pop out or hide this panel</source>
-        <translation type="unfinished"></translation>
+        <translation>Mover, desacoplar u ocultar este panel</translation>
     </message>
     <message>
         <source>Move to</source>
-        <translation type="unfinished"></translation>
+        <translation>Mover a</translation>
     </message>
     <message>
         <source>Dock back</source>
-        <translation type="unfinished"></translation>
+        <translation>Volver a acoplar</translation>
     </message>
     <message>
         <source>Pop out</source>
-        <translation type="unfinished"></translation>
+        <translation>Desacoplar</translation>
     </message>
     <message>
         <source>Hide</source>
-        <translation type="unfinished"></translation>
+        <translation>Ocultar</translation>
     </message>
 </context>
 <context>
     <name>PanelRegistry</name>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Registro de auditoría</translation>
     </message>
     <message>
         <source>Event stream</source>
-        <translation type="unfinished"></translation>
+        <translation>Flujo de eventos</translation>
     </message>
     <message>
         <source>Left</source>
-        <translation type="unfinished"></translation>
+        <translation>Izquierda</translation>
     </message>
     <message>
         <source>Center</source>
-        <translation type="unfinished"></translation>
+        <translation>Centro</translation>
     </message>
     <message>
         <source>Right</source>
-        <translation type="unfinished"></translation>
+        <translation>Derecha</translation>
     </message>
     <message>
         <source>Bottom</source>
-        <translation type="unfinished"></translation>
+        <translation>Abajo</translation>
     </message>
 </context>
 <context>
     <name>StartupBanner</name>
     <message>
         <source>Starting the core…</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciando el núcleo…</translation>
     </message>
     <message>
         <source>The core could not start</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>If another Cabinet (a console or a headless server) is using this data directory, stop it, or start this console with another --data-dir.</source>
-        <translation type="unfinished"></translation>
+        <translation>No se pudo iniciar el núcleo</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Salir</translation>
+    </message>
+    <message>
+        <source>The panels stay empty until the core runs. Deal with the cause above, then start the console again.</source>
+        <translation>Los paneles seguirán vacíos hasta que el núcleo funcione. Resuelva la causa indicada arriba y vuelva a iniciar la consola.</translation>
     </message>
 </context>
 <context>
     <name>StatusBar</name>
     <message>
         <source>Autonomous</source>
-        <translation type="unfinished"></translation>
+        <translation>Autónomo</translation>
     </message>
     <message>
         <source>Supervised</source>
-        <translation type="unfinished"></translation>
+        <translation>Supervisado</translation>
     </message>
     <message>
         <source>Manual</source>
-        <translation type="unfinished"></translation>
+        <translation>Manual</translation>
     </message>
     <message>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>En pausa</translation>
     </message>
     <message>
         <source>Core running</source>
-        <translation type="unfinished"></translation>
+        <translation>Núcleo en marcha</translation>
     </message>
     <message>
         <source>Core not running</source>
-        <translation type="unfinished"></translation>
+        <translation>Núcleo detenido</translation>
     </message>
     <message>
         <source>Core starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Iniciando el núcleo…</translation>
     </message>
     <message>
         <source>Data</source>
-        <translation type="unfinished"></translation>
+        <translation>Datos</translation>
     </message>
     <message>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Modo</translation>
     </message>
     <message>
-        <source>%L1 events/s</source>
-        <translation type="unfinished"></translation>
+        <source>%1 events/s</source>
+        <translation>%1 eventos/s</translation>
     </message>
 </context>
 </TS>

@@ -67,7 +67,10 @@ int runConsole(int &argc, char **argv, const QString &dataDir, const QMap<QStrin
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Cabinet"));
     QGuiApplication::setDesktopFileName(QStringLiteral("cabinet"));
-    installTranslation(app, consoleLocale());
+    // Numbers and dates follow the console's language too (Qt.locale()).
+    const QLocale locale = consoleLocale();
+    QLocale::setDefault(locale);
+    installTranslation(app, locale);
 
     ConsoleSession session;
     Cabinet::Options core;

@@ -25,14 +25,37 @@ Item {
         visible: area.panelIds.length > 1
         height: visible ? implicitHeight : 0
         currentIndex: area.panelIds.indexOf(area.shownId)
+        spacing: 2
+        background: null
 
         Repeater {
             model: area.panelIds
             TabButton {
+                id: tab
                 required property string modelData
                 text: PanelRegistry.panel(modelData).title
                 width: implicitWidth
+                implicitHeight: 30
+                leftPadding: 2 * Theme.padding
+                rightPadding: 2 * Theme.padding
                 onClicked: area.currentId = modelData
+
+                contentItem: Label {
+                    text: tab.text
+                    color: tab.checked ? Theme.text : Theme.textMuted
+                    font.weight: tab.checked ? Font.DemiBold : Font.Normal
+                    verticalAlignment: Text.AlignVCenter
+                }
+                background: Rectangle {
+                    color: tab.checked ? Theme.header : tab.hovered ? Theme.hover : "transparent"
+                    radius: Theme.radius
+                    Rectangle {
+                        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+                        height: 2
+                        color: Theme.accent
+                        visible: tab.checked
+                    }
+                }
             }
         }
     }
@@ -40,6 +63,7 @@ Item {
     Item {
         id: content
         anchors { left: parent.left; right: parent.right; top: tabs.bottom; bottom: parent.bottom }
+        anchors.topMargin: tabs.visible ? 2 : 0
     }
 
     Rectangle {

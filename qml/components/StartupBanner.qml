@@ -36,6 +36,7 @@ Rectangle {
         spacing: Theme.spacing
         BusyIndicator {
             running: parent.visible
+            visible: running
             Layout.preferredWidth: 32
             Layout.preferredHeight: 32
         }
@@ -81,7 +82,7 @@ Rectangle {
                 Layout.fillWidth: true
             }
             Label {
-                text: qsTr("If another Cabinet (a console or a headless server) is using this data directory, stop it, or start this console with another --data-dir.")
+                text: qsTr("The panels stay empty until the core runs. Deal with the cause above, then start the console again.")
                 color: Theme.textMuted
                 wrapMode: Text.Wrap
                 Layout.fillWidth: true

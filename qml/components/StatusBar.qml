@@ -84,7 +84,7 @@ Rectangle {
             objectName: "statusEventRate"
             color: Theme.textMuted
             font.pixelSize: Theme.smallFontSize + 1
-            text: qsTr("%L1 events/s").arg(bar.connection.eventRate.toFixed(1))
+            text: qsTr("%1 events/s").arg(bar.connection.eventRate.toLocaleString(Qt.locale(), "f", 1))
         }
     }
 

@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Cabinet
+import "../components/Summary.js" as Summary
 
 // The audit trail, live: filters by actor, action and free text, the chain's
 // verdict, the entries newest first, and the selected entry in full.
@@ -16,6 +17,8 @@ Item {
     readonly property int timeWidth: 150
     readonly property int actorWidth: 170
     readonly property int actionWidth: 150
+    // Narrow (a side area): the payload column gives way to the others.
+    readonly property bool showDetails: width > 820
 
     AuditModel {
         id: audit
@@ -100,7 +103,7 @@ Item {
                 ColumnTitle { text: qsTr("Actor"); Layout.preferredWidth: panel.actorWidth }
                 ColumnTitle { text: qsTr("Action"); Layout.preferredWidth: panel.actionWidth }
                 ColumnTitle { text: qsTr("Subject"); Layout.fillWidth: true; Layout.preferredWidth: 2 }
-                ColumnTitle { text: qsTr("Details"); Layout.fillWidth: true; Layout.preferredWidth: 3 }
+                ColumnTitle { text: qsTr("Details"); visible: panel.showDetails; Layout.fillWidth: true; Layout.preferredWidth: 3 }
             }
         }
 
@@ -165,7 +168,8 @@ Item {
                     Cell { text: row.action; font.weight: Font.DemiBold; Layout.preferredWidth: panel.actionWidth }
                     Cell { text: row.subject; Layout.fillWidth: true; Layout.preferredWidth: 2 }
                     Cell {
-                        text: row.payload === "{}" ? "" : row.payload
+                        visible: panel.showDetails
+                        text: Summary.line(row.payload)
                         color: Theme.textMuted
                         font.family: Theme.monoFamily
                         font.pixelSize: Theme.smallFontSize + 1
@@ -184,6 +188,7 @@ Item {
             BusyIndicator {
                 anchors.centerIn: parent
                 running: !audit.loaded && panel.connection && panel.connection.state === CoreConnection.Ready
+                visible: running // no fade-out over the first rows
             }
         }
 

@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Cabinet
+import "../components/Summary.js" as Summary
 
 // Every event the core has published since the console started, newest
 // first: stored events with their sequence number, ephemeral ones marked
@@ -73,7 +74,7 @@ Item {
                         Layout.preferredWidth: 150
                     }
                     Label {
-                        text: row.payload
+                        text: Summary.line(row.payload)
                         color: Theme.textMuted
                         font.family: Theme.monoFamily
                         font.pixelSize: Theme.smallFontSize + 1
