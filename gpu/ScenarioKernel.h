@@ -30,7 +30,7 @@ inline constexpr std::uint32_t kDrawDay = 0;
 inline constexpr std::uint32_t kDrawShock = 1;
 
 // Parameters in the form the kernel needs, derived once on the host
-// (makeKernelParams in ScenarioParams.cpp) and passed by value to the device.
+// (detail::makeKernelParams in EngineSupport.cpp) and passed by value to the device.
 struct KernelParams {
     std::uint32_t horizon_days;
     std::uint32_t scenarios;

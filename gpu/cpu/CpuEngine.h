@@ -1,5 +1,5 @@
 #pragma once
-// The CPU backend: every hardware thread, struct-of-arrays batches of 16
+// The CPU backend: every hardware thread, struct-of-arrays batches of 32 (AVX-512) or 16
 // scenarios that the compiler vectorises (CpuBatchKernel.inc), the widest
 // instruction set the processor has (AVX-512, AVX2 or the x86-64 baseline).
 
