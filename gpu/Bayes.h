@@ -26,7 +26,8 @@
 //    cost_log_sd_per_scenario.
 //
 // Draws are reproducible by seed, one Philox4x32-10 stream per draw
-// (key = {draw index, seed bits 0..31}, counter = {n, 0, seed bits 32..63, tag}),
+// (key = {draw index bits 0..31, seed bits 0..31},
+// counter = {n, draw index bits 32..63, seed bits 32..63, tag}),
 // gamma variates by Marsaglia and Tsang's method, so draw i is the same
 // whether 10 or 10 million are taken.
 
