@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Layouts
 import Cabinet
 
 // One dock area. Panels placed here are re-parented into `content`; with

@@ -243,6 +243,25 @@ private Q_SLOTS:
         QTRY_VERIFY(shows(frame(QStringLiteral("audit"))));
     }
 
+    void splitSizesSurviveReload()
+    {
+        QVERIFY(openSession());
+        QQuickItem *bottom = itemNamed(window(), QStringLiteral("dockArea_bottom"));
+        const qreal before = bottom->height();
+        // Drag the handle above the bottom area up by 100 pixels.
+        const QPoint handle = bottom->mapToScene(QPointF(bottom->width() / 2, -3)).toPoint();
+        QTest::mousePress(window(), Qt::LeftButton, {}, handle);
+        for (int step = 1; step <= 10; ++step)
+            QTest::mouseMove(window(), handle - QPoint(0, 10 * step));
+        QTest::mouseRelease(window(), Qt::LeftButton, {}, handle - QPoint(0, 100));
+        QTRY_VERIFY(qAbs(bottom->height() - (before + 100)) <= 2);
+        const qreal dragged = bottom->height();
+        m_session.reset();
+
+        QVERIFY(openSession());
+        QTRY_COMPARE(itemNamed(window(), QStringLiteral("dockArea_bottom"))->height(), dragged);
+    }
+
     void showsWhyTheCoreCouldNotStart()
     {
         test::TestCabinet holder; // holds the data directory's lock
