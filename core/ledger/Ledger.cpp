@@ -68,15 +68,15 @@ Status Ledger::onBatchCommitting(Transaction &tx, const BatchSummary &summary)
     QString action;
     switch (summary.kind) {
     case BatchSummary::Kind::Accounts:
-        type = events::AccountsCreated;
+        type = cabinet::events::LedgerAccountsCreated;
         action = QStringLiteral("ledger.create_accounts");
         break;
     case BatchSummary::Kind::Transfers:
-        type = events::TransfersCreated;
+        type = cabinet::events::LedgerTransfersCreated;
         action = QStringLiteral("ledger.create_transfers");
         break;
     case BatchSummary::Kind::Expiry:
-        type = events::TransfersExpired;
+        type = cabinet::events::LedgerTransfersExpired;
         action = QStringLiteral("ledger.expire");
         break;
     }

@@ -13,15 +13,16 @@ class AuditLog;
 class EventBus;
 } // namespace cabinet
 
-namespace cabinet::ledger {
+// Ledger event types, beside the others in cabinet::events: one event per
+// committed batch that created or expired something, written in the
+// batch's own transaction (docs/ledger.md).
+namespace cabinet::events {
+inline const QString LedgerAccountsCreated = QStringLiteral("ledger.accounts_created");
+inline const QString LedgerTransfersCreated = QStringLiteral("ledger.transfers_created");
+inline const QString LedgerTransfersExpired = QStringLiteral("ledger.transfers_expired");
+} // namespace cabinet::events
 
-// Event types: one event per committed batch that created or expired
-// something, written in the batch's own transaction (docs/ledger.md).
-namespace events {
-inline const QString AccountsCreated = QStringLiteral("ledger.accounts_created");
-inline const QString TransfersCreated = QStringLiteral("ledger.transfers_created");
-inline const QString TransfersExpired = QStringLiteral("ledger.transfers_expired");
-} // namespace events
+namespace cabinet::ledger {
 
 // The ledger as the rest of Cabinet sees it: a LedgerBackend plus what the
 // house rules add around it. Each committed batch emits ONE event on the

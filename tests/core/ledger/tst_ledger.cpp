@@ -1,0 +1,291 @@
+// The Ledger as Cabinet owns it: one event per batch, audit entries for an
+// operator's batches, journal replay, persistence across reopening, a batch
+// that fails to commit, and the expiry sweep on the core's timer.
+#include "LedgerTestSupport.h"
+#include "TestSupport.h"
+#include "audit/AuditLog.h"
+#include "events/EventBus.h"
+#include "ledger/Ledger.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace cabinet;
+using namespace cabinet::ledger;
+using namespace cabinet::ledger::test;
+
+namespace {
+
+QStringList statuses(const Result<std::vector<CreateTransferResult>> &results)
+{
+    return results ? names(*results) : QStringList { QStringLiteral("error: ") + results.error().message };
+}
+QStringList statuses(const Result<std::vector<CreateAccountResult>> &results)
+{
+    return results ? names(*results) : QStringList { QStringLiteral("error: ") + results.error().message };
+}
+
+template <typename... Names>
+QStringList S(Names... names)
+{
+    return QStringList { QString::fromLatin1(names)... };
+}
+
+QList<Event> ledgerEvents(EventBus &bus)
+{
+    QList<Event> found;
+    auto all = bus.replay(0, 100000);
+    if (all) {
+        for (const Event &event : *all) {
+            if (event.type.startsWith(QLatin1StringView("ledger.")))
+                found.append(event);
+        }
+    }
+    return found;
+}
+
+} // namespace
+
+class TestLedger : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<cabinet::test::TestCabinet> m_c;
+    Ledger &ledger() { return (*m_c)->ledger(); }
+    SqliteLedgerBackend &sqlite() { return static_cast<SqliteLedgerBackend &>(ledger().backend()); }
+    Account lookup(u128 id)
+    {
+        auto found = ledger().lookupAccounts(std::span(&id, 1));
+        return found && found->size() == 1 ? found->front() : Account {};
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_c = std::make_unique<cabinet::test::TestCabinet>();
+        QVERIFY(m_c->open());
+    }
+    void cleanup() { m_c.reset(); }
+
+    void oneEventPerCommittedBatch()
+    {
+        EventBus &bus = (*m_c)->events();
+        QSignalSpy published(&bus, &EventBus::published);
+        QCOMPARE(statuses(ledger().createAccounts(std::vector { account(1), account(2), account(0) })),
+                 S("created", "created", "id_must_not_be_zero"));
+        std::vector<Transfer> batch;
+        for (u128 id = 1; id <= 100; ++id)
+            batch.push_back(id % 10 == 0 ? transfer(id, 1, 99, 1) : transfer(id, 1, 2, 1));
+        auto results = ledger().createTransfers(batch);
+        QVERIFY(results);
+        // Everything failed: nothing for a view to show, no event.
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(500, 1, 98, 1) })), S("credit_account_not_found"));
+
+        const QList<Event> recorded = ledgerEvents(bus);
+        QCOMPARE(recorded.size(), 2);
+        QCOMPARE(recorded[0].type, cabinet::events::LedgerAccountsCreated);
+        QCOMPARE(recorded[0].payload.value(QStringLiteral("events")).toInt(), 3);
+        QCOMPARE(recorded[0].payload.value(QStringLiteral("created")).toInt(), 2);
+        QCOMPARE(recorded[0].payload.value(QStringLiteral("accounts")).toArray(), QJsonArray({ QStringLiteral("1"), QStringLiteral("2") }));
+        QCOMPARE(recorded[1].type, cabinet::events::LedgerTransfersCreated);
+        QCOMPARE(recorded[1].payload.value(QStringLiteral("events")).toInt(), 100);
+        QCOMPARE(recorded[1].payload.value(QStringLiteral("created")).toInt(), 90);
+        QCOMPARE(recorded[1].payload.value(QStringLiteral("failed")).toInt(), 10);
+        QCOMPARE(recorded[1].payload.value(QStringLiteral("timestamp_min")).toString(), QString::number(results->front().timestamp));
+        QCOMPARE(recorded[1].payload.value(QStringLiteral("timestamp_max")).toString(), QString::number(results->back().timestamp));
+        QCOMPARE(recorded[1].payload.value(QStringLiteral("accounts_truncated")).toBool(), false);
+        // Published once each, after the commit.
+        int ledgerPublished = 0;
+        for (const auto &args : published)
+            ledgerPublished += args.at(0).value<Event>().type.startsWith(QLatin1StringView("ledger.")) ? 1 : 0;
+        QCOMPARE(ledgerPublished, 2);
+
+        // Touched accounts are listed up to a cap.
+        std::vector<Account> many;
+        for (u128 id = 1000; id < 1300; ++id)
+            many.push_back(account(id));
+        QVERIFY(ledger().createAccounts(many));
+        const Event big = ledgerEvents(bus).back();
+        QCOMPARE(big.payload.value(QStringLiteral("accounts")).toArray().size(), Ledger::TouchedAccountsListed);
+        QCOMPARE(big.payload.value(QStringLiteral("accounts_truncated")).toBool(), true);
+
+        // Expiries: one event per sweep.
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { pending(600, 1, 2, 5, 1), pending(601, 2, 1, 5, 1) })),
+                 S("created", "created"));
+        m_c->clock->advanceMs(1500);
+        QCOMPARE(ledger().expirePending().value(), 2u);
+        const Event expired = ledgerEvents(bus).back();
+        QCOMPARE(expired.type, cabinet::events::LedgerTransfersExpired);
+        QCOMPARE(expired.payload.value(QStringLiteral("expired")).toInt(), 2);
+        QCOMPARE(expired.payload.value(QStringLiteral("accounts")).toArray(), QJsonArray({ QStringLiteral("1"), QStringLiteral("2") }));
+    }
+
+    void operatorBatchesAreAudited()
+    {
+        AuditLog &audit = (*m_c)->audit();
+        const qint64 before = audit.tail(1000)->size();
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }, QStringLiteral("operator:alice")));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 5) })); // a service's batch: no entry
+        QVERIFY(ledger().createTransfers(std::vector { transfer(2, 1, 2, 5), transfer(3, 1, 9, 5) }, QStringLiteral("operator:alice")));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(4, 1, 9, 5) }, QStringLiteral("operator:bob"))); // all failed: still audited
+        const auto entries = audit.tail(1000).value();
+        QCOMPARE(entries.size() - before, 3);
+        const AuditEntry &transfers = entries[entries.size() - 2];
+        QCOMPARE(transfers.actor, QStringLiteral("operator:alice"));
+        QCOMPARE(transfers.action, QStringLiteral("ledger.create_transfers"));
+        QVERIFY(transfers.payloadJson.contains("\"created\":1"));
+        QVERIFY(transfers.payloadJson.contains("\"failed\":1"));
+        QCOMPARE(entries.back().actor, QStringLiteral("operator:bob"));
+        QVERIFY(audit.verify()->intact);
+    }
+
+    void journalReplaysToTheStoredBalances()
+    {
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2, AccountFlag::DebitsMustNotExceedCredits),
+                                                      account(3, AccountFlag::History), account(4) }));
+        QVERIFY(ledger().createTransfers(std::vector {
+                transfer(1, 1, 2, 100), pending(2, 2, 3, 40, 1), pending(3, 1, 3, 7), post(4, 3, 5),
+                pending(5, 4, 1, 1, 0, TransferFlag::ClosingDebit), transfer(6, 2, 3, 10, TransferFlag::BalancingDebit),
+                pending(7, 3, 1, 2), voiding(8, 7) }));
+        m_c->clock->advanceMs(2000);
+        QCOMPARE(ledger().expirePending().value(), 1u);
+        QVERIFY(lookup(4).has(AccountFlag::Closed));
+
+        auto report = ledger().replayJournal();
+        QVERIFY2(report, report ? "" : qPrintable(report.error().message));
+        QVERIFY2(report->matches(), qPrintable(report->mismatches.join(u'\n')));
+        QCOMPARE(report->accounts, 4);
+        QCOMPARE(report->records, 4 + 8 + 1);
+
+        // A balance changed behind the ledger's back is caught, by name.
+        QVERIFY((*m_c)->database().execScript(
+                QStringLiteral("UPDATE ledger_accounts SET credits_posted = x'00000000000000000000000000000063' WHERE id = "
+                               "x'00000000000000000000000000000002'")));
+        report = ledger().replayJournal();
+        QVERIFY(report);
+        QVERIFY(!report->matches());
+        QVERIFY2(report->mismatches.first().contains(QStringLiteral("account 2: credits_posted replays to 100, stored 99")),
+                 qPrintable(report->mismatches.first()));
+    }
+
+    void journalCanBeTailed()
+    {
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 1), pending(2, 1, 2, 1, 1), transfer(3, 2, 1, 1) }));
+        m_c->clock->advanceMs(1500);
+        QVERIFY(ledger().expirePending());
+        QVERIFY(ledger().createTransfers(std::vector { transfer(4, 1, 2, 1) }));
+        std::vector<JournalRecord::Kind> kinds;
+        u64 after = 0;
+        for (;;) {
+            auto page = ledger().journal(after, 2);
+            QVERIFY(page);
+            for (const JournalRecord &record : *page) {
+                QVERIFY(record.timestamp > after);
+                after = record.timestamp;
+                kinds.push_back(record.kind);
+            }
+            if (page->empty())
+                break;
+        }
+        using K = JournalRecord::Kind;
+        QCOMPARE(kinds, (std::vector<K> { K::AccountCreated, K::AccountCreated, K::Transfer, K::Transfer, K::Transfer, K::Expiry,
+                                          K::Transfer }));
+    }
+
+    void persistsAcrossReopening()
+    {
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }));
+        auto results = ledger().createTransfers(std::vector { transfer(10, 1, 2, 5), pending(11, 1, 2, 7, 60), transfer(12, 1, 9, 1) });
+        QCOMPARE(statuses(results), S("created", "created", "credit_account_not_found"));
+        // A batch that failed whole still consumed its timestamps.
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(13, 1, 8, 1) })), S("credit_account_not_found"));
+        const u64 lastSlot = u64(m_c->clock->nowNs()) + 4; // slots: accounts ..now, transfers ..now+3, then now+4
+
+        QVERIFY(m_c->open()); // the clock has not moved
+        QCOMPARE(lookup(1).debits_posted, u128(5));
+        QCOMPARE(lookup(1).debits_pending, u128(7));
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(12, 1, 2, 1), post(14, 11) })), S("id_already_failed", "created"));
+        auto after = ledger().lookupTransfers(std::vector<u128> { 14 });
+        QVERIFY(after && after->size() == 1);
+        QVERIFY2(after->front().timestamp > lastSlot, "timestamps go on after the last one handed out, failed slots included");
+        QCOMPARE(lookup(2).credits_posted, u128(12));
+        QVERIFY(sqlite().verifyHotState());
+    }
+
+    void batchThatFailsToCommitLeavesNothing()
+    {
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2), account(3) }));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 10), pending(2, 1, 3, 4, 30) }));
+        QVERIFY(sqlite().verifyHotState());
+        const QList<Event> eventsBefore = ledgerEvents((*m_c)->events());
+
+        // A real failure half-way through writing the batch: SQLite refuses one row.
+        Database &db = (*m_c)->database();
+        QVERIFY(db.execScript(QStringLiteral("CREATE TEMP TRIGGER poison BEFORE INSERT ON ledger_transfers"
+                                             " WHEN NEW.id = x'00000000000000000000000000000066'"
+                                             " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")));
+        const std::vector batch { transfer(100, 1, 2, 1), post(101, 2), transfer(0x66, 2, 3, 1), transfer(103, 1, 7, 1),
+                                  pending(104, 3, 1, 1, 0, TransferFlag::ClosingDebit) };
+        auto failed = ledger().createTransfers(batch, QStringLiteral("operator:alice"));
+        QVERIFY(!failed);
+        QVERIFY2(failed.error().message.contains(QStringLiteral("disk on fire")), qPrintable(failed.error().message));
+
+        // Nothing applied: not in the file, not in memory, no event, no audit entry.
+        QVERIFY(ledger().lookupTransfers(std::vector<u128> { 100, 101, 0x66, 103 })->empty());
+        QCOMPARE(lookup(1).debits_posted, u128(10));
+        QCOMPARE(lookup(1).debits_pending, u128(4));
+        auto verified = sqlite().verifyHotState();
+        QVERIFY2(verified, verified ? "" : qPrintable(verified.error().message));
+        QCOMPARE(ledgerEvents((*m_c)->events()).size(), eventsBefore.size());
+        // 103 failed transiently inside the rolled-back batch: not remembered either.
+        QVERIFY(db.execScript(QStringLiteral("DROP TRIGGER poison")));
+        QCOMPARE(statuses(ledger().createTransfers(batch)),
+                 S("created", "created", "created", "credit_account_not_found", "created"));
+        QCOMPARE(lookup(1).debits_posted, u128(15));
+        QVERIFY(lookup(3).has(AccountFlag::Closed));
+
+        // A failure at the very end (writing the touched accounts back) is undone as well.
+        QVERIFY(db.execScript(QStringLiteral("CREATE TEMP TRIGGER poison BEFORE UPDATE ON ledger_accounts"
+                                             " BEGIN SELECT RAISE(ABORT, 'late failure'); END")));
+        QVERIFY(!ledger().createTransfers(std::vector { transfer(200, 1, 2, 1), voiding(201, 104) }));
+        QVERIFY(db.execScript(QStringLiteral("DROP TRIGGER poison")));
+        verified = sqlite().verifyHotState();
+        QVERIFY2(verified, verified ? "" : qPrintable(verified.error().message));
+        QVERIFY(lookup(3).has(AccountFlag::Closed));
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(200, 1, 2, 1), voiding(201, 104) })), S("created", "created"));
+        QVERIFY(!lookup(3).has(AccountFlag::Closed));
+        QVERIFY(ledger().replayJournal()->matches());
+    }
+
+    void expirySweepRunsOnTheCoreTimer()
+    {
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }));
+        QVERIFY(ledger().createTransfers(std::vector { pending(1, 1, 2, 5, 1) }));
+        QVERIFY((*m_c)->start());
+        m_c->clock->advanceMs(1500);
+        QTRY_COMPARE_WITH_TIMEOUT(lookup(1).debits_pending, u128(0), 5000);
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { post(2, 1) })), S("pending_transfer_expired"));
+        (*m_c)->stop();
+    }
+
+    void readOnlyCabinetReadsButDoesNotWrite()
+    {
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 3) }));
+        Cabinet::Options options;
+        options.dataDir = m_c->dir.path();
+        options.readOnly = true;
+        auto reader = Cabinet::open(options);
+        QVERIFY2(reader, reader ? "" : qPrintable(reader.error().message));
+        auto found = (*reader)->ledger().lookupAccounts(std::vector<u128> { 2 });
+        QVERIFY(found && found->size() == 1);
+        QCOMPARE(found->front().credits_posted, u128(3));
+        auto refused = (*reader)->ledger().createTransfers(std::vector { transfer(2, 1, 2, 3) });
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().message.contains(QStringLiteral("read-only")), qPrintable(refused.error().message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLedger)
+#include "tst_ledger.moc"
