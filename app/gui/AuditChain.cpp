@@ -4,7 +4,8 @@
 
 namespace cabinet::gui {
 
-AuditChain::AuditChain(QObject *parent) : QObject(parent)
+AuditChain::AuditChain(QObject *parent)
+    : QObject(parent)
 {
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(DefaultDebounceMs);
@@ -45,22 +46,22 @@ void AuditChain::verify()
     m_debounce.stop();
     setBusy(true);
     m_connection->request(
-            this, [](Cabinet &cabinet) { return cabinet.audit().verify(); },
-            [this](const Result<AuditLog::Verification> &result) {
-                if (result) {
-                    m_verdict = result->intact ? Intact : Broken;
-                    m_entries = result->entries;
-                    m_brokenAt = result->firstBrokenSeq;
-                    m_reason = result->reason;
-                } else {
-                    m_verdict = Unreadable;
-                    m_reason = result.error().message;
-                }
-                Q_EMIT resultChanged();
-                setBusy(false);
-                if (std::exchange(m_again, false))
-                    verify();
-            });
+        this, [](Cabinet &cabinet) { return cabinet.audit().verify(); },
+        [this](const Result<AuditLog::Verification> &result) {
+            if (result) {
+                m_verdict = result->intact ? Intact : Broken;
+                m_entries = result->entries;
+                m_brokenAt = result->firstBrokenSeq;
+                m_reason = result->reason;
+            } else {
+                m_verdict = Unreadable;
+                m_reason = result.error().message;
+            }
+            Q_EMIT resultChanged();
+            setBusy(false);
+            if (std::exchange(m_again, false))
+                verify();
+        });
 }
 
 void AuditChain::onEvent(const Event &event)

@@ -4,7 +4,8 @@
 
 namespace cabinet::gui {
 
-AuditFilterModel::AuditFilterModel(QObject *parent) : QSortFilterProxyModel(parent)
+AuditFilterModel::AuditFilterModel(QObject *parent)
+    : QSortFilterProxyModel(parent)
 {
     for (auto signal : { &QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved })
         connect(this, signal, this, &AuditFilterModel::countChanged);
@@ -51,8 +52,8 @@ bool AuditFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &source
     const QString text = m_text.trimmed();
     if (text.isEmpty())
         return true;
-    for (const QString &field : { actor, action, index.data(AuditModel::SubjectRole).toString(),
-                                  index.data(AuditModel::PayloadRole).toString() }) {
+    for (const QString &field :
+        { actor, action, index.data(AuditModel::SubjectRole).toString(), index.data(AuditModel::PayloadRole).toString() }) {
         if (field.contains(text, Qt::CaseInsensitive))
             return true;
     }

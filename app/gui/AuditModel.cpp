@@ -3,7 +3,6 @@
 #include "audit/AuditLog.h"
 
 #include <QDateTime>
-
 #include <algorithm>
 
 namespace cabinet::gui {
@@ -35,7 +34,9 @@ QStringList sortedKeys(const QHash<QString, int> &counts)
 }
 } // namespace
 
-AuditModel::AuditModel(QObject *parent) : QAbstractListModel(parent) { }
+AuditModel::AuditModel(QObject *parent)
+    : QAbstractListModel(parent)
+{ }
 
 int AuditModel::rowCount(const QModelIndex &parent) const
 {
@@ -70,8 +71,8 @@ QVariant AuditModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> AuditModel::roleNames() const
 {
-    return { { SeqRole, "seq" },         { TimeRole, "time" },       { ActorRole, "actor" }, { ActionRole, "action" },
-             { SubjectRole, "subject" }, { PayloadRole, "payload" }, { HashRole, "hash" } };
+    return { { SeqRole, "seq" }, { TimeRole, "time" }, { ActorRole, "actor" }, { ActionRole, "action" },
+        { SubjectRole, "subject" }, { PayloadRole, "payload" }, { HashRole, "hash" } };
 }
 
 void AuditModel::setConnection(CoreConnection *connection)
@@ -119,7 +120,7 @@ void AuditModel::merge(const QList<AuditEntry> &entries)
     }
     std::sort(fresh.begin(), fresh.end(), newerFirst);
     fresh.erase(std::unique(fresh.begin(), fresh.end(), [](const AuditEntry &a, const AuditEntry &b) { return a.seq == b.seq; }),
-                fresh.end());
+        fresh.end());
     if (fresh.isEmpty())
         return;
     insertSorted(fresh);
@@ -132,19 +133,19 @@ void AuditModel::reload()
     if (!m_connection || m_connection->state() != CoreConnection::Ready)
         return;
     m_connection->request(
-            this, [rows = m_maxRows](Cabinet &cabinet) { return cabinet.audit().tail(rows); },
-            [this](const Result<QList<AuditEntry>> &snapshot) {
-                if (!snapshot) {
-                    setErrorMessage(snapshot.error().message);
-                    return;
-                }
-                setErrorMessage({});
-                merge(*snapshot);
-                if (!m_loaded) {
-                    m_loaded = true;
-                    Q_EMIT loadedChanged();
-                }
-            });
+        this, [rows = m_maxRows](Cabinet &cabinet) { return cabinet.audit().tail(rows); },
+        [this](const Result<QList<AuditEntry>> &snapshot) {
+            if (!snapshot) {
+                setErrorMessage(snapshot.error().message);
+                return;
+            }
+            setErrorMessage({});
+            merge(*snapshot);
+            if (!m_loaded) {
+                m_loaded = true;
+                Q_EMIT loadedChanged();
+            }
+        });
 }
 
 void AuditModel::onEvent(const Event &event)

@@ -26,7 +26,10 @@ bool displayAvailable()
 // hold their first data ("settled"), then quits.
 class Screenshot : public QObject {
 public:
-    Screenshot(QQuickWindow *window, QString path) : QObject(window), m_window(window), m_path(std::move(path))
+    Screenshot(QQuickWindow *window, QString path)
+        : QObject(window)
+        , m_window(window)
+        , m_path(std::move(path))
     {
         connect(window, &QQuickWindow::frameSwapped, this, &Screenshot::takeIfSettled, Qt::QueuedConnection);
         // Settling may change nothing visible; ask for a frame so it is seen.
@@ -56,8 +59,8 @@ private:
 };
 } // namespace
 
-int runConsole(int &argc, char **argv, const QString &dataDir, const QMap<QString, QString> &configOverrides,
-               const QString &screenshotPath)
+int runConsole(
+    int &argc, char **argv, const QString &dataDir, const QMap<QString, QString> &configOverrides, const QString &screenshotPath)
 {
     if (!displayAvailable()) {
         QTextStream(stderr) << "cabinet: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"

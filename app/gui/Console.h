@@ -9,7 +9,7 @@ namespace cabinet::gui {
 // With screenshotPath, saves a PNG of the window once it has rendered its
 // first data and quits. Returns the process exit code: non-zero when there
 // is no display, or when the core could not open.
-int runConsole(int &argc, char **argv, const QString &dataDir, const QMap<QString, QString> &configOverrides,
-               const QString &screenshotPath);
+int runConsole(
+    int &argc, char **argv, const QString &dataDir, const QMap<QString, QString> &configOverrides, const QString &screenshotPath);
 
 } // namespace cabinet::gui

@@ -27,7 +27,7 @@ Status ConsoleSession::load(Cabinet::Options core, const QString &settingsFile)
     // module's own files need it to find its singletons.
     m_engine.addImportPath(QStringLiteral("qrc:/"));
     m_engine.setInitialProperties({ { QStringLiteral("connection"), QVariant::fromValue(&m_connection) },
-                                    { QStringLiteral("settingsFile"), settingsFile } });
+        { QStringLiteral("settingsFile"), settingsFile } });
     m_engine.load(QUrl(QStringLiteral("qrc:/Cabinet/Main.qml")));
     QObject::disconnect(&m_engine, &QQmlEngine::warnings, &m_engine, nullptr);
     if (!window())

@@ -4,7 +4,9 @@
 
 namespace cabinet::gui {
 
-CoreConnection::CoreConnection(QObject *parent) : QObject(parent), m_host(new CoreHost)
+CoreConnection::CoreConnection(QObject *parent)
+    : QObject(parent)
+    , m_host(new CoreHost)
 {
     m_thread.setObjectName(QStringLiteral("cabinet-core"));
     m_host->moveToThread(&m_thread);
@@ -39,8 +41,8 @@ void CoreConnection::open(Cabinet::Options options)
     Q_EMIT stateChanged();
     m_thread.start();
     QMetaObject::invokeMethod(
-            m_host, [host = m_host, options = std::move(options)]() mutable { host->open(std::move(options)); },
-            Qt::QueuedConnection);
+        m_host, [host = m_host, options = std::move(options)]() mutable { host->open(std::move(options)); },
+        Qt::QueuedConnection);
 }
 
 void CoreConnection::onOpened(const QString &dataDir, const QString &operatingMode)
@@ -67,8 +69,9 @@ void CoreConnection::onPublished(const Event &event)
     ++m_thisSecond;
     m_recent.append(event);
     if (event.type == events::ConfigChanged && event.payload.value(QStringLiteral("key")).toString() == u"mode") {
-        request(this, [](Cabinet &cabinet) { return cabinet.operatingMode(); },
-                [this](const QString &mode) { setOperatingMode(mode); });
+        request(
+            this, [](Cabinet &cabinet) { return cabinet.operatingMode(); },
+            [this](const QString &mode) { setOperatingMode(mode); });
     }
     Q_EMIT eventPublished(event);
 }

@@ -10,7 +10,6 @@
 #include <QThread>
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
-
 #include <array>
 #include <utility>
 
@@ -55,8 +54,7 @@ public:
     // Runs work(Cabinet &) on the core thread, then done(result) on the GUI
     // thread, unless receiver has been deleted meanwhile. Work never runs
     // when the core failed to open.
-    template <typename Work, typename Done>
-    void request(QObject *receiver, Work work, Done done);
+    template <typename Work, typename Done> void request(QObject *receiver, Work work, Done done);
 
 Q_SIGNALS:
     void stateChanged();
@@ -87,28 +85,27 @@ private:
     double m_eventRate = 0;
 };
 
-template <typename Work, typename Done>
-void CoreConnection::request(QObject *receiver, Work work, Done done)
+template <typename Work, typename Done> void CoreConnection::request(QObject *receiver, Work work, Done done)
 {
     // The guard is only read back on the GUI thread; the core thread merely
     // carries it.
     QPointer<QObject> guard(receiver);
     QMetaObject::invokeMethod(
-            m_host,
-            [this, guard, work = std::move(work), done = std::move(done)]() mutable {
-                Cabinet *cabinet = m_host->cabinet();
-                if (!cabinet)
-                    return;
-                auto result = work(*cabinet);
-                QMetaObject::invokeMethod(
-                        this,
-                        [guard, done = std::move(done), result = std::move(result)]() mutable {
-                            if (guard)
-                                done(std::move(result));
-                        },
-                        Qt::QueuedConnection);
-            },
-            Qt::QueuedConnection);
+        m_host,
+        [this, guard, work = std::move(work), done = std::move(done)]() mutable {
+            Cabinet *cabinet = m_host->cabinet();
+            if (!cabinet)
+                return;
+            auto result = work(*cabinet);
+            QMetaObject::invokeMethod(
+                this,
+                [guard, done = std::move(done), result = std::move(result)]() mutable {
+                    if (guard)
+                        done(std::move(result));
+                },
+                Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace cabinet::gui

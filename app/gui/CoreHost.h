@@ -4,7 +4,6 @@
 #include "events/Event.h"
 
 #include <QObject>
-
 #include <memory>
 
 namespace cabinet::gui {

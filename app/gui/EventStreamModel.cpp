@@ -5,7 +5,9 @@
 
 namespace cabinet::gui {
 
-EventStreamModel::EventStreamModel(QObject *parent) : QAbstractListModel(parent) { }
+EventStreamModel::EventStreamModel(QObject *parent)
+    : QAbstractListModel(parent)
+{ }
 
 int EventStreamModel::rowCount(const QModelIndex &parent) const
 {
@@ -36,7 +38,8 @@ QVariant EventStreamModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> EventStreamModel::roleNames() const
 {
-    return { { SeqRole, "seq" }, { TimeRole, "time" }, { TypeRole, "type" }, { PayloadRole, "payload" }, { EphemeralRole, "ephemeral" } };
+    return { { SeqRole, "seq" }, { TimeRole, "time" }, { TypeRole, "type" }, { PayloadRole, "payload" },
+        { EphemeralRole, "ephemeral" } };
 }
 
 void EventStreamModel::setConnection(CoreConnection *connection)

@@ -1,5 +1,4 @@
 #include "TestSupport.h"
-
 #include "gui/ConsoleSession.h"
 
 #include <QQmlComponent>
@@ -9,7 +8,6 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <functional>
 
 Q_IMPORT_QML_PLUGIN(CabinetPlugin)
@@ -40,9 +38,7 @@ QQuickItem *itemNamed(QQuickWindow *window, const QString &name)
 // A visible item showing exactly `text`, under root.
 QQuickItem *visibleText(QQuickItem *root, const QString &text)
 {
-    return findItem(root, [&](QQuickItem *item) {
-        return item->isVisible() && item->property("text").toString() == text;
-    });
+    return findItem(root, [&](QQuickItem *item) { return item->isVisible() && item->property("text").toString() == text; });
 }
 
 bool isInside(QQuickItem *item, const QString &ancestorName)
@@ -72,7 +68,8 @@ int distinctColours(const QImage &image)
 
 void click(QQuickItem *item)
 {
-    QTest::mouseClick(item->window(), Qt::LeftButton, {}, item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint());
+    QTest::mouseClick(
+        item->window(), Qt::LeftButton, {}, item->mapToScene(QPointF(item->width() / 2, item->height() / 2)).toPoint());
 }
 } // namespace
 
@@ -122,8 +119,8 @@ class TestMainWindow : public QObject {
     void call(const char *function, const QString &id, const QString &argument = {})
     {
         const bool invoked = argument.isNull()
-                ? QMetaObject::invokeMethod(dock(), function, Q_ARG(QVariant, id))
-                : QMetaObject::invokeMethod(dock(), function, Q_ARG(QVariant, id), Q_ARG(QVariant, argument));
+            ? QMetaObject::invokeMethod(dock(), function, Q_ARG(QVariant, id))
+            : QMetaObject::invokeMethod(dock(), function, Q_ARG(QVariant, id), Q_ARG(QVariant, argument));
         QVERIFY2(invoked, function);
     }
 
@@ -132,13 +129,11 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_dataDir = m_dir.filePath(QStringLiteral("data-") + QLatin1String(QTest::currentTestFunction()));
-        m_settings = m_dir.filePath(QStringLiteral("console-") + QLatin1String(QTest::currentTestFunction()) + QStringLiteral(".ini"));
+        m_settings
+            = m_dir.filePath(QStringLiteral("console-") + QLatin1String(QTest::currentTestFunction()) + QStringLiteral(".ini"));
     }
 
-    void cleanup()
-    {
-        m_session.reset();
-    }
+    void cleanup() { m_session.reset(); }
 
     void rendersEveryPanel()
     {
@@ -158,7 +153,10 @@ private Q_SLOTS:
         QTRY_VERIFY(visibleText(list, QStringLiteral("core.start")));
         QCOMPARE(itemNamed(window(), QStringLiteral("statusDataDir"))->property("text").toString(), m_dataDir);
         QCOMPARE(itemNamed(window(), QStringLiteral("statusMode"))->property("text").toString(), QStringLiteral("Supervised"));
-        QTRY_VERIFY(itemNamed(window(), QStringLiteral("chainBadge"))->property("label").toString().startsWith(QStringLiteral("Verified")));
+        QTRY_VERIFY(itemNamed(window(), QStringLiteral("chainBadge"))
+                        ->property("label")
+                        .toString()
+                        .startsWith(QStringLiteral("Verified")));
 
         const QImage image = window()->grabWindow();
         QVERIFY(!image.isNull());
@@ -272,8 +270,9 @@ private Q_SLOTS:
         QVERIFY(!m_session->connection().errorMessage().isEmpty());
         QVERIFY(shows(itemNamed(window(), QStringLiteral("startupError"))));
         QCOMPARE(itemNamed(window(), QStringLiteral("startupErrorMessage"))->property("text").toString(),
-                 m_session->connection().errorMessage());
-        QCOMPARE(itemNamed(window(), QStringLiteral("statusCore"))->property("text").toString(), QStringLiteral("Core not running"));
+            m_session->connection().errorMessage());
+        QCOMPARE(
+            itemNamed(window(), QStringLiteral("statusCore"))->property("text").toString(), QStringLiteral("Core not running"));
     }
 };
 

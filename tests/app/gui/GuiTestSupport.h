@@ -8,7 +8,6 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <memory>
 #include <optional>
 
@@ -32,8 +31,7 @@ struct RunningCore {
 
     // Runs work on the core thread and waits for its result (none when the
     // core did not answer in time).
-    template <typename Work>
-    auto call(Work work)
+    template <typename Work> auto call(Work work)
     {
         using Value = decltype(work(std::declval<Cabinet &>()));
         std::optional<Value> result;
@@ -46,7 +44,8 @@ struct RunningCore {
     // Appends an audit entry through the core, as a service would.
     bool record(const QString &actor, const QString &action, const QString &subject, const QJsonObject &payload = {})
     {
-        const auto recorded = call([=](Cabinet &cabinet) { return cabinet.audit().record(actor, action, subject, payload).ok(); });
+        const auto recorded
+            = call([=](Cabinet &cabinet) { return cabinet.audit().record(actor, action, subject, payload).ok(); });
         return recorded && *recorded;
     }
 };

@@ -1,6 +1,5 @@
 #include "GuiTestSupport.h"
 #include "RawSqlite.h"
-
 #include "gui/AuditChain.h"
 #include "gui/AuditFilterModel.h"
 #include "gui/AuditModel.h"
@@ -14,8 +13,8 @@ using namespace cabinet::gui;
 using namespace cabinet::test;
 
 namespace {
-AuditEntry entry(qint64 seq, const QString &actor = QStringLiteral("system"), const QString &action = QStringLiteral("core.start"),
-                 const QString &subject = QStringLiteral("here"))
+AuditEntry entry(qint64 seq, const QString &actor = QStringLiteral("system"),
+    const QString &action = QStringLiteral("core.start"), const QString &subject = QStringLiteral("here"))
 {
     AuditEntry e;
     e.seq = seq;
@@ -100,10 +99,11 @@ private Q_SLOTS:
         AuditModel model;
         QSignalSpy changed(&model, &AuditModel::distinctValuesChanged);
         model.merge({ entry(1, QStringLiteral("system"), QStringLiteral("core.start")),
-                      entry(2, QStringLiteral("operator:bob"), QStringLiteral("config.set")),
-                      entry(3, QStringLiteral("system"), QStringLiteral("core.stop")) });
+            entry(2, QStringLiteral("operator:bob"), QStringLiteral("config.set")),
+            entry(3, QStringLiteral("system"), QStringLiteral("core.stop")) });
         QCOMPARE(model.actors(), (QStringList { QStringLiteral("operator:bob"), QStringLiteral("system") }));
-        QCOMPARE(model.actions(), (QStringList { QStringLiteral("config.set"), QStringLiteral("core.start"), QStringLiteral("core.stop") }));
+        QCOMPARE(model.actions(),
+            (QStringList { QStringLiteral("config.set"), QStringLiteral("core.start"), QStringLiteral("core.stop") }));
         QCOMPARE(changed.count(), 1);
         model.merge({ entry(4, QStringLiteral("system"), QStringLiteral("core.start")) });
         QCOMPARE(changed.count(), 1); // nothing new to choose from
@@ -115,11 +115,12 @@ private Q_SLOTS:
         AuditFilterModel filter;
         filter.setSourceModel(&model);
         attachTester(&filter);
-        AuditEntry withPayload = entry(3, QStringLiteral("operator:alice"), QStringLiteral("config.set"), QStringLiteral("ui.demo"));
+        AuditEntry withPayload
+            = entry(3, QStringLiteral("operator:alice"), QStringLiteral("config.set"), QStringLiteral("ui.demo"));
         withPayload.payloadJson = R"({"new":"Zebra"})";
         model.merge({ entry(1, QStringLiteral("system"), QStringLiteral("core.start")),
-                      entry(2, QStringLiteral("operator:alice"), QStringLiteral("config.set"), QStringLiteral("mode")),
-                      withPayload, entry(4, QStringLiteral("system"), QStringLiteral("core.stop")) });
+            entry(2, QStringLiteral("operator:alice"), QStringLiteral("config.set"), QStringLiteral("mode")), withPayload,
+            entry(4, QStringLiteral("system"), QStringLiteral("core.stop")) });
         QCOMPARE(filter.count(), 4);
 
         QSignalSpy counted(&filter, &AuditFilterModel::countChanged);
@@ -181,8 +182,11 @@ private Q_SLOTS:
         // snapshot requested right behind it on the core thread.
         for (int i = 0; i < 20; ++i) {
             core.connection.request(
-                    this, [i](Cabinet &cabinet) { return cabinet.audit().record(QStringLiteral("system"), QStringLiteral("tick"), QString::number(i)).ok(); },
-                    [](bool) { });
+                this,
+                [i](Cabinet &cabinet) {
+                    return cabinet.audit().record(QStringLiteral("system"), QStringLiteral("tick"), QString::number(i)).ok();
+                },
+                [](bool) {});
             model.reload();
         }
         QTRY_COMPARE(model.count(), 21);
@@ -210,7 +214,7 @@ private Q_SLOTS:
         QTRY_COMPARE(chain.entries(), 4);
 
         QVERIFY(rawExec(DataDirectory::databasePath(core.dir.path()),
-                        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET subject = 'forged' WHERE seq = 3;"));
+            "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET subject = 'forged' WHERE seq = 3;"));
         chain.verify();
         QTRY_COMPARE(chain.verdict(), AuditChain::Broken);
         QCOMPARE(chain.brokenAt(), 3);

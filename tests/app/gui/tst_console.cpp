@@ -61,8 +61,8 @@ private Q_SLOTS:
         const QString dataDir = tmp.filePath(QStringLiteral("data"));
         const QString png = tmp.filePath(QStringLiteral("console.png"));
         const Run run = runConsole({ QStringLiteral("--data-dir"), dataDir, QStringLiteral("--screenshot"), png },
-                                   { { QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen") },
-                                     { QStringLiteral("CABINET_CONSOLE_SETTINGS"), tmp.filePath(QStringLiteral("console.ini")) } });
+            { { QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen") },
+                { QStringLiteral("CABINET_CONSOLE_SETTINGS"), tmp.filePath(QStringLiteral("console.ini")) } });
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
         QImage image(png);
         QVERIFY(!image.isNull());
@@ -71,7 +71,8 @@ private Q_SLOTS:
 
         // The core started and stopped cleanly, on the console's own thread.
         const Run tail = runCabinet({ QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("--data-dir"), dataDir });
-        QVERIFY2(tail.out.contains(QStringLiteral("core.start")) && tail.out.contains(QStringLiteral("core.stop")), qPrintable(tail.out));
+        QVERIFY2(tail.out.contains(QStringLiteral("core.start")) && tail.out.contains(QStringLiteral("core.stop")),
+            qPrintable(tail.out));
     }
 
     void reportsALockedDataDirectory()
@@ -81,8 +82,8 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const QString png = tmp.filePath(QStringLiteral("console.png"));
         const Run run = runConsole({ QStringLiteral("--data-dir"), holder.dir.path(), QStringLiteral("--screenshot"), png },
-                                   { { QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen") },
-                                     { QStringLiteral("CABINET_CONSOLE_SETTINGS"), tmp.filePath(QStringLiteral("console.ini")) } });
+            { { QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen") },
+                { QStringLiteral("CABINET_CONSOLE_SETTINGS"), tmp.filePath(QStringLiteral("console.ini")) } });
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(!run.err.isEmpty(), "no error message");
         QVERIFY(QFile::exists(png)); // the window showed the error instead of crashing

@@ -1,5 +1,4 @@
 #include "GuiTestSupport.h"
-
 #include "events/EventBus.h"
 #include "gui/EventStreamModel.h"
 
@@ -26,7 +25,8 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, 0).data(EventStreamModel::TypeRole).toString(), events::AuditAppended);
 
         QVERIFY(core.call([](Cabinet &cabinet) {
-            cabinet.events().publishEphemeral(QStringLiteral("token.stream"), { { QStringLiteral("text"), QStringLiteral("hi") } });
+            cabinet.events().publishEphemeral(
+                QStringLiteral("token.stream"), { { QStringLiteral("text"), QStringLiteral("hi") } });
             return true;
         }));
         QTRY_COMPARE(model.index(0, 0).data(EventStreamModel::TypeRole).toString(), QStringLiteral("token.stream"));
@@ -50,7 +50,8 @@ private Q_SLOTS:
                 cabinet.events().publishEphemeral(QStringLiteral("tick"), { { QStringLiteral("i"), i } });
             return true;
         }));
-        QTRY_COMPARE(model.index(0, 0).data(EventStreamModel::PayloadRole).toString(), QStringLiteral(R"({"i":%1})").arg(total - 1));
+        QTRY_COMPARE(
+            model.index(0, 0).data(EventStreamModel::PayloadRole).toString(), QStringLiteral(R"({"i":%1})").arg(total - 1));
         QCOMPARE(model.count(), EventStreamModel::MaxRows);
         QTRY_VERIFY(core.connection.eventRate() > 0);
     }

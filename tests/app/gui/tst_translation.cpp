@@ -51,14 +51,17 @@ private Q_SLOTS:
     void pluralsInEnglish()
     {
         QVERIFY(installTranslation(*QCoreApplication::instance(), QLocale(QLocale::English)));
-        QCOMPARE(QCoreApplication::translate("ChainBadge", "Verified (%n entry(s))", nullptr, 1), QStringLiteral("Verified (1 entry)"));
-        QCOMPARE(QCoreApplication::translate("ChainBadge", "Verified (%n entry(s))", nullptr, 3), QStringLiteral("Verified (3 entries)"));
+        QCOMPARE(QCoreApplication::translate("ChainBadge", "Verified (%n entry(s))", nullptr, 1),
+            QStringLiteral("Verified (1 entry)"));
+        QCOMPARE(QCoreApplication::translate("ChainBadge", "Verified (%n entry(s))", nullptr, 3),
+            QStringLiteral("Verified (3 entries)"));
     }
 
     void untranslatedLanguageFallsBackToEnglish()
     {
         QVERIFY(!installTranslation(*QCoreApplication::instance(), QLocale(QLocale::Japanese)));
-        QCOMPARE(QCoreApplication::translate("ChainBadge", "Verified (%n entry(s))", nullptr, 1), QStringLiteral("Verified (1 entry)"));
+        QCOMPARE(QCoreApplication::translate("ChainBadge", "Verified (%n entry(s))", nullptr, 1),
+            QStringLiteral("Verified (1 entry)"));
     }
 };
 
