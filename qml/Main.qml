@@ -25,7 +25,8 @@ ThemedWindow {
     minimumWidth: 760
     minimumHeight: 480
     visible: true
-    title: connection.dataDir ? qsTr("Cabinet — %1").arg(connection.dataDir) : "Cabinet"
+    // The platform adds the application's name: "<data directory> — Cabinet".
+    title: connection.dataDir
 
     onClosing: Qt.quit() // popped-out panels close with the main window
 

@@ -57,10 +57,7 @@
     </message>
     <message numerus="yes">
         <source>Showing %1 of %n entry(s)</source>
-        <translation>
-            <numerusform>%1 von %n Eintrag angezeigt</numerusform>
-            <numerusform>%1 von %n Einträgen angezeigt</numerusform>
-        </translation>
+        <translation><numerusform>%1 von %n Eintrag angezeigt</numerusform><numerusform>%1 von %n Einträgen angezeigt</numerusform></translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
@@ -83,10 +80,7 @@
     <name>ChainBadge</name>
     <message numerus="yes">
         <source>Verified (%n entry(s))</source>
-        <translation>
-            <numerusform>Geprüft (%n Eintrag)</numerusform>
-            <numerusform>Geprüft (%n Einträge)</numerusform>
-        </translation>
+        <translation><numerusform>Geprüft (%n Eintrag)</numerusform><numerusform>Geprüft (%n Einträge)</numerusform></translation>
     </message>
     <message>
         <source>Broken at entry %1</source>
@@ -124,10 +118,7 @@
     </message>
     <message numerus="yes">
         <source>%n event(s) since the console started</source>
-        <translation>
-            <numerusform>%n Ereignis seit dem Start der Konsole</numerusform>
-            <numerusform>%n Ereignisse seit dem Start der Konsole</numerusform>
-        </translation>
+        <translation><numerusform>%n Ereignis seit dem Start der Konsole</numerusform><numerusform>%n Ereignisse seit dem Start der Konsole</numerusform></translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
@@ -136,10 +127,6 @@
 </context>
 <context>
     <name>Main</name>
-    <message>
-        <source>Cabinet — %1</source>
-        <translation>Cabinet — %1</translation>
-    </message>
     <message>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>

@@ -57,10 +57,7 @@
     </message>
     <message numerus="yes">
         <source>Showing %1 of %n entry(s)</source>
-        <translation>
-            <numerusform>Se muestran %1 de %n entrada</numerusform>
-            <numerusform>Se muestran %1 de %n entradas</numerusform>
-        </translation>
+        <translation><numerusform>Se muestran %1 de %n entrada</numerusform><numerusform>Se muestran %1 de %n entradas</numerusform></translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
@@ -83,10 +80,7 @@
     <name>ChainBadge</name>
     <message numerus="yes">
         <source>Verified (%n entry(s))</source>
-        <translation>
-            <numerusform>Verificado (%n entrada)</numerusform>
-            <numerusform>Verificado (%n entradas)</numerusform>
-        </translation>
+        <translation><numerusform>Verificado (%n entrada)</numerusform><numerusform>Verificado (%n entradas)</numerusform></translation>
     </message>
     <message>
         <source>Broken at entry %1</source>
@@ -124,10 +118,7 @@
     </message>
     <message numerus="yes">
         <source>%n event(s) since the console started</source>
-        <translation>
-            <numerusform>%n evento desde que se inició la consola</numerusform>
-            <numerusform>%n eventos desde que se inició la consola</numerusform>
-        </translation>
+        <translation><numerusform>%n evento desde que se inició la consola</numerusform><numerusform>%n eventos desde que se inició la consola</numerusform></translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
@@ -136,10 +127,6 @@
 </context>
 <context>
     <name>Main</name>
-    <message>
-        <source>Cabinet — %1</source>
-        <translation>Cabinet — %1</translation>
-    </message>
     <message>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>

@@ -8,7 +8,6 @@ AuditChain::AuditChain(QObject *parent)
     : QObject(parent)
 {
     m_debounce.setSingleShot(true);
-    m_debounce.setInterval(DefaultDebounceMs);
     connect(&m_debounce, &QTimer::timeout, this, &AuditChain::verify);
 }
 
@@ -29,9 +28,9 @@ void AuditChain::setConnection(CoreConnection *connection)
 
 void AuditChain::setDebounceMs(int ms)
 {
-    if (ms == m_debounce.interval())
+    if (ms == m_debounceMs)
         return;
-    m_debounce.setInterval(ms);
+    m_debounceMs = ms;
     Q_EMIT debounceMsChanged();
 }
 
@@ -45,9 +44,11 @@ void AuditChain::verify()
     }
     m_debounce.stop();
     setBusy(true);
+    m_running.start();
     m_connection->request(
         this, [](Cabinet &cabinet) { return cabinet.audit().verify(); },
         [this](const Result<AuditLog::Verification> &result) {
+            m_lastDurationMs = m_running.elapsed();
             if (result) {
                 m_verdict = result->intact ? Intact : Broken;
                 m_entries = result->entries;
@@ -66,8 +67,9 @@ void AuditChain::verify()
 
 void AuditChain::onEvent(const Event &event)
 {
-    if (event.type == events::AuditAppended)
-        m_debounce.start();
+    // Not restarted by every entry, so a steady stream is still verified.
+    if (event.type == events::AuditAppended && !m_debounce.isActive())
+        m_debounce.start(int(std::max<qint64>(m_debounceMs, CoreShareDivisor * m_lastDurationMs)));
 }
 
 void AuditChain::setBusy(bool busy)

@@ -2,6 +2,7 @@
 
 #include "gui/CoreConnection.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -11,7 +12,9 @@ namespace cabinet::gui {
 
 // The audit chain's health: AuditLog::verify() run on the core thread when
 // the core is ready, on demand, and again a moment after new entries arrive
-// (debounced, so a burst of entries costs one verification).
+// (a burst of entries costs one verification). Verification reads the whole
+// trail, so the wait before an automatic one grows with how long the last
+// one took: they never take more than a tenth of the core thread's time.
 class AuditChain : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -26,6 +29,7 @@ public:
     enum Verdict { Unknown, Intact, Broken, Unreadable };
     Q_ENUM(Verdict)
     static constexpr int DefaultDebounceMs = 2000;
+    static constexpr int CoreShareDivisor = 10; // at most 1/10 of the core's time
 
     explicit AuditChain(QObject *parent = nullptr);
 
@@ -37,7 +41,8 @@ public:
     // Why the chain is broken, or why it could not be read.
     QString reason() const { return m_reason; }
     bool busy() const { return m_busy; }
-    int debounceMs() const { return m_debounce.interval(); }
+    // The shortest wait between new entries and their verification.
+    int debounceMs() const { return m_debounceMs; }
     void setDebounceMs(int ms);
 
     // Verifies now (once the core is ready); a request made while one runs
@@ -56,6 +61,9 @@ private:
 
     QPointer<CoreConnection> m_connection;
     QTimer m_debounce;
+    int m_debounceMs = DefaultDebounceMs;
+    QElapsedTimer m_running;
+    qint64 m_lastDurationMs = 0;
     Verdict m_verdict = Unknown;
     qint64 m_entries = 0;
     qint64 m_brokenAt = 0;

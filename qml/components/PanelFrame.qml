@@ -126,7 +126,7 @@ FocusScope {
 
     ThemedWindow {
         id: popout
-        title: frame.entry.title + " — Cabinet"
+        title: frame.entry.title
         width: 760
         height: 480
         visible: frame.place.popped

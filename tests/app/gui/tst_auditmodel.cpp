@@ -6,6 +6,7 @@
 #include "store/DataDirectory.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 
 using namespace cabinet;
@@ -219,6 +220,26 @@ private Q_SLOTS:
         QTRY_COMPARE(chain.verdict(), AuditChain::Broken);
         QCOMPARE(chain.brokenAt(), 3);
         QVERIFY(chain.reason().contains(QStringLiteral("3")));
+    }
+
+    void steadyStreamIsStillVerified()
+    {
+        RunningCore core;
+        QVERIFY(core.start());
+        AuditChain chain;
+        chain.setDebounceMs(50);
+        chain.setConnection(&core.connection);
+        QTRY_COMPARE(chain.verdict(), AuditChain::Intact);
+        // Entries every few milliseconds, for longer than the debounce: the
+        // verdict moves on while they keep coming.
+        QElapsedTimer stream;
+        stream.start();
+        int written = 0;
+        while (stream.elapsed() < 400) {
+            QVERIFY(core.record(QStringLiteral("agent:rex"), QStringLiteral("tick"), QString::number(written++)));
+            QTest::qWait(5);
+        }
+        QVERIFY2(chain.entries() > 1, "no verification while entries kept arriving");
     }
 
     void waitsForTheCore()
