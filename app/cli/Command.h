@@ -51,6 +51,7 @@ int fail(Context &context, const QString &message, int code = Failure);
 
 std::vector<Command> auditCommands();
 std::vector<Command> configCommands();
+std::vector<Command> ledgerCommands();
 std::vector<Command> simulateCommands();
 
 } // namespace cabinet::cli
