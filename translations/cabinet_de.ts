@@ -64,16 +64,16 @@
         <translation>die neuesten %L1 werden angezeigt</translation>
     </message>
     <message>
-        <source>Entry %1 · %2 · %3 · %4</source>
-        <translation>Eintrag %1 · %2 · %3 · %4</translation>
-    </message>
-    <message>
         <source>Close details</source>
         <translation>Details schließen</translation>
     </message>
     <message>
         <source>SHA-256 %1</source>
         <translation>SHA-256 %1</translation>
+    </message>
+    <message>
+        <source>Entry %1</source>
+        <translation>Eintrag %1</translation>
     </message>
 </context>
 <context>

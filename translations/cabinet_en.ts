@@ -64,15 +64,15 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Entry %1 · %2 · %3 · %4</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Close details</source>
         <translation type="unfinished" />
     </message>
     <message>
         <source>SHA-256 %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Entry %1</source>
         <translation type="unfinished" />
     </message>
 </context>

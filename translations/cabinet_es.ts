@@ -64,16 +64,16 @@
         <translation>se muestran las %L1 más recientes</translation>
     </message>
     <message>
-        <source>Entry %1 · %2 · %3 · %4</source>
-        <translation>Entrada %1 · %2 · %3 · %4</translation>
-    </message>
-    <message>
         <source>Close details</source>
         <translation>Cerrar detalles</translation>
     </message>
     <message>
         <source>SHA-256 %1</source>
         <translation>SHA-256 %1</translation>
+    </message>
+    <message>
+        <source>Entry %1</source>
+        <translation>Entrada %1</translation>
     </message>
 </context>
 <context>

@@ -12,7 +12,7 @@ Rectangle {
     readonly property string label: {
         switch (chain.verdict) {
         case AuditChain.Intact: return qsTr("Verified (%n entry(s))", "", chain.entries)
-        case AuditChain.Broken: return qsTr("Broken at entry %1").arg(chain.brokenAt)
+        case AuditChain.Broken: return qsTr("Broken at entry %1").arg(String(chain.brokenAt))
         case AuditChain.Unreadable: return qsTr("Chain unreadable")
         }
         return chain.busy ? qsTr("Verifying…") : qsTr("Not verified")

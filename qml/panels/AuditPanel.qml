@@ -13,7 +13,7 @@ Item {
     readonly property bool ready: audit.loaded
 
     // Shared by the header row and every entry row.
-    readonly property int seqWidth: 56
+    readonly property int seqWidth: 64
     readonly property int timeWidth: 150
     readonly property int actorWidth: 170
     readonly property int actionWidth: 150
@@ -152,7 +152,7 @@ Item {
                     anchors.rightMargin: Theme.padding
                     spacing: Theme.spacing
                     Cell {
-                        text: row.seq
+                        text: String(row.seq) // a number's own conversion would write 1e+05
                         color: Theme.textMuted
                         font.family: Theme.monoFamily
                         horizontalAlignment: Text.AlignRight
@@ -216,7 +216,7 @@ Item {
                 color: audit.errorMessage ? Theme.danger : Theme.textMuted
                 font.pixelSize: Theme.smallFontSize
                 text: audit.errorMessage ? audit.errorMessage
-                    : qsTr("Showing %1 of %n entry(s)", "", audit.count).arg(filtered.count)
+                    : qsTr("Showing %1 of %n entry(s)", "", audit.count).arg(String(filtered.count))
                       + (audit.count >= audit.maxRows ? " · " + qsTr("newest %L1 kept in view").arg(audit.maxRows) : "")
             }
         }
@@ -271,9 +271,9 @@ Item {
             RowLayout {
                 Layout.fillWidth: true
                 Label {
-                    text: details.entry ? qsTr("Entry %1 · %2 · %3 · %4")
-                                          .arg(details.entry.seq).arg(details.entry.actor)
-                                          .arg(details.entry.action).arg(details.entry.subject) : ""
+                    // Joined, not .arg()-ed: a subject may itself contain "%1".
+                    text: details.entry ? [qsTr("Entry %1").arg(String(details.entry.seq)), details.entry.actor,
+                                           details.entry.action, details.entry.subject].join(" · ") : ""
                     color: Theme.text
                     font.weight: Font.DemiBold
                     elide: Text.ElideRight

@@ -64,7 +64,7 @@ Item {
                         font.family: Theme.monoFamily
                         font.pixelSize: Theme.smallFontSize + 1
                         horizontalAlignment: Text.AlignRight
-                        Layout.preferredWidth: 52
+                        Layout.preferredWidth: 64
                     }
                     Label {
                         text: row.type
