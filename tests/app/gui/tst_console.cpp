@@ -10,11 +10,12 @@
 using namespace cabinet::test;
 
 namespace {
-// Runs the console binary with only the environment given (plus PATH/HOME).
+// Runs the console binary with only the environment given, plus the basics
+// (PATH, HOME, ...) and the sanitizers' options.
 Run runConsole(const QStringList &args, const QMap<QString, QString> &env)
 {
     QProcessEnvironment environment;
-    for (const char *keep : { "PATH", "HOME", "LANG", "XDG_RUNTIME_DIR" }) {
+    for (const char *keep : { "PATH", "HOME", "LANG", "XDG_RUNTIME_DIR", "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS" }) {
         const QString name = QString::fromLatin1(keep);
         if (qEnvironmentVariableIsSet(keep))
             environment.insert(name, qEnvironmentVariable(keep));
