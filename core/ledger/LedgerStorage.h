@@ -3,6 +3,7 @@
 #include "ledger/LedgerTypes.h"
 
 #include <optional>
+#include <span>
 
 namespace cabinet::ledger {
 
@@ -24,10 +25,13 @@ public:
     virtual bool transferExistsAt(u64 timestamp) = 0;
 
     virtual void insertAccount(const Account &account) = 0;
-    virtual void updateAccount(const Account &account) = 0;
+    // Writes the balances and flags of accounts that already exist.
+    virtual void updateAccounts(std::span<const Account *const> accounts) = 0;
     // Accounts are referred to by their timestamps; `epoch` groups the
-    // transfer for the account indexes (see 0002_ledger.sql).
-    virtual void insertTransfer(const Transfer &transfer, u64 debitAccountTimestamp, u64 creditAccountTimestamp,
+    // transfer for the account indexes (see 0002_ledger.sql). Returns false,
+    // writing nothing, when a transfer with this id is already stored: the
+    // rules look for one only then, so a new transfer costs no extra read.
+    virtual bool insertTransfer(const Transfer &transfer, u64 debitAccountTimestamp, u64 creditAccountTimestamp,
                                 u64 epoch) = 0;
     virtual void startEpoch(u64 epoch, u64 firstTimestamp) = 0;
     virtual void setPendingStatus(u64 pendingTimestamp, PendingStatus status, u64 expiresAtNs) = 0;

@@ -39,6 +39,17 @@ Status SqliteLedgerBackend::load()
     auto state = m_store.loadHotState();
     if (!state)
         return state.error();
+    // A batch touches the tail of the transfers table and of four indexes,
+    // and every account it moves: SQLite's default 2 MB page cache makes it
+    // re-read those pages from the OS on every batch; 64 MB (a ceiling, not
+    // an allocation) keeps them. And a batch of 8189 transfers writes ~1,500
+    // pages, so the default checkpoint every 1,000 pages copied them into
+    // the database (and fsynced it) after every batch; every 8,192 pages
+    // (a 32 MB WAL) the hot pages are copied once for several batches.
+    // Both are settings of the connection, shared with the rest of Cabinet
+    // (docs/performance.md, "Ledger").
+    if (auto tuned = m_db.execScript(QStringLiteral("PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192;")); !tuned)
+        qCWarning(lcLedger).noquote() << "cannot tune the page cache:" << tuned.error().message;
     qCInfo(lcLedger) << "ledger loaded:" << state->accounts.size() << "accounts," << state->pending.size()
                      << "pending transfers," << state->transferCount << "transfers";
     m_machine.reset(std::move(*state));
@@ -59,13 +70,13 @@ Status SqliteLedgerBackend::runBatch(BatchSummary::Kind kind, u32 eventCount, u6
     tx->onCommit([this] { m_machine.commitBatch(); });
 
     const u32 created = execute();
-    m_machine.writeTouchedAccounts();
+    std::vector<u128> touched = m_machine.writeTouchedAccounts();
     m_store.setLastTimestamp(batchTimestamp);
 
     QString error = m_store.takeError();
     if (error.isEmpty() && m_commitHook) {
         const BatchSummary summary { kind, eventCount, created, batchTimestamp - eventCount + 1, batchTimestamp,
-                                     m_machine.touchedAccounts() };
+                                     std::move(touched) };
         if (auto hooked = m_commitHook(*tx, summary); !hooked)
             error = hooked.error().message;
     }

@@ -13,12 +13,10 @@ using namespace rows;
 
 namespace {
 
-constexpr const char *ZeroU128 = "x'00000000000000000000000000000000'";
-
 // The optional AND terms of a filter, with fixed parameter numbers so one
-// SQL text per combination is prepared once and cached. A non-zero
-// user_data_128 term restates the partial index's WHERE, as SQLite needs
-// to use it.
+// SQL text per combination is prepared once and cached. (The partial
+// indexes are "WHERE x IS NOT NULL", which an "x = ?" term implies; "!= 0"
+// is restated for the integer ones, as SQLite needs to use them.)
 struct Terms {
     std::string sql;
     void add(std::string_view term) { (sql += " AND ") += term; }
@@ -248,18 +246,18 @@ Result<std::vector<Account>> SqliteLedgerStore::queryAccounts(const QueryFilter 
         return result;
     Terms terms;
     if (filter.user_data_128 != 0)
-        terms.add(std::string("user_data_128 = ?3 AND user_data_128 != ") + ZeroU128);
+        terms.add("a.user_data_128 = ?3");
     if (filter.user_data_64 != 0)
-        terms.add("user_data_64 = ?4 AND user_data_64 != 0");
+        terms.add("a.user_data_64 = ?4 AND a.user_data_64 != 0");
     if (filter.user_data_32 != 0)
-        terms.add("user_data_32 = ?5 AND user_data_32 != 0");
+        terms.add("a.user_data_32 = ?5 AND a.user_data_32 != 0");
     if (filter.ledger != 0)
-        terms.add("ledger = ?6");
+        terms.add("a.ledger = ?6");
     if (filter.code != 0)
-        terms.add("code = ?7");
+        terms.add("a.code = ?7");
     const bool reversed = filter.flags & QueryFilterFlag::Reversed;
-    const std::string text = std::string(sql::AccountSelect) + " WHERE timestamp BETWEEN ?1 AND ?2" + terms.sql
-                             + (reversed ? " ORDER BY timestamp DESC LIMIT ?8" : " ORDER BY timestamp LIMIT ?8");
+    const std::string text = std::string(sql::AccountSelect) + " WHERE a.timestamp BETWEEN ?1 AND ?2" + terms.sql
+                             + (reversed ? " ORDER BY a.timestamp DESC LIMIT ?8" : " ORDER BY a.timestamp LIMIT ?8");
     auto &select = m_db.statement(text);
     select.bind(1, qint64(timestampFrom(filter.timestamp_min))).bind(2, qint64(timestampTo(filter.timestamp_max)));
     bindOptional(select, 3, filter.user_data_128);
@@ -324,8 +322,8 @@ Result<std::vector<Transfer>> SqliteLedgerStore::queryTransfers(const QueryFilte
     }
 
     // user_data_128 is indexed per epoch.
-    auto &select = m_db.statement(std::string(sql::TransferSelect) + " WHERE t.epoch = ?9 AND t.user_data_128 = ?3 AND t.user_data_128 != "
-                                  + ZeroU128 + " AND t.timestamp BETWEEN ?1 AND ?2" + terms.sql + order);
+    auto &select = m_db.statement(std::string(sql::TransferSelect) + " WHERE t.epoch = ?9 AND t.user_data_128 = ?3"
+                                  " AND t.timestamp BETWEEN ?1 AND ?2" + terms.sql + order);
     auto epochs = epochsFor(from, to, reversed);
     if (!epochs)
         return epochs.error();

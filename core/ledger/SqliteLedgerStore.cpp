@@ -3,6 +3,8 @@
 #include "ledger/SqliteLedgerRows.h"
 #include "store/Database.h"
 
+#include <sqlite3.h>
+
 namespace cabinet::ledger {
 
 using namespace rows;
@@ -12,6 +14,24 @@ SqliteLedgerStore::SqliteLedgerStore(Database &db) : m_db(db) { }
 QString SqliteLedgerStore::takeError()
 {
     return std::exchange(m_error, QString());
+}
+
+Statement &SqliteLedgerStore::hot(Hot which)
+{
+    static const char *const sqlOf[HotCount] = {
+        sql::SelectTransferById,
+        sql::InsertTransfer,
+        sql::UpdateAccountState,
+        sql::upsertAccountStates(),
+        "INSERT INTO ledger_pending(timestamp, status, expires_at) VALUES (?1, ?2, ?3)"
+        " ON CONFLICT(timestamp) DO UPDATE SET status = excluded.status",
+        "INSERT INTO ledger_balances(timestamp, debit_balance, credit_balance) VALUES (?1, ?2, ?3)",
+    };
+    // Database keeps its statements for its lifetime, at stable addresses.
+    if (!m_hot[which])
+        m_hot[which] = &m_db.statement(sqlOf[which]);
+    m_hot[which]->reset(); // as Database::statement() hands them out
+    return *m_hot[which];
 }
 
 void SqliteLedgerStore::record(const QString &message)
@@ -32,7 +52,7 @@ Result<HotState> SqliteLedgerStore::loadHotState()
 {
     HotState state;
 
-    auto &accounts = m_db.statement(sql::SelectAccounts);
+    auto &accounts = m_db.statement(sql::AccountSelect);
     for (;;) {
         auto row = accounts.step();
         if (!row) {
@@ -113,7 +133,7 @@ Result<HotState> SqliteLedgerStore::loadHotState()
 
 std::optional<Transfer> SqliteLedgerStore::transfer(u128 id)
 {
-    auto &select = m_db.statement(sql::SelectTransferById);
+    auto &select = hot(SelectTransfer);
     bindU128(select, 1, id);
     auto row = select.step();
     std::optional<Transfer> result;
@@ -153,47 +173,77 @@ bool SqliteLedgerStore::transferExistsAt(u64 timestamp)
 
 // --- a batch's writes ---------------------------------------------------------
 
+namespace {
+
+// Binds bytes that outlive the statement's step: no copy (SQLITE_STATIC).
+void bindStatic(Statement &statement, int index, const void *data, int size)
+{
+    sqlite3_bind_blob(statement.handle(), index, data, size, SQLITE_STATIC);
+}
+
+} // namespace
+
 void SqliteLedgerStore::insertAccount(const Account &a)
 {
     auto &insert = m_db.statement(sql::InsertAccount);
     insert.bind(1, qint64(a.timestamp));
     bindU128(insert, 2, a.id);
-    bindU128(insert, 3, a.debits_pending);
-    bindU128(insert, 4, a.debits_posted);
-    bindU128(insert, 5, a.credits_pending);
-    bindU128(insert, 6, a.credits_posted);
-    bindU128(insert, 7, a.user_data_128);
-    insert.bind(8, qint64(a.user_data_64));
-    insert.bind(9, qint64(a.user_data_32));
-    insert.bind(10, qint64(a.reserved));
-    insert.bind(11, qint64(a.ledger));
-    insert.bind(12, qint64(a.code));
-    insert.bind(13, qint64(a.flags));
+    bindU128(insert, 3, a.user_data_128);
+    insert.bind(4, qint64(a.user_data_64));
+    insert.bind(5, qint64(a.user_data_32));
+    insert.bind(6, qint64(a.reserved));
+    insert.bind(7, qint64(a.ledger));
+    insert.bind(8, qint64(a.code));
+    insert.bind(9, qint64(a.flags));
     exec(insert, "store an account");
+    auto &state = m_db.statement(sql::InsertAccountState);
+    const BalanceBytes balances = encodeBalance(a);
+    state.bind(1, qint64(a.timestamp));
+    state.bindBlob(2, balances.data(), int(balances.size()));
+    state.bind(3, qint64(a.flags));
+    exec(state, "store an account");
 }
 
-void SqliteLedgerStore::updateAccount(const Account &a)
+void SqliteLedgerStore::updateAccounts(std::span<const Account *const> accounts)
 {
-    auto &update = m_db.statement(sql::UpdateAccount);
-    update.bind(1, qint64(a.timestamp));
-    bindU128(update, 2, a.debits_pending);
-    bindU128(update, 3, a.debits_posted);
-    bindU128(update, 4, a.credits_pending);
-    bindU128(update, 5, a.credits_posted);
-    update.bind(6, qint64(a.flags));
-    exec(update, "update an account");
+    std::vector<BalanceBytes> balances(std::min<size_t>(accounts.size(), sql::AccountsPerUpsert));
+    while (!accounts.empty()) {
+        const bool whole = accounts.size() >= size_t(sql::AccountsPerUpsert);
+        const size_t count = whole ? size_t(sql::AccountsPerUpsert) : 1;
+        auto &statement = hot(whole ? UpdateAccounts : UpdateAccount);
+        for (size_t i = 0; i < count; ++i) {
+            const Account &a = *accounts[i];
+            balances[i] = encodeBalance(a);
+            const int first = whole ? int(3 * i) + 1 : 1;
+            statement.bind(first, qint64(a.timestamp));
+            bindStatic(statement, first + 1, balances[i].data(), int(balances[i].size()));
+            statement.bind(first + 2, qint64(a.flags));
+        }
+        exec(statement, "update accounts");
+        accounts = accounts.subspan(count);
+    }
 }
 
-void SqliteLedgerStore::insertTransfer(const Transfer &t, u64 debitAccountTimestamp, u64 creditAccountTimestamp, u64 epoch)
+bool SqliteLedgerStore::insertTransfer(const Transfer &t, u64 debitAccountTimestamp, u64 creditAccountTimestamp, u64 epoch)
 {
-    auto &insert = m_db.statement(sql::InsertTransfer);
+    auto &insert = hot(InsertTransfer);
+    const U128Bytes id = toBigEndian(t.id);
+    const U128Bytes amount = toBigEndian(t.amount);
+    const U128Bytes pendingId = toBigEndian(t.pending_id);
+    const U128Bytes userData128 = toBigEndian(t.user_data_128);
+    auto bindValue = [&](int index, u128 value, const U128Bytes &bytes) {
+        if (value == 0)
+            insert.bindNull(index); // as rows::bindU128 does
+        else
+            bindStatic(insert, index, bytes.data(), 16);
+    };
     insert.bind(1, qint64(t.timestamp));
-    bindU128(insert, 2, t.id);
+    bindStatic(insert, 2, id.data(), 16);
     insert.bind(3, qint64(debitAccountTimestamp));
     insert.bind(4, qint64(creditAccountTimestamp));
-    bindU128(insert, 5, t.amount);
-    bindU128(insert, 6, t.pending_id);
-    bindU128(insert, 7, t.user_data_128);
+    bindValue(5, t.amount, amount);
+    bindValue(6, t.pending_id, pendingId);
+    bindValue(7, t.user_data_128, userData128);
     insert.bind(8, qint64(t.user_data_64));
     insert.bind(9, qint64(t.user_data_32));
     insert.bind(10, qint64(t.timeout));
@@ -201,7 +251,14 @@ void SqliteLedgerStore::insertTransfer(const Transfer &t, u64 debitAccountTimest
     insert.bind(12, qint64(t.code));
     insert.bind(13, qint64(t.flags));
     insert.bind(14, qint64(epoch));
-    exec(insert, "store a transfer");
+    // The unique index on id answers "does it exist?" as part of the insert.
+    const int rc = sqlite3_step(insert.handle());
+    // (Database turns extended result codes on; the check works either way.)
+    const bool duplicate = (rc & 0xFF) == SQLITE_CONSTRAINT && sqlite3_extended_errcode(m_db.handle()) == SQLITE_CONSTRAINT_UNIQUE;
+    if (rc != SQLITE_DONE && !duplicate)
+        record(QStringLiteral("cannot store a transfer: ") + m_db.lastError());
+    sqlite3_reset(insert.handle()); // before the bound bytes go out of scope; every parameter is bound anew
+    return rc == SQLITE_DONE;
 }
 
 void SqliteLedgerStore::startEpoch(u64 epoch, u64 firstTimestamp)
@@ -213,15 +270,14 @@ void SqliteLedgerStore::startEpoch(u64 epoch, u64 firstTimestamp)
 
 void SqliteLedgerStore::setPendingStatus(u64 pendingTimestamp, PendingStatus status, u64 expiresAtNs)
 {
-    auto &upsert = m_db.statement("INSERT INTO ledger_pending(timestamp, status, expires_at) VALUES (?1, ?2, ?3)"
-                                  " ON CONFLICT(timestamp) DO UPDATE SET status = excluded.status");
+    auto &upsert = hot(UpsertPending);
     upsert.bind(1, qint64(pendingTimestamp)).bind(2, qint64(status)).bind(3, qint64(expiresAtNs));
     exec(upsert, "store a pending transfer's status");
 }
 
 void SqliteLedgerStore::insertBalances(u64 timestamp, const Account *debit, const Account *credit)
 {
-    auto &insert = m_db.statement("INSERT INTO ledger_balances(timestamp, debit_balance, credit_balance) VALUES (?1, ?2, ?3)");
+    auto &insert = hot(InsertBalances);
     insert.bind(1, qint64(timestamp));
     int column = 2;
     for (const Account *side : { debit, credit }) {

@@ -43,8 +43,8 @@ public:
     PendingStatus pendingStatus(u64 pendingTimestamp) override;
     bool transferExistsAt(u64 timestamp) override;
     void insertAccount(const Account &account) override;
-    void updateAccount(const Account &account) override;
-    void insertTransfer(const Transfer &transfer, u64 debitAccountTimestamp, u64 creditAccountTimestamp,
+    void updateAccounts(std::span<const Account *const> accounts) override;
+    bool insertTransfer(const Transfer &transfer, u64 debitAccountTimestamp, u64 creditAccountTimestamp,
                         u64 epoch) override;
     void startEpoch(u64 epoch, u64 firstTimestamp) override;
     void setPendingStatus(u64 pendingTimestamp, PendingStatus status, u64 expiresAtNs) override;
@@ -57,10 +57,11 @@ public:
     void rollbackChain() override;
 
 private:
-    struct Epoch {
-        u64 epoch;
-        u64 firstTimestamp;
-    };
+    // The statements a batch runs per event, prepared once and held, so the
+    // hot path does not look them up by their SQL text.
+    enum Hot { SelectTransfer, InsertTransfer, UpdateAccount, UpdateAccounts, UpsertPending, InsertBalances, HotCount };
+    Statement &hot(Hot which);
+
     // Epochs whose transfers may fall in [from, to], in scan order.
     Result<std::vector<u64>> epochsFor(u64 from, u64 to, bool reversed);
     Result<std::optional<u64>> accountTimestamp(u128 id);
@@ -72,6 +73,7 @@ private:
 
     Database &m_db;
     QString m_error;
+    Statement *m_hot[HotCount] = {};
 };
 
 } // namespace cabinet::ledger

@@ -61,14 +61,12 @@ StateMachine::Mark StateMachine::mark() const
 void StateMachine::undoTo(const Mark &mark)
 {
     while (m_accountUndo.size() > mark.accountUndo) {
-        auto &[id, prior] = m_accountUndo.back();
-        auto it = m_state.accounts.find(id);
-        Q_ASSERT(it != m_state.accounts.end());
-        if (prior) {
-            it->second = *prior;
+        AccountUndo &undo = m_accountUndo.back();
+        if (undo.prior) {
+            *undo.slot = *undo.prior;
         } else {
-            m_state.accountIdByTimestamp.erase(it->second.timestamp);
-            m_state.accounts.erase(it);
+            m_state.accountIdByTimestamp.erase(undo.slot->timestamp);
+            m_state.accounts.erase(undo.slot->id); // invalidates undo.slot, which goes next
         }
         m_accountUndo.pop_back();
     }
@@ -100,44 +98,52 @@ std::vector<u128> StateMachine::touchedAccounts() const
 {
     std::vector<u128> ids;
     ids.reserve(m_accountUndo.size());
-    for (const auto &entry : m_accountUndo)
-        ids.push_back(entry.first);
+    for (const AccountUndo &entry : m_accountUndo)
+        ids.push_back(entry.slot->id);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     return ids;
 }
 
-void StateMachine::writeTouchedAccounts()
+std::vector<u128> StateMachine::writeTouchedAccounts()
 {
     Q_ASSERT(m_batchOpen);
-    // Accounts created in this batch were inserted whole; only those that
-    // existed before it need their balances and flags written back.
-    std::vector<u128> ids;
-    ids.reserve(m_accountUndo.size());
-    for (const auto &[id, prior] : m_accountUndo) {
-        if (prior)
-            ids.push_back(id);
+    // Each changed account once, in id order, straight from its entry.
+    std::vector<const Account *> changed;
+    changed.reserve(m_accountUndo.size());
+    for (const AccountUndo &entry : m_accountUndo)
+        changed.push_back(entry.slot);
+    std::sort(changed.begin(), changed.end(), [](const Account *a, const Account *b) { return a->id < b->id; });
+    changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+    std::vector<u128> touched;
+    touched.reserve(changed.size());
+    std::vector<const Account *> existing;
+    existing.reserve(changed.size());
+    for (const Account *account : changed) {
+        touched.push_back(account->id);
+        // Accounts created in this batch were inserted whole.
+        if (account->timestamp <= m_batchMark.maxAccountTimestamp)
+            existing.push_back(account);
     }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    for (u128 id : ids)
-        m_storage.updateAccount(m_state.accounts.at(id));
+    m_storage.updateAccounts(existing);
+    return touched;
 }
 
 // --- logged mutations -------------------------------------------------------
 
-void StateMachine::putAccount(const Account &account)
+void StateMachine::addAccount(const Account &account)
 {
-    auto it = m_state.accounts.find(account.id);
-    if (it == m_state.accounts.end()) {
-        m_accountUndo.emplace_back(account.id, std::nullopt);
-        m_state.accounts.emplace(account.id, account);
-        m_state.accountIdByTimestamp.emplace(account.timestamp, account.id);
-    } else {
-        Q_ASSERT(it->second.timestamp == account.timestamp);
-        m_accountUndo.emplace_back(account.id, it->second);
-        it->second = account;
-    }
+    auto [it, inserted] = m_state.accounts.emplace(account.id, account);
+    Q_ASSERT(inserted);
+    m_state.accountIdByTimestamp.emplace(account.timestamp, account.id);
+    m_accountUndo.push_back(AccountUndo { &it->second, std::nullopt });
+}
+
+void StateMachine::setAccount(Account &slot, const Account &value)
+{
+    Q_ASSERT(slot.id == value.id && slot.timestamp == value.timestamp);
+    m_accountUndo.push_back(AccountUndo { &slot, slot });
+    slot = value;
 }
 
 void StateMachine::addPending(const Transfer &transfer)
@@ -170,16 +176,18 @@ void StateMachine::addOrphan(u128 id)
     }
 }
 
-void StateMachine::storeTransfer(const Transfer &transfer, const Account &debit, const Account &credit)
+bool StateMachine::storeTransfer(const Transfer &transfer, const Account &debit, const Account &credit)
 {
     Q_ASSERT(transfer.timestamp > m_state.maxTransferTimestamp);
     Q_ASSERT(transfer.timestamp > debit.timestamp && transfer.timestamp > credit.timestamp);
     const u64 epoch = m_state.transferCount >> 16;
+    if (!m_storage.insertTransfer(transfer, debit.timestamp, credit.timestamp, epoch))
+        return false;
     if ((m_state.transferCount & 0xFFFF) == 0)
         m_storage.startEpoch(epoch, transfer.timestamp);
-    m_storage.insertTransfer(transfer, debit.timestamp, credit.timestamp, epoch);
     ++m_state.transferCount;
     m_state.maxTransferTimestamp = transfer.timestamp;
+    return true;
 }
 
 void StateMachine::recordBalances(u64 timestamp, const Account &debit, const Account &credit)
@@ -247,7 +255,7 @@ std::vector<Result> StateMachine::executeCreate(std::span<const Event> events, u
         }
 
         const bool hasObject = status == Status::Created || status == Status::Exists;
-        Q_ASSERT(!hasObject || objectTimestamp != 0);
+        Q_ASSERT(!hasObject || objectTimestamp != 0 || m_storage.failed());
         results[index] = Result { index, hasObject ? objectTimestamp : slot(index), status };
 
         if (status != Status::Created) {
@@ -341,7 +349,7 @@ CreateAccountStatus StateMachine::createAccount(const Account &a, u64 &objectTim
     }
     Q_ASSERT(a.timestamp > m_state.maxAccountTimestamp);
 
-    putAccount(a);
+    addAccount(a);
     m_storage.insertAccount(a);
     m_state.maxAccountTimestamp = a.timestamp;
     objectTimestamp = a.timestamp;
@@ -377,21 +385,33 @@ CreateTransferStatus StateMachine::createTransfer(const Transfer &t, u64 &object
         return TS::IdMustNotBeZero;
     if (t.id == U128Max)
         return TS::IdMustNotBeIntMax;
+    // An orphaned id is never stored (a stored id only ever gets exists_*),
+    // so id_already_failed needs no look at the stored transfers.
+    if (m_state.orphans.contains(t.id))
+        return TS::IdAlreadyFailed;
 
+    const bool resolving = t.has(TransferFlag::PostPendingTransfer) || t.has(TransferFlag::VoidPendingTransfer);
+    const CreateTransferStatus status = resolving ? postOrVoidPendingTransfer(t) : createNewTransfer(t);
+    if (status == TS::Created) {
+        objectTimestamp = t.timestamp;
+        return status;
+    }
+    // Idempotency comes before every rule after the id checks. Looking only
+    // now gives the same answer, because a rule that passes writes nothing
+    // until the insert, which refuses a stored id (status Exists from
+    // storeTransfer), and a rule that fails wrote nothing at all; a new
+    // transfer, the common case, costs no extra read.
     if (auto e = m_storage.transfer(t.id)) {
         objectTimestamp = e->timestamp;
         return createTransferExists(t, *e);
     }
-    if (m_state.orphans.contains(t.id))
-        return TS::IdAlreadyFailed;
+    Q_ASSERT(status != TS::Exists || m_storage.failed());
+    return status == TS::Exists ? TS::IdAlreadyFailed : status; // only when storage failed; the batch is void
+}
 
-    if (t.has(TransferFlag::PostPendingTransfer) || t.has(TransferFlag::VoidPendingTransfer)) {
-        const auto status = postOrVoidPendingTransfer(t);
-        if (status == TS::Created)
-            objectTimestamp = t.timestamp;
-        return status;
-    }
-
+// Branch A of section 3: a single-phase or pending transfer.
+CreateTransferStatus StateMachine::createNewTransfer(const Transfer &t)
+{
     if (t.debit_account_id == 0)
         return TS::DebitAccountIdMustNotBeZero;
     if (t.debit_account_id == U128Max)
@@ -482,10 +502,11 @@ CreateTransferStatus StateMachine::createTransfer(const Transfer &t, u64 &object
     if (cr.creditsExceedDebits(amount))
         return TS::ExceedsDebits;
 
-    // From here on the transfer succeeds.
+    // From here on the transfer succeeds, unless its id turns out to be stored.
     Transfer stored = t;
     stored.amount = amount;
-    storeTransfer(stored, dr, cr);
+    if (!storeTransfer(stored, dr, cr))
+        return TS::Exists;
 
     Account drNew = dr;
     Account crNew = cr;
@@ -501,11 +522,10 @@ CreateTransferStatus StateMachine::createTransfer(const Transfer &t, u64 &object
         drNew.flags |= AccountFlag::Closed;
     if (stored.has(TransferFlag::ClosingCredit))
         crNew.flags |= AccountFlag::Closed;
-    putAccount(drNew);
-    putAccount(crNew);
+    setAccount(drIt->second, drNew);
+    setAccount(crIt->second, crNew);
     recordBalances(stored.timestamp, drNew, crNew);
 
-    objectTimestamp = stored.timestamp;
     return TS::Created;
 }
 
@@ -625,7 +645,8 @@ CreateTransferStatus StateMachine::postOrVoidPendingTransfer(const Transfer &t)
     stored.code = p.code;
     stored.flags = t.flags;
     stored.timestamp = t.timestamp;
-    storeTransfer(stored, dr, cr);
+    if (!storeTransfer(stored, dr, cr))
+        return TS::Exists;
 
     removePending(p.id);
     m_storage.setPendingStatus(p.timestamp, post ? PendingStatus::Posted : PendingStatus::Voided, expiresAtNs);
@@ -651,8 +672,8 @@ CreateTransferStatus StateMachine::postOrVoidPendingTransfer(const Transfer &t)
             crNew.flags &= u16(~AccountFlag::Closed);
         }
     }
-    putAccount(drNew);
-    putAccount(crNew);
+    setAccount(drIt->second, drNew);
+    setAccount(crIt->second, crNew);
     recordBalances(stored.timestamp, drNew, crNew);
     return TS::Created;
 }
@@ -764,8 +785,10 @@ u32 StateMachine::expire(std::span<const ExpiryKey> due)
         const Transfer p = it->second.transfer;
         Q_ASSERT(p.timeout > 0 && it->second.expiresAtNs == key.expiresAtNs);
 
-        Account dr = m_state.accounts.at(p.debit_account_id);
-        Account cr = m_state.accounts.at(p.credit_account_id);
+        Account &drSlot = m_state.accounts.at(p.debit_account_id);
+        Account &crSlot = m_state.accounts.at(p.credit_account_id);
+        Account dr = drSlot;
+        Account cr = crSlot;
         Q_ASSERT(dr.debits_pending >= p.amount && cr.credits_pending >= p.amount);
         dr.debits_pending -= p.amount;
         cr.credits_pending -= p.amount;
@@ -778,8 +801,8 @@ u32 StateMachine::expire(std::span<const ExpiryKey> due)
             Q_ASSERT(cr.has(AccountFlag::Closed));
             cr.flags &= u16(~AccountFlag::Closed);
         }
-        putAccount(dr);
-        putAccount(cr);
+        setAccount(drSlot, dr);
+        setAccount(crSlot, cr);
         removePending(p.id);
         m_storage.setPendingStatus(p.timestamp, PendingStatus::Expired, key.expiresAtNs);
         m_storage.insertExpiry(timestamp, p.timestamp);

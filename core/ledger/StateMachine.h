@@ -44,8 +44,9 @@ public:
     // Pending transfers due by `nowNs`, in expiry order, at most `limit`.
     std::vector<ExpiryKey> dueExpiries(u64 nowNs, u32 limit) const;
 
-    // Writes every account the batch touched; call before commit.
-    void writeTouchedAccounts();
+    // Writes back every account the batch changed (once each, however often
+    // it moved); call before commit. Returns touchedAccounts().
+    std::vector<u128> writeTouchedAccounts();
 
 private:
     struct Mark {
@@ -66,17 +67,21 @@ private:
     // One event each, after the batch-level checks; `t.timestamp` is set.
     CreateAccountStatus createAccount(const Account &a, u64 &objectTimestamp);
     CreateTransferStatus createTransfer(const Transfer &t, u64 &objectTimestamp);
+    CreateTransferStatus createNewTransfer(const Transfer &t);
     CreateTransferStatus postOrVoidPendingTransfer(const Transfer &t);
     static CreateAccountStatus createAccountExists(const Account &a, const Account &e);
     CreateTransferStatus createTransferExists(const Transfer &t, const Transfer &e);
     static CreateTransferStatus postOrVoidPendingTransferExists(const Transfer &t, const Transfer &e, const Transfer &p);
 
     // Logged mutations of the hot state.
-    void putAccount(const Account &account);
+    void addAccount(const Account &account);
+    // `slot` is the account's entry in the hot state (its address is stable).
+    void setAccount(Account &slot, const Account &value);
     void addPending(const Transfer &transfer);
     void removePending(u128 id);
     void addOrphan(u128 id);
-    void storeTransfer(const Transfer &transfer, const Account &debit, const Account &credit);
+    // False when the id is already stored; nothing is written then.
+    bool storeTransfer(const Transfer &transfer, const Account &debit, const Account &credit);
     void recordBalances(u64 timestamp, const Account &debit, const Account &credit);
 
     LedgerStorage &m_storage;
@@ -85,7 +90,11 @@ private:
     Mark m_batchMark;
     u64 m_batchTimestamp = 0;
     // Prior state of everything changed since the batch began, oldest first.
-    std::vector<std::pair<u128, std::optional<Account>>> m_accountUndo;
+    struct AccountUndo {
+        Account *slot;                // the hot state's entry
+        std::optional<Account> prior; // nullopt: created in this batch
+    };
+    std::vector<AccountUndo> m_accountUndo;
     std::vector<std::pair<u128, std::optional<PendingEntry>>> m_pendingUndo;
     std::vector<u128> m_orphanUndo;
 };

@@ -1,7 +1,9 @@
 -- The embedded ledger (core/ledger, docs/ledger.md): TigerBeetle's accounts
 -- and transfers. 128-bit values are 16-byte big-endian BLOBs, so byte order
--- is numeric order; 64-bit values are INTEGERs holding the same 64 bits
--- (user_data_64 may read back negative in SQL, never in the ledger).
+-- is numeric order, and NULL for 0 (the usual pending_id and user_data_128:
+-- a byte in the row instead of seventeen, and outside the partial indexes);
+-- 64-bit values are INTEGERs holding the same 64 bits (user_data_64 may read
+-- back negative in SQL, never in the ledger).
 --
 -- Every object is keyed by its cluster timestamp (unique across accounts and
 -- transfers): tables are rowid tables in timestamp order, so a batch appends
@@ -10,22 +12,26 @@
 CREATE TABLE ledger_accounts (
     timestamp        INTEGER PRIMARY KEY,
     id               BLOB    NOT NULL UNIQUE,
-    debits_pending   BLOB    NOT NULL,
-    debits_posted    BLOB    NOT NULL,
-    credits_pending  BLOB    NOT NULL,
-    credits_posted   BLOB    NOT NULL,
-    user_data_128    BLOB    NOT NULL,
+    user_data_128    BLOB,
     user_data_64     INTEGER NOT NULL,
     user_data_32     INTEGER NOT NULL,
     reserved         INTEGER NOT NULL,
     ledger           INTEGER NOT NULL,
     code             INTEGER NOT NULL,
-    flags            INTEGER NOT NULL, -- now: `closed` changes with closing transfers
-    flags_created    INTEGER NOT NULL  -- as created, where a journal replay starts
+    flags            INTEGER NOT NULL  -- as created; where a journal replay starts
+);
+-- What transfers change, apart from what never does: a batch rewrites one
+-- narrow row per account it moved, not the whole account. `balances` is 64
+-- bytes: debits_pending, debits_posted, credits_pending, credits_posted,
+-- 16 bytes each, big-endian. `flags` is the account's flags now (`closed`
+-- follows closing transfers).
+CREATE TABLE ledger_account_state (
+    timestamp        INTEGER PRIMARY KEY, -- the account's
+    balances         BLOB    NOT NULL,
+    flags            INTEGER NOT NULL
 );
 -- query_accounts: accounts are few and written rarely, so index every field.
-CREATE INDEX ledger_accounts_user_data_128 ON ledger_accounts(user_data_128, timestamp)
-    WHERE user_data_128 != x'00000000000000000000000000000000';
+CREATE INDEX ledger_accounts_user_data_128 ON ledger_accounts(user_data_128, timestamp) WHERE user_data_128 IS NOT NULL;
 CREATE INDEX ledger_accounts_user_data_64 ON ledger_accounts(user_data_64, timestamp) WHERE user_data_64 != 0;
 CREATE INDEX ledger_accounts_user_data_32 ON ledger_accounts(user_data_32, timestamp) WHERE user_data_32 != 0;
 CREATE INDEX ledger_accounts_ledger ON ledger_accounts(ledger, timestamp);
@@ -46,9 +52,9 @@ CREATE TABLE ledger_transfers (
     id               BLOB    NOT NULL,
     debit_account    INTEGER NOT NULL, -- ledger_accounts.timestamp
     credit_account   INTEGER NOT NULL,
-    amount           BLOB    NOT NULL,
-    pending_id       BLOB    NOT NULL,
-    user_data_128    BLOB    NOT NULL,
+    amount           BLOB,
+    pending_id       BLOB,
+    user_data_128    BLOB,
     user_data_64     INTEGER NOT NULL,
     user_data_32     INTEGER NOT NULL,
     timeout          INTEGER NOT NULL,
@@ -64,7 +70,7 @@ CREATE INDEX ledger_transfers_credit ON ledger_transfers(epoch, credit_account, 
 -- query). user_data_64/32, ledger and code alone scan the time range; each
 -- extra index costs ~10-15 % of insert speed (docs/performance.md).
 CREATE INDEX ledger_transfers_user_data_128 ON ledger_transfers(epoch, user_data_128, timestamp)
-    WHERE user_data_128 != x'00000000000000000000000000000000';
+    WHERE user_data_128 IS NOT NULL;
 
 -- First transfer timestamp of each epoch, to map a time range to epochs.
 CREATE TABLE ledger_epochs (

@@ -247,9 +247,12 @@ private Q_SLOTS:
         QVERIFY(!audit.out.contains(QStringLiteral("ledger.create_accounts\tbatch of 2"))); // the refused batch of two
 
         // Change a balance behind the ledger's back: the check fails and says where.
+#define ZERO "00000000000000000000000000000000"
+#define ONE "00000000000000000000000000000001"
+#define FIVE "00000000000000000000000000000005"
         QVERIFY(rawExec(DataDirectory::databasePath(m_dir.path()),
-                        "UPDATE ledger_accounts SET debits_posted = x'00000000000000000000000000000001' WHERE id = "
-                        "x'00000000000000000000000000000003'"));
+                        "UPDATE ledger_account_state SET balances = x'" ZERO ONE ZERO FIVE "' WHERE timestamp ="
+                        " (SELECT timestamp FROM ledger_accounts WHERE id = x'00000000000000000000000000000003')"));
         const Run broken = runCabinet(ledger("replay-check"));
         QCOMPARE(broken.exitCode, 1);
         QVERIFY2(broken.out.contains(QStringLiteral("account 3: debits_posted replays to 0, stored 1")), qPrintable(broken.out));

@@ -159,8 +159,10 @@ private Q_SLOTS:
 
         // A balance changed behind the ledger's back is caught, by name.
         QVERIFY((*m_c)->database().execScript(
-                QStringLiteral("UPDATE ledger_accounts SET credits_posted = x'00000000000000000000000000000063' WHERE id = "
-                               "x'00000000000000000000000000000002'")));
+                QStringLiteral("UPDATE ledger_account_state SET balances = x'%1' WHERE timestamp ="
+                               " (SELECT timestamp FROM ledger_accounts WHERE id = x'00000000000000000000000000000002')")
+                        .arg(QStringLiteral("%1%2%1%3").arg(QString(32, u'0'), QStringLiteral("%1").arg(10, 32, 16, QLatin1Char('0')),
+                                                              QStringLiteral("%1").arg(99, 32, 16, QLatin1Char('0'))))));
         report = ledger().replayJournal();
         QVERIFY(report);
         QVERIFY(!report->matches());
@@ -246,7 +248,7 @@ private Q_SLOTS:
         QVERIFY(lookup(3).has(AccountFlag::Closed));
 
         // A failure at the very end (writing the touched accounts back) is undone as well.
-        QVERIFY(db.execScript(QStringLiteral("CREATE TEMP TRIGGER poison BEFORE UPDATE ON ledger_accounts"
+        QVERIFY(db.execScript(QStringLiteral("CREATE TEMP TRIGGER poison BEFORE UPDATE ON ledger_account_state"
                                              " BEGIN SELECT RAISE(ABORT, 'late failure'); END")));
         QVERIFY(!ledger().createTransfers(std::vector { transfer(200, 1, 2, 1), voiding(201, 104) }));
         QVERIFY(db.execScript(QStringLiteral("DROP TRIGGER poison")));
@@ -255,6 +257,28 @@ private Q_SLOTS:
         QVERIFY(lookup(3).has(AccountFlag::Closed));
         QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(200, 1, 2, 1), voiding(201, 104) })), S("created", "created"));
         QVERIFY(!lookup(3).has(AccountFlag::Closed));
+        QVERIFY(ledger().replayJournal()->matches());
+    }
+
+    void batchesThatMoveManyAccountsWriteThemAllBack()
+    {
+        // More accounts than one multi-row write-back statement holds (128), and not a multiple of it.
+        std::vector<Account> accounts;
+        for (u128 id = 1; id <= 301; ++id)
+            accounts.push_back(account(id, id % 3 == 0 ? AccountFlag::History : 0));
+        QVERIFY(ledger().createAccounts(accounts));
+        std::vector<Transfer> batch;
+        for (u128 id = 1; id <= 301; ++id)
+            batch.push_back(id % 7 == 0 ? pending(id, id, id % 301 + 1, id) : transfer(id, id, id % 301 + 1, id));
+        QCOMPARE(ledger().createTransfers(batch)->size(), size_t(301));
+        QVERIFY(sqlite().verifyHotState());
+        QCOMPARE(lookup(300).debits_posted, u128(300));
+        QCOMPARE(lookup(301).credits_posted, u128(300));
+        QCOMPARE(lookup(1).credits_pending, u128(301)); // 301 is a pending one
+        QCOMPARE(lookup(2).credits_posted, u128(1));
+        QCOMPARE(lookup(8).credits_pending, u128(7));
+        QVERIFY(m_c->open());
+        QCOMPARE(lookup(300).debits_posted, u128(300));
         QVERIFY(ledger().replayJournal()->matches());
     }
 
