@@ -7,6 +7,14 @@
 
 namespace cabinet::ledger {
 
+// One side of a stored transfer, for the per-account lists.
+struct Posting {
+    u64 epoch = 0;
+    u64 account = 0;   // the account's timestamp
+    u64 timestamp = 0; // the transfer's
+    bool credit = false;
+};
+
 // What the rules need from durable storage while a batch runs: the cold
 // state (transfers that are not pending any more) and the writes. Reads see
 // the batch's own earlier writes. A failing call records the error and the
@@ -39,7 +47,9 @@ public:
     virtual void insertBalances(u64 timestamp, const Account *debit, const Account *credit) = 0;
     virtual void insertExpiry(u64 timestamp, u64 pendingTimestamp) = 0;
     virtual void insertOrphan(u128 id) = 0;
-    virtual void setLastTimestamp(u64 timestamp) = 0;
+    // The batch's postings, ordered by (epoch, account, timestamp).
+    virtual void appendPostings(std::span<const Posting> postings) = 0;
+    virtual void setMarks(u64 lastTimestamp, u64 transferCount) = 0;
 
     // A linked chain's writes can be rolled back without the rest of the batch.
     virtual void beginChain() = 0;

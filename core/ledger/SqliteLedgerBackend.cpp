@@ -70,8 +70,7 @@ Status SqliteLedgerBackend::runBatch(BatchSummary::Kind kind, u32 eventCount, u6
     tx->onCommit([this] { m_machine.commitBatch(); });
 
     const u32 created = execute();
-    std::vector<u128> touched = m_machine.writeTouchedAccounts();
-    m_store.setLastTimestamp(batchTimestamp);
+    std::vector<u128> touched = m_machine.finishBatchWrites();
 
     QString error = m_store.takeError();
     if (error.isEmpty() && m_commitHook) {

@@ -5,6 +5,7 @@
 #include "ledger/SqliteLedgerStore.h"
 #include "store/Database.h"
 
+#include <algorithm>
 #include <string>
 
 namespace cabinet::ledger {
@@ -32,6 +33,25 @@ void bindOptional(Statement &select, int index, u64 value)
     if (value != 0)
         select.bind(index, qint64(value));
 }
+
+// A read sees one state of the ledger however many statements it takes (no
+// read skew within a batch of lookups, and no lock taken per statement).
+// A savepoint opens a read transaction, or nests in an open one.
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(Database &db) : m_db(db) { m_open = bool(m_db.statement("SAVEPOINT ledger_read").exec()); }
+    ~ReadSnapshot()
+    {
+        if (m_open)
+            (void)m_db.statement("RELEASE ledger_read").exec();
+    }
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+private:
+    Database &m_db;
+    bool m_open = false;
+};
 
 Error readError(const char *what, const Error &error)
 {
@@ -100,6 +120,7 @@ Result<std::vector<u64>> SqliteLedgerStore::epochsFor(u64 from, u64 to, bool rev
 
 Result<std::vector<Account>> SqliteLedgerStore::lookupAccounts(std::span<const u128> ids)
 {
+    const ReadSnapshot snapshot(m_db);
     std::vector<Account> found;
     auto &select = m_db.statement(sql::SelectAccountById);
     for (u128 id : ids.first(std::min<size_t>(ids.size(), BatchMax))) {
@@ -118,6 +139,7 @@ Result<std::vector<Account>> SqliteLedgerStore::lookupAccounts(std::span<const u
 
 Result<std::vector<Transfer>> SqliteLedgerStore::lookupTransfers(std::span<const u128> ids)
 {
+    const ReadSnapshot snapshot(m_db);
     std::vector<Transfer> found;
     auto &select = m_db.statement(sql::SelectTransferById);
     for (u128 id : ids.first(std::min<size_t>(ids.size(), BatchMax))) {
@@ -136,6 +158,7 @@ Result<std::vector<Transfer>> SqliteLedgerStore::lookupTransfers(std::span<const
 
 Result<std::vector<Transfer>> SqliteLedgerStore::accountTransfers(const AccountFilter &filter)
 {
+    const ReadSnapshot snapshot(m_db);
     std::vector<Transfer> result;
     if (!isValid(filter))
         return result;
@@ -149,64 +172,71 @@ Result<std::vector<Transfer>> SqliteLedgerStore::accountTransfers(const AccountF
     const u64 from = timestampFrom(filter.timestamp_min);
     const u64 to = timestampTo(filter.timestamp_max);
     const size_t limit = clampedLimit(filter.limit);
-
-    Terms terms;
-    if (filter.user_data_128 != 0)
-        terms.add("t.user_data_128 = ?5");
-    if (filter.user_data_64 != 0)
-        terms.add("t.user_data_64 = ?6");
-    if (filter.user_data_32 != 0)
-        terms.add("t.user_data_32 = ?7");
-    if (filter.code != 0)
-        terms.add("t.code = ?8");
-    const std::string order = reversed ? " ORDER BY t.timestamp DESC LIMIT ?9" : " ORDER BY t.timestamp LIMIT ?9";
-    auto sideSql = [&](const char *column) {
-        return std::string(sql::TransferSelect) + " WHERE t.epoch = ?1 AND t." + column
-               + " = ?2 AND t.timestamp BETWEEN ?3 AND ?4" + terms.sql + order;
+    auto matches = [&](const Transfer &t) {
+        return (filter.user_data_128 == 0 || t.user_data_128 == filter.user_data_128)
+               && (filter.user_data_64 == 0 || t.user_data_64 == filter.user_data_64)
+               && (filter.user_data_32 == 0 || t.user_data_32 == filter.user_data_32) && (filter.code == 0 || t.code == filter.code);
     };
-    const std::string debitSql = sideSql("debit_account");
-    const std::string creditSql = sideSql("credit_account");
 
     auto epochs = epochsFor(from, to, reversed);
     if (!epochs)
         return epochs.error();
+    auto &lists = m_db.statement("SELECT debits, credits FROM ledger_postings WHERE epoch = ?1 AND account = ?2");
+    auto &byTimestamp = hot(SelectTransferAt);
+    std::vector<u64> timestamps;
     for (u64 epoch : *epochs) {
-        // Each side is ordered; merge them. A transfer is never on both sides.
-        std::vector<Transfer> sides[2];
-        int sideIndex = 0;
-        for (const auto &[flag, text] : { std::pair { AccountFilterFlag::Debits, &debitSql },
-                                          std::pair { AccountFilterFlag::Credits, &creditSql } }) {
-            auto &side = sides[sideIndex++];
-            if (!(filter.flags & flag))
-                continue;
-            auto &select = m_db.statement(*text);
-            select.bind(1, qint64(epoch)).bind(2, qint64(**account)).bind(3, qint64(from)).bind(4, qint64(to));
-            bindOptional(select, 5, filter.user_data_128);
-            bindOptional(select, 6, filter.user_data_64);
-            bindOptional(select, 7, u64(filter.user_data_32));
-            bindOptional(select, 8, u64(filter.code));
-            select.bind(9, qint64(limit - result.size()));
-            if (auto read = readTransfers(select, side, limit - result.size()); !read)
-                return read.error();
+        // The account's transfers in this epoch, from its lists, in order.
+        lists.bind(1, qint64(epoch)).bind(2, qint64(**account));
+        auto row = lists.step();
+        if (!row) {
+            lists.reset();
+            return readError("an account's transfers", row.error());
         }
-        auto before = [reversed](const Transfer &a, const Transfer &b) {
-            return reversed ? a.timestamp > b.timestamp : a.timestamp < b.timestamp;
-        };
-        size_t d = 0, c = 0;
-        while (result.size() < limit && (d < sides[0].size() || c < sides[1].size())) {
-            if (c == sides[1].size() || (d < sides[0].size() && before(sides[0][d], sides[1][c])))
-                result.push_back(sides[0][d++]);
-            else
-                result.push_back(sides[1][c++]);
+        timestamps.clear();
+        if (*row) {
+            for (int column = 0; column < 2; ++column) {
+                if (!(filter.flags & (column == 0 ? AccountFilterFlag::Debits : AccountFilterFlag::Credits)))
+                    continue;
+                const auto *bytes = static_cast<const quint8 *>(lists.blobData(column));
+                for (int at = 0; at + 8 <= lists.bytes(column); at += 8) {
+                    u64 timestamp = 0;
+                    for (int i = 0; i < 8; ++i)
+                        timestamp = (timestamp << 8) | bytes[at + i];
+                    if (timestamp >= from && timestamp <= to)
+                        timestamps.push_back(timestamp);
+                }
+            }
         }
-        if (result.size() >= limit)
-            break;
+        lists.reset();
+        // A transfer is on one side only, so merging the sides is sorting.
+        std::sort(timestamps.begin(), timestamps.end());
+        if (reversed)
+            std::reverse(timestamps.begin(), timestamps.end());
+        for (u64 timestamp : timestamps) {
+            byTimestamp.bind(1, qint64(timestamp));
+            auto found = byTimestamp.step();
+            if (!found) {
+                byTimestamp.reset();
+                return readError("a transfer", found.error());
+            }
+            std::optional<Transfer> transfer;
+            if (*found)
+                transfer = readTransfer(byTimestamp, 0);
+            byTimestamp.reset();
+            if (!transfer)
+                return Error { QStringLiteral("the ledger's transfer lists name a transfer at %1 that is not stored").arg(timestamp) };
+            if (matches(*transfer))
+                result.push_back(*transfer);
+            if (result.size() >= limit)
+                return result;
+        }
     }
     return result;
 }
 
 Result<std::vector<AccountBalance>> SqliteLedgerStore::accountBalances(const AccountFilter &filter)
 {
+    const ReadSnapshot snapshot(m_db);
     std::vector<AccountBalance> result;
     if (!isValid(filter))
         return result;
@@ -241,6 +271,7 @@ Result<std::vector<AccountBalance>> SqliteLedgerStore::accountBalances(const Acc
 
 Result<std::vector<Account>> SqliteLedgerStore::queryAccounts(const QueryFilter &filter)
 {
+    const ReadSnapshot snapshot(m_db);
     std::vector<Account> result;
     if (!isValid(filter))
         return result;
@@ -283,6 +314,7 @@ Result<std::vector<Account>> SqliteLedgerStore::queryAccounts(const QueryFilter 
 
 Result<std::vector<Transfer>> SqliteLedgerStore::queryTransfers(const QueryFilter &filter)
 {
+    const ReadSnapshot snapshot(m_db);
     std::vector<Transfer> result;
     if (!isValid(filter))
         return result;
@@ -340,6 +372,7 @@ Result<std::vector<Transfer>> SqliteLedgerStore::queryTransfers(const QueryFilte
 
 Result<std::vector<JournalRecord>> SqliteLedgerStore::journal(u64 afterTimestamp, u32 limit)
 {
+    const ReadSnapshot snapshot(m_db);
     limit = clampedLimit(limit);
     // Three ordered sources, each read up to `limit`, merged by timestamp.
     struct Source {

@@ -44,6 +44,8 @@ namespace sql {
 inline constexpr const char *TransferSelect = "SELECT " CABINET_LEDGER_TRANSFER_COLUMNS " FROM ledger_transfers t" CABINET_LEDGER_TRANSFER_JOIN;
 inline constexpr const char *SelectTransferById = "SELECT " CABINET_LEDGER_TRANSFER_COLUMNS
                                                   " FROM ledger_transfers t" CABINET_LEDGER_TRANSFER_JOIN " WHERE t.id = ?1";
+inline constexpr const char *SelectTransferAt = "SELECT " CABINET_LEDGER_TRANSFER_COLUMNS
+                                                " FROM ledger_transfers t" CABINET_LEDGER_TRANSFER_JOIN " WHERE t.timestamp = ?1";
 inline constexpr const char *SelectOpenPending = "SELECT " CABINET_LEDGER_TRANSFER_COLUMNS ", p.expires_at"
                                                  " FROM ledger_pending p CROSS JOIN ledger_transfers t ON t.timestamp = p.timestamp"
                                                  CABINET_LEDGER_TRANSFER_JOIN " WHERE p.status = 1";
@@ -75,6 +77,24 @@ inline constexpr const char *InsertAccount = "INSERT INTO ledger_accounts(timest
                                              " reserved, ledger, code, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 inline constexpr const char *InsertAccountState = "INSERT INTO ledger_account_state(timestamp, balances, flags) VALUES (?1, ?2, ?3)";
 inline constexpr const char *UpdateAccountState = "UPDATE ledger_account_state SET balances = ?2, flags = ?3 WHERE timestamp = ?1";
+// Appends to an account's transfer lists. (|| makes TEXT of BLOBs; the
+// cast keeps the bytes and makes them a BLOB again.)
+inline constexpr int PostingRowsPerUpsert = 128;
+inline const char *appendPostings(int rows)
+{
+    static const std::string many = [] {
+        std::string sql = "INSERT INTO ledger_postings(epoch, account, debits, credits) VALUES ";
+        for (int row = 0; row < PostingRowsPerUpsert; ++row)
+            sql += row == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+        return sql + " ON CONFLICT(epoch, account) DO UPDATE SET debits = CAST(debits || excluded.debits AS BLOB),"
+                     " credits = CAST(credits || excluded.credits AS BLOB)";
+    }();
+    static const std::string one = "INSERT INTO ledger_postings(epoch, account, debits, credits) VALUES (?, ?, ?, ?)"
+                                   " ON CONFLICT(epoch, account) DO UPDATE SET debits = CAST(debits || excluded.debits AS BLOB),"
+                                   " credits = CAST(credits || excluded.credits AS BLOB)";
+    return rows == 1 ? one.c_str() : many.c_str();
+}
+
 // One statement for many accounts: per row it costs less than half of a
 // single-row UPDATE (the rows all exist, so every one takes the UPDATE arm).
 inline constexpr int AccountsPerUpsert = 128;

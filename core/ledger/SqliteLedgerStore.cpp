@@ -20,9 +20,12 @@ Statement &SqliteLedgerStore::hot(Hot which)
 {
     static const char *const sqlOf[HotCount] = {
         sql::SelectTransferById,
+        sql::SelectTransferAt,
         sql::InsertTransfer,
         sql::UpdateAccountState,
         sql::upsertAccountStates(),
+        sql::appendPostings(1),
+        sql::appendPostings(sql::PostingRowsPerUpsert),
         "INSERT INTO ledger_pending(timestamp, status, expires_at) VALUES (?1, ?2, ?3)"
         " ON CONFLICT(timestamp) DO UPDATE SET status = excluded.status",
         "INSERT INTO ledger_balances(timestamp, debit_balance, credit_balance) VALUES (?1, ?2, ?3)",
@@ -101,7 +104,7 @@ Result<HotState> SqliteLedgerStore::loadHotState()
     auto &marks = m_db.statement("SELECT (SELECT value FROM ledger_meta WHERE key = 'last_timestamp'),"
                                  " (SELECT coalesce(max(timestamp), 0) FROM ledger_transfers),"
                                  " (SELECT coalesce(max(timestamp), 0) FROM ledger_expiries),"
-                                 " (SELECT coalesce(max(epoch), -1) FROM ledger_epochs)");
+                                 " (SELECT value FROM ledger_meta WHERE key = 'transfer_count')");
     auto row = marks.step();
     if (!row || !*row) {
         const QString message = row ? QStringLiteral("no ledger_meta row") : row.error().message;
@@ -111,21 +114,9 @@ Result<HotState> SqliteLedgerStore::loadHotState()
     const u64 lastTimestamp = u64(marks.int64(0));
     state.maxTransferTimestamp = u64(marks.int64(1));
     const u64 maxExpiryTimestamp = u64(marks.int64(2));
-    const qint64 lastEpoch = marks.int64(3);
+    state.transferCount = u64(marks.int64(3));
     marks.reset();
     state.lastTimestamp = std::max({ lastTimestamp, state.maxAccountTimestamp, state.maxTransferTimestamp, maxExpiryTimestamp });
-
-    if (lastEpoch >= 0) {
-        auto &count = m_db.statement("SELECT count(*) FROM ledger_transfers WHERE epoch = ?1");
-        count.bind(1, lastEpoch);
-        auto counted = count.step();
-        if (!counted || !*counted) {
-            count.reset();
-            return Error { QStringLiteral("cannot count ledger transfers") };
-        }
-        state.transferCount = (u64(lastEpoch) << 16) + u64(count.int64(0));
-        count.reset();
-    }
     return state;
 }
 
@@ -306,11 +297,48 @@ void SqliteLedgerStore::insertOrphan(u128 id)
     exec(insert, "remember a failed transfer id");
 }
 
-void SqliteLedgerStore::setLastTimestamp(u64 timestamp)
+void SqliteLedgerStore::setMarks(u64 lastTimestamp, u64 transferCount)
 {
-    auto &update = m_db.statement("UPDATE ledger_meta SET value = ?1 WHERE key = 'last_timestamp'");
-    update.bind(1, qint64(timestamp));
+    auto &update = m_db.statement("UPDATE ledger_meta SET value = CASE key WHEN 'last_timestamp' THEN ?1 ELSE ?2 END"
+                                  " WHERE key IN ('last_timestamp', 'transfer_count')");
+    update.bind(1, qint64(lastTimestamp)).bind(2, qint64(transferCount));
     exec(update, "store the ledger's clock");
+}
+
+void SqliteLedgerStore::appendPostings(std::span<const Posting> postings)
+{
+    // One row per (epoch, account): its new debit and credit timestamps.
+    struct Row {
+        u64 epoch = 0;
+        u64 account = 0;
+        std::vector<quint8> debits, credits;
+    };
+    std::vector<Row> rows;
+    for (const Posting &posting : postings) {
+        if (rows.empty() || rows.back().epoch != posting.epoch || rows.back().account != posting.account)
+            rows.push_back(Row { posting.epoch, posting.account, {}, {} });
+        auto &list = posting.credit ? rows.back().credits : rows.back().debits;
+        for (int shift = 56; shift >= 0; shift -= 8)
+            list.push_back(quint8(posting.timestamp >> shift));
+    }
+    std::span<const Row> left(rows);
+    while (!left.empty()) {
+        const bool whole = left.size() >= size_t(sql::PostingRowsPerUpsert);
+        const size_t count = whole ? size_t(sql::PostingRowsPerUpsert) : 1;
+        auto &statement = hot(whole ? AppendPostings : AppendPosting);
+        for (size_t i = 0; i < count; ++i) {
+            const Row &row = left[i];
+            const int first = int(4 * i) + 1;
+            statement.bind(first, qint64(row.epoch));
+            statement.bind(first + 1, qint64(row.account));
+            // An empty list must be a zero-length blob, not NULL (NOT NULL columns).
+            static const quint8 none = 0;
+            bindStatic(statement, first + 2, row.debits.empty() ? &none : row.debits.data(), int(row.debits.size()));
+            bindStatic(statement, first + 3, row.credits.empty() ? &none : row.credits.data(), int(row.credits.size()));
+        }
+        exec(statement, "store the accounts' transfer lists");
+        left = left.subspan(count);
+    }
 }
 
 void SqliteLedgerStore::beginChain()

@@ -51,7 +51,8 @@ public:
     void insertBalances(u64 timestamp, const Account *debit, const Account *credit) override;
     void insertExpiry(u64 timestamp, u64 pendingTimestamp) override;
     void insertOrphan(u128 id) override;
-    void setLastTimestamp(u64 timestamp) override;
+    void appendPostings(std::span<const Posting> postings) override;
+    void setMarks(u64 lastTimestamp, u64 transferCount) override;
     void beginChain() override;
     void releaseChain() override;
     void rollbackChain() override;
@@ -59,7 +60,18 @@ public:
 private:
     // The statements a batch runs per event, prepared once and held, so the
     // hot path does not look them up by their SQL text.
-    enum Hot { SelectTransfer, InsertTransfer, UpdateAccount, UpdateAccounts, UpsertPending, InsertBalances, HotCount };
+    enum Hot {
+        SelectTransfer,
+        SelectTransferAt,
+        InsertTransfer,
+        UpdateAccount,
+        UpdateAccounts,
+        AppendPosting,
+        AppendPostings,
+        UpsertPending,
+        InsertBalances,
+        HotCount
+    };
     Statement &hot(Hot which);
 
     // Epochs whose transfers may fall in [from, to], in scan order.

@@ -40,6 +40,7 @@ void StateMachine::commitBatch()
     m_accountUndo.clear();
     m_pendingUndo.clear();
     m_orphanUndo.clear();
+    m_postings.clear();
     m_batchOpen = false;
 }
 
@@ -47,15 +48,15 @@ void StateMachine::abortBatch()
 {
     Q_ASSERT(m_batchOpen);
     undoTo(m_batchMark);
-    Q_ASSERT(m_accountUndo.empty() && m_pendingUndo.empty() && m_orphanUndo.empty());
+    Q_ASSERT(m_accountUndo.empty() && m_pendingUndo.empty() && m_orphanUndo.empty() && m_postings.empty());
     m_batchOpen = false;
 }
 
 StateMachine::Mark StateMachine::mark() const
 {
-    return Mark { m_accountUndo.size(),          m_pendingUndo.size(),           m_orphanUndo.size(),
-                  m_state.lastTimestamp,         m_state.maxAccountTimestamp,    m_state.maxTransferTimestamp,
-                  m_state.transferCount };
+    return Mark { m_accountUndo.size(),   m_pendingUndo.size(),         m_orphanUndo.size(),
+                  m_postings.size(),      m_state.lastTimestamp,        m_state.maxAccountTimestamp,
+                  m_state.maxTransferTimestamp, m_state.transferCount };
 }
 
 void StateMachine::undoTo(const Mark &mark)
@@ -88,6 +89,8 @@ void StateMachine::undoTo(const Mark &mark)
         m_state.orphans.erase(m_orphanUndo.back());
         m_orphanUndo.pop_back();
     }
+    Q_ASSERT(m_postings.size() >= mark.postings);
+    m_postings.resize(mark.postings);
     m_state.lastTimestamp = mark.lastTimestamp;
     m_state.maxAccountTimestamp = mark.maxAccountTimestamp;
     m_state.maxTransferTimestamp = mark.maxTransferTimestamp;
@@ -105,7 +108,7 @@ std::vector<u128> StateMachine::touchedAccounts() const
     return ids;
 }
 
-std::vector<u128> StateMachine::writeTouchedAccounts()
+std::vector<u128> StateMachine::finishBatchWrites()
 {
     Q_ASSERT(m_batchOpen);
     // Each changed account once, in id order, straight from its entry.
@@ -126,6 +129,14 @@ std::vector<u128> StateMachine::writeTouchedAccounts()
             existing.push_back(account);
     }
     m_storage.updateAccounts(existing);
+
+    // Transfers were stored in timestamp order, so within one account the
+    // order is already right: a stable sort by (epoch, account) keeps it.
+    std::stable_sort(m_postings.begin(), m_postings.end(), [](const Posting &a, const Posting &b) {
+        return a.epoch != b.epoch ? a.epoch < b.epoch : a.account < b.account;
+    });
+    m_storage.appendPostings(m_postings);
+    m_storage.setMarks(m_state.lastTimestamp, m_state.transferCount);
     return touched;
 }
 
@@ -185,6 +196,8 @@ bool StateMachine::storeTransfer(const Transfer &transfer, const Account &debit,
         return false;
     if ((m_state.transferCount & 0xFFFF) == 0)
         m_storage.startEpoch(epoch, transfer.timestamp);
+    m_postings.push_back(Posting { epoch, debit.timestamp, transfer.timestamp, false });
+    m_postings.push_back(Posting { epoch, credit.timestamp, transfer.timestamp, true });
     ++m_state.transferCount;
     m_state.maxTransferTimestamp = transfer.timestamp;
     return true;

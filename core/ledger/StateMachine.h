@@ -44,15 +44,18 @@ public:
     // Pending transfers due by `nowNs`, in expiry order, at most `limit`.
     std::vector<ExpiryKey> dueExpiries(u64 nowNs, u32 limit) const;
 
-    // Writes back every account the batch changed (once each, however often
-    // it moved); call before commit. Returns touchedAccounts().
-    std::vector<u128> writeTouchedAccounts();
+    // Writes what the batch kept in memory until its end: every account it
+    // changed (once each, however often it moved), the per-account transfer
+    // lists and the clock marks. Call once, before commit. Returns
+    // touchedAccounts().
+    std::vector<u128> finishBatchWrites();
 
 private:
     struct Mark {
         size_t accountUndo = 0;
         size_t pendingUndo = 0;
         size_t orphanUndo = 0;
+        size_t postings = 0;
         u64 lastTimestamp = 0;
         u64 maxAccountTimestamp = 0;
         u64 maxTransferTimestamp = 0;
@@ -97,6 +100,7 @@ private:
     std::vector<AccountUndo> m_accountUndo;
     std::vector<std::pair<u128, std::optional<PendingEntry>>> m_pendingUndo;
     std::vector<u128> m_orphanUndo;
+    std::vector<Posting> m_postings; // of the batch so far
 };
 
 } // namespace cabinet::ledger
