@@ -1,0 +1,272 @@
+#include "gui/LedgerAccountsModel.h"
+
+#include "gui/LedgerText.h"
+#include "gui/RefreshThrottle.h"
+#include "ledger/Ledger.h"
+#include "ledger/U128.h"
+
+#include <QJsonArray>
+#include <algorithm>
+
+namespace cabinet::gui {
+
+using namespace cabinet::ledger;
+
+namespace {
+
+bool olderFirst(const Account &a, const Account &b)
+{
+    return a.timestamp < b.timestamp;
+}
+
+struct Snapshot {
+    Result<std::vector<Account>> accounts;
+    bool more = false; // accounts beyond the first page exist
+};
+
+} // namespace
+
+LedgerAccountsModel::LedgerAccountsModel(QObject *parent)
+    : QAbstractListModel(parent)
+    , m_throttle(new RefreshThrottle([this] { refresh(); }, this))
+{ }
+
+LedgerAccountsModel::~LedgerAccountsModel() = default;
+
+int LedgerAccountsModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant LedgerAccountsModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Account &account = m_rows[size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole:
+    case IdRole:
+        return toDecimal(account.id);
+    case LedgerRole:
+        return account.ledger;
+    case CodeRole:
+        return account.code;
+    case FlagsRole:
+        return ledgertext::accountFlags(account.flags);
+    case DebitsPendingRole:
+        return toDecimal(account.debits_pending);
+    case DebitsPostedRole:
+        return toDecimal(account.debits_posted);
+    case CreditsPendingRole:
+        return toDecimal(account.credits_pending);
+    case CreditsPostedRole:
+        return toDecimal(account.credits_posted);
+    case BalanceRole:
+        return ledgertext::netDecimal(account.credits_posted, account.debits_posted);
+    case BalanceTextRole:
+        return ledgertext::net(account.credits_posted, account.debits_posted, account.ledger);
+    case DebitsPostedTextRole:
+        return ledgertext::amount(account.debits_posted, account.ledger);
+    case CreditsPostedTextRole:
+        return ledgertext::amount(account.credits_posted, account.ledger);
+    case DebitsPendingTextRole:
+        return ledgertext::amount(account.debits_pending, account.ledger);
+    case CreditsPendingTextRole:
+        return ledgertext::amount(account.credits_pending, account.ledger);
+    case NegativeRole:
+        return account.debits_posted > account.credits_posted;
+    case ClosedRole:
+        return account.has(AccountFlag::Closed);
+    case UserData128Role:
+        return toDecimal(account.user_data_128);
+    case TimeRole:
+        return ledgertext::time(account.timestamp);
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> LedgerAccountsModel::roleNames() const
+{
+    return { { IdRole, "accountId" }, { LedgerRole, "ledger" }, { CodeRole, "code" }, { FlagsRole, "flags" },
+        { DebitsPendingRole, "debitsPending" }, { DebitsPostedRole, "debitsPosted" },
+        { CreditsPendingRole, "creditsPending" }, { CreditsPostedRole, "creditsPosted" }, { BalanceRole, "balance" },
+        { BalanceTextRole, "balanceText" }, { DebitsPostedTextRole, "debitsPostedText" },
+        { CreditsPostedTextRole, "creditsPostedText" }, { DebitsPendingTextRole, "debitsPendingText" },
+        { CreditsPendingTextRole, "creditsPendingText" }, { NegativeRole, "negative" }, { ClosedRole, "closed" },
+        { UserData128Role, "userData128" }, { TimeRole, "time" } };
+}
+
+void LedgerAccountsModel::setConnection(CoreConnection *connection)
+{
+    if (connection == m_connection)
+        return;
+    if (m_connection)
+        m_connection->disconnect(this);
+    m_connection = connection;
+    if (m_connection) {
+        connect(m_connection, &CoreConnection::eventPublished, this, &LedgerAccountsModel::onEvent);
+        connect(m_connection, &CoreConnection::stateChanged, this, &LedgerAccountsModel::onStateChanged);
+        onStateChanged();
+    }
+    Q_EMIT connectionChanged();
+}
+
+int LedgerAccountsModel::rowOf(const QString &id) const
+{
+    const QByteArray digits = id.toLatin1();
+    const auto parsed = parseDecimal(std::string_view(digits.constData(), size_t(digits.size())));
+    if (!parsed)
+        return -1;
+    const auto found = std::find_if(m_rows.cbegin(), m_rows.cend(), [&](const Account &a) { return a.id == *parsed; });
+    return found == m_rows.cend() ? -1 : int(found - m_rows.cbegin());
+}
+
+void LedgerAccountsModel::merge(const std::vector<Account> &accounts)
+{
+    std::vector<Account> incoming = accounts;
+    std::sort(incoming.begin(), incoming.end(), olderFirst);
+    const qsizetype before = qsizetype(m_rows.size());
+    std::vector<Account> appended;
+    bool dropped = false;
+    for (const Account &account : incoming) {
+        const auto at = std::lower_bound(m_rows.begin(), m_rows.end(), account, olderFirst);
+        const int row = int(at - m_rows.begin());
+        if (at != m_rows.end() && at->timestamp == account.timestamp) {
+            if (!(*at == account)) {
+                *at = account;
+                Q_EMIT dataChanged(index(row), index(row));
+            }
+        } else if (qsizetype(m_rows.size() + appended.size()) >= MaxRows) {
+            dropped = true;
+        } else if (at == m_rows.end()) {
+            if (appended.empty() || appended.back().timestamp < account.timestamp)
+                appended.push_back(account);
+        } else {
+            // An account older than the newest listed: only after a reload
+            // that found more than a page had been cut off.
+            beginInsertRows({}, row, row);
+            m_rows.insert(at, account);
+            endInsertRows();
+        }
+    }
+    if (!appended.empty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, first + int(appended.size()) - 1);
+        m_rows.insert(m_rows.end(), appended.begin(), appended.end());
+        endInsertRows();
+    }
+    if (dropped)
+        setTruncated(true);
+    if (qsizetype(m_rows.size()) != before)
+        Q_EMIT countChanged();
+}
+
+void LedgerAccountsModel::onStateChanged()
+{
+    if (m_connection && m_connection->state() == CoreConnection::Ready) {
+        m_reloadAll = true;
+        m_throttle->schedule();
+    }
+}
+
+void LedgerAccountsModel::onEvent(const Event &event)
+{
+    if (event.type != events::LedgerAccountsCreated && event.type != events::LedgerTransfersCreated
+        && event.type != events::LedgerTransfersExpired)
+        return;
+    if (event.payload.value(QStringLiteral("accounts_truncated")).toBool()) {
+        m_reloadAll = true;
+    } else {
+        const QJsonArray ids = event.payload.value(QStringLiteral("accounts")).toArray();
+        for (const QJsonValue &id : ids)
+            m_touched.insert(id.toString());
+        if (m_touched.size() > qsizetype(BatchMax))
+            m_reloadAll = true;
+    }
+    m_throttle->schedule();
+}
+
+void LedgerAccountsModel::refresh()
+{
+    if (!m_connection || m_connection->state() != CoreConnection::Ready) {
+        m_throttle->finished();
+        return;
+    }
+    if (m_reloadAll) {
+        m_reloadAll = false;
+        m_touched.clear();
+        m_connection->request(
+            this,
+            [](Cabinet &cabinet) {
+                QueryFilter filter;
+                filter.limit = BatchMax;
+                Snapshot snapshot { cabinet.ledger().queryAccounts(filter) };
+                if (snapshot.accounts && snapshot.accounts->size() == BatchMax) {
+                    QueryFilter beyond;
+                    beyond.limit = 1;
+                    beyond.timestamp_min = snapshot.accounts->back().timestamp + 1;
+                    const auto next = cabinet.ledger().queryAccounts(beyond);
+                    snapshot.more = next && !next->empty();
+                }
+                return snapshot;
+            },
+            [this](const Snapshot &snapshot) {
+                m_throttle->finished();
+                if (!snapshot.accounts) {
+                    setErrorMessage(snapshot.accounts.error().message);
+                    return;
+                }
+                setErrorMessage({});
+                merge(*snapshot.accounts);
+                setTruncated(snapshot.more);
+                if (!m_loaded) {
+                    m_loaded = true;
+                    Q_EMIT loadedChanged();
+                }
+            });
+        return;
+    }
+
+    std::vector<u128> ids;
+    ids.reserve(size_t(m_touched.size()));
+    for (const QString &text : std::as_const(m_touched)) {
+        const QByteArray digits = text.toLatin1();
+        if (const auto id = parseDecimal(std::string_view(digits.constData(), size_t(digits.size()))))
+            ids.push_back(*id);
+    }
+    m_touched.clear();
+    if (ids.empty()) {
+        m_throttle->finished();
+        return;
+    }
+    m_connection->request(
+        this, [ids = std::move(ids)](Cabinet &cabinet) { return cabinet.ledger().lookupAccounts(ids); },
+        [this](const Result<std::vector<Account>> &accounts) {
+            m_throttle->finished();
+            if (!accounts) {
+                setErrorMessage(accounts.error().message);
+                return;
+            }
+            setErrorMessage({});
+            merge(*accounts);
+        });
+}
+
+void LedgerAccountsModel::setErrorMessage(const QString &message)
+{
+    if (message == m_errorMessage)
+        return;
+    m_errorMessage = message;
+    Q_EMIT errorMessageChanged();
+}
+
+void LedgerAccountsModel::setTruncated(bool truncated)
+{
+    if (truncated == m_truncated)
+        return;
+    m_truncated = truncated;
+    Q_EMIT truncatedChanged();
+}
+
+} // namespace cabinet::gui

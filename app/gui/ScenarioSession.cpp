@@ -1,0 +1,259 @@
+#include "gui/ScenarioSession.h"
+
+#include "scenario/ScenarioJson.h"
+#include "scenario/ScenarioRunner.h"
+
+#include <QJsonArray>
+#include <cmath>
+#include <limits>
+
+namespace cabinet::gui {
+
+// What run() hands to the core thread: the relay that forwards this run's
+// reports. Only the core thread reads or writes it, so cancel() can tell
+// whether the runner is still busy with this run rather than another.
+struct ScenarioSession::Ticket {
+    QPointer<QObject> relay;
+};
+
+namespace {
+constexpr double Infinity = std::numeric_limits<double>::infinity();
+}
+
+ScenarioSession::ScenarioSession(QObject *parent)
+    : QObject(parent)
+{
+    resetParameters();
+}
+
+ScenarioSession::~ScenarioSession() = default;
+
+void ScenarioSession::setConnection(CoreConnection *connection)
+{
+    if (connection == m_connection)
+        return;
+    m_connection = connection;
+    Q_EMIT connectionChanged();
+}
+
+double ScenarioSession::resultBudget() const
+{
+    const QJsonValue budget = m_result.value(u"params").toObject().value(u"budget");
+    return budget.isDouble() ? budget.toDouble() : Infinity;
+}
+
+double ScenarioSession::resultInitialCapital() const
+{
+    return m_result.value(u"params").toObject().value(u"initial_capital").toDouble();
+}
+
+void ScenarioSession::resetParameters()
+{
+    const gpu::ScenarioParams defaults;
+    m_scenarios = int(defaults.scenarios);
+    m_horizonDays = int(defaults.horizon_days);
+    m_seed = QString::number(defaults.seed);
+    m_backend = QStringLiteral("auto");
+    m_initialValue = defaults.initial_value;
+    m_valueDriftDaily = defaults.value_drift_daily;
+    m_valueVolatilityDaily = defaults.value_volatility_daily;
+    m_dailyCostMedian = std::exp(defaults.cost_log_mean);
+    m_dailyCostLogSd = defaults.cost_log_sd;
+    m_failureProbabilityDaily = defaults.failure_probability_daily;
+    m_failureCost = defaults.failure_cost;
+    m_shockProbabilityDaily = defaults.shock_probability_daily;
+    m_shockDrop = 1.0 - std::exp(defaults.shock_log_mean);
+    m_budget = defaults.budget;
+    m_initialCapital = defaults.initial_capital;
+    Q_EMIT parametersChanged();
+}
+
+QJsonObject ScenarioSession::parameters() const
+{
+    QJsonObject json {
+        { QStringLiteral("scenarios"), m_scenarios },
+        { QStringLiteral("horizon_days"), m_horizonDays },
+        { QStringLiteral("seed"), m_seed.trimmed() },
+        { QStringLiteral("initial_value"), m_initialValue },
+        { QStringLiteral("value_drift_daily"), m_valueDriftDaily },
+        { QStringLiteral("value_volatility_daily"), m_valueVolatilityDaily },
+        { QStringLiteral("cost_log_mean"), std::log(m_dailyCostMedian) },
+        { QStringLiteral("cost_log_sd"), m_dailyCostLogSd },
+        { QStringLiteral("failure_probability_daily"), m_failureProbabilityDaily },
+        { QStringLiteral("failure_cost"), m_failureCost },
+        { QStringLiteral("shock_probability_daily"), m_shockProbabilityDaily },
+        { QStringLiteral("shock_log_mean"), std::log(1.0 - m_shockDrop) },
+        { QStringLiteral("initial_capital"), m_initialCapital },
+    };
+    // No budget line: the field is left out (JSON has no infinity).
+    if (m_budget != Infinity)
+        json.insert(QStringLiteral("budget"), m_budget);
+    return json;
+}
+
+std::optional<ScenarioSession::Problem> ScenarioSession::problemInWords() const
+{
+    // Their logarithms would reach the engine as numbers the operator never
+    // typed, so these two are checked here, in the operator's terms.
+    if (!(m_dailyCostMedian > 0) || !std::isfinite(m_dailyCostMedian))
+        return Problem { QStringLiteral("cost_log_mean"), tr("The median daily cost must be greater than 0.") };
+    if (!(m_shockDrop >= 0 && m_shockDrop < 1))
+        return Problem { QStringLiteral("shock_log_mean"), tr("The shock's drop must be at least 0 % and below 100 %.") };
+    return std::nullopt;
+}
+
+void ScenarioSession::run()
+{
+    if (m_running)
+        return;
+    m_cancelled = false;
+    if (!m_connection || m_connection->state() != CoreConnection::Ready) {
+        setError(tr("The core is not running."));
+        Q_EMIT finished();
+        return;
+    }
+    if (const auto problem = problemInWords()) {
+        setError(problem->message, problem->field);
+        Q_EMIT finished();
+        return;
+    }
+    setError({});
+    const quint64 run = ++m_run;
+    m_ticket = std::make_shared<Ticket>();
+    m_cancelRequested = false;
+    setProgress(0);
+    setRunning(true);
+
+    // The relay lives on the core thread, next to the runner, and is
+    // connected before start() so the runner's synchronous report of bad
+    // parameters reaches it too. Its reports hop to the GUI thread through
+    // the connection (which outlives the core thread) and reach this
+    // session only if it still exists.
+    CoreConnection *connection = m_connection;
+    QPointer<ScenarioSession> self(this);
+    const QString backend = m_backend;
+    auto forward = [connection, self, run](auto deliver) {
+        QMetaObject::invokeMethod(
+            connection,
+            [self, run, deliver] {
+                if (self)
+                    deliver(self.data(), run);
+            },
+            Qt::QueuedConnection);
+    };
+    m_connection->request(
+        this,
+        [ticket = m_ticket, json = parameters(), backend, forward](Cabinet &cabinet) {
+            ScenarioRunner &runner = cabinet.scenarios();
+            if (runner.busy()) {
+                // Connecting now would also hear the other run's reports.
+                const QString message = ScenarioSession::tr("Another simulation is running; try again when it has finished.");
+                forward([message](ScenarioSession *s, quint64 r) { s->onFailed(r, message); });
+                return true;
+            }
+            auto *relay = new QObject(&runner);
+            ticket->relay = relay;
+            auto done = [&runner, relay] {
+                runner.disconnect(relay);
+                relay->deleteLater();
+            };
+            QObject::connect(&runner, &ScenarioRunner::progress, relay, [forward](double fraction) {
+                forward([fraction](ScenarioSession *s, quint64 r) { s->onProgress(r, fraction); });
+            });
+            QObject::connect(&runner, &ScenarioRunner::finished, relay, [forward, done](const QJsonObject &result) {
+                done();
+                forward([result](ScenarioSession *s, quint64 r) { s->onFinished(r, result); });
+            });
+            QObject::connect(&runner, &ScenarioRunner::failed, relay, [forward, done](const QString &message) {
+                done();
+                forward([message](ScenarioSession *s, quint64 r) { s->onFailed(r, message); });
+            });
+            runner.start(json, backend, HistogramBins, 0);
+            return true;
+        },
+        [](bool) {});
+}
+
+void ScenarioSession::cancel()
+{
+    if (!m_running || m_cancelRequested || !m_connection)
+        return;
+    m_cancelRequested = true;
+    m_connection->request(
+        this,
+        [ticket = m_ticket](Cabinet &cabinet) {
+            if (ticket->relay)
+                cabinet.scenarios().cancel();
+            return true;
+        },
+        [](bool) {});
+}
+
+void ScenarioSession::onProgress(quint64 run, double fraction)
+{
+    if (run == m_run && m_running)
+        setProgress(fraction);
+}
+
+void ScenarioSession::onFinished(quint64 run, const QJsonObject &result)
+{
+    if (run != m_run || !m_running)
+        return;
+    m_result = result;
+    const QJsonObject histogram = result.value(u"histogram").toObject();
+    m_histogramMin = histogram.value(u"min").toDouble();
+    m_histogramMax = histogram.value(u"max").toDouble();
+    m_histogramCounts.clear();
+    const QJsonArray counts = histogram.value(u"counts").toArray();
+    m_histogramCounts.reserve(counts.size());
+    for (const QJsonValue &count : counts)
+        m_histogramCounts.append(count.toDouble());
+    setProgress(1);
+    Q_EMIT resultChanged();
+    setRunning(false);
+    Q_EMIT finished();
+}
+
+void ScenarioSession::onFailed(quint64 run, const QString &message)
+{
+    if (run != m_run || !m_running)
+        return;
+    if (m_cancelRequested) {
+        m_cancelled = true;
+        setError({});
+    } else {
+        // The engine names the field first: "value_volatility_daily must be
+        // ..." or "budget: expected a number".
+        const QString field = message.section(u' ', 0, 0).section(u':', 0, 0);
+        setError(message, parameters().contains(field) || field == u"budget" ? field : QString());
+    }
+    setRunning(false);
+    Q_EMIT finished();
+}
+
+void ScenarioSession::setError(const QString &message, const QString &field)
+{
+    if (message == m_errorMessage && field == m_errorField)
+        return;
+    m_errorMessage = message;
+    m_errorField = field;
+    Q_EMIT errorChanged();
+}
+
+void ScenarioSession::setRunning(bool running)
+{
+    if (running == m_running)
+        return;
+    m_running = running;
+    Q_EMIT runningChanged();
+}
+
+void ScenarioSession::setProgress(double progress)
+{
+    if (progress == m_progress)
+        return;
+    m_progress = progress;
+    Q_EMIT progressChanged();
+}
+
+} // namespace cabinet::gui
