@@ -112,7 +112,6 @@ inline const char *upsertAccountStates()
 } // namespace sql
 
 inline constexpr int TransferColumnCount = 13;
-inline constexpr int AccountColumnCount = 10;
 
 inline Transfer readTransfer(const Statement &row, int first)
 {

@@ -97,17 +97,6 @@ void StateMachine::undoTo(const Mark &mark)
     m_state.transferCount = mark.transferCount;
 }
 
-std::vector<u128> StateMachine::touchedAccounts() const
-{
-    std::vector<u128> ids;
-    ids.reserve(m_accountUndo.size());
-    for (const AccountUndo &entry : m_accountUndo)
-        ids.push_back(entry.slot->id);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    return ids;
-}
-
 std::vector<u128> StateMachine::finishBatchWrites()
 {
     Q_ASSERT(m_batchOpen);

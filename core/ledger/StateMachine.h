@@ -33,8 +33,6 @@ public:
     void beginBatch(u64 batchTimestamp);
     void commitBatch();
     void abortBatch();
-    // Accounts created or changed by the batch so far, ascending.
-    std::vector<u128> touchedAccounts() const;
     bool batchOpen() const { return m_batchOpen; }
 
     std::vector<CreateAccountResult> createAccounts(std::span<const Account> events);
@@ -46,8 +44,8 @@ public:
 
     // Writes what the batch kept in memory until its end: every account it
     // changed (once each, however often it moved), the per-account transfer
-    // lists and the clock marks. Call once, before commit. Returns
-    // touchedAccounts().
+    // lists and the clock marks. Call once, before commit. Returns the
+    // accounts the batch created or changed, ascending.
     std::vector<u128> finishBatchWrites();
 
 private:
