@@ -75,7 +75,8 @@ public:
     virtual Result<std::vector<CreateAccountResult>> createAccounts(std::span<const Account> events) = 0;
     virtual Result<std::vector<CreateTransferResult>> createTransfers(std::span<const Transfer> events) = 0;
 
-    // Found objects in request order; missing ids are left out. At most BatchMax ids.
+    // Found objects in request order; missing ids are left out. More than
+    // BatchMax ids is an error, as for a create batch.
     virtual Result<std::vector<Account>> lookupAccounts(std::span<const u128> ids) = 0;
     virtual Result<std::vector<Transfer>> lookupTransfers(std::span<const u128> ids) = 0;
 

@@ -121,9 +121,11 @@ Result<std::vector<u64>> SqliteLedgerStore::epochsFor(u64 from, u64 to, bool rev
 Result<std::vector<Account>> SqliteLedgerStore::lookupAccounts(std::span<const u128> ids)
 {
     const ReadSnapshot snapshot(m_db);
+    if (ids.size() > BatchMax)
+        return Error { QStringLiteral("a lookup takes at most %1 ids, got %2").arg(BatchMax).arg(ids.size()) };
     std::vector<Account> found;
     auto &select = m_db.statement(sql::SelectAccountById);
-    for (u128 id : ids.first(std::min<size_t>(ids.size(), BatchMax))) {
+    for (u128 id : ids) {
         bindU128(select, 1, id);
         auto row = select.step();
         if (!row) {
@@ -140,9 +142,11 @@ Result<std::vector<Account>> SqliteLedgerStore::lookupAccounts(std::span<const u
 Result<std::vector<Transfer>> SqliteLedgerStore::lookupTransfers(std::span<const u128> ids)
 {
     const ReadSnapshot snapshot(m_db);
+    if (ids.size() > BatchMax)
+        return Error { QStringLiteral("a lookup takes at most %1 ids, got %2").arg(BatchMax).arg(ids.size()) };
     std::vector<Transfer> found;
     auto &select = m_db.statement(sql::SelectTransferById);
-    for (u128 id : ids.first(std::min<size_t>(ids.size(), BatchMax))) {
+    for (u128 id : ids) {
         bindU128(select, 1, id);
         auto row = select.step();
         if (!row) {

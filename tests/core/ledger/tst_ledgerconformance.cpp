@@ -796,6 +796,11 @@ private Q_SLOTS:
         QCOMPARE((*transfers)[0].debit_account_id, u128(2));
         QCOMPARE((*transfers)[0].credit_account_id, u128(3));
         QCOMPARE((*transfers)[1].amount, u128(5));
+        // More ids than a batch holds is refused, as a create batch is.
+        const std::vector<u128> tooMany(BatchMax + 1, 1);
+        QVERIFY(!m_l->backend->lookupAccounts(tooMany));
+        QVERIFY(!m_l->backend->lookupTransfers(tooMany));
+        QCOMPARE(m_l->backend->lookupAccounts(std::span(tooMany).first(BatchMax))->size(), size_t(BatchMax));
     }
 
     void getAccountTransfers()
