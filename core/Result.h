@@ -25,7 +25,9 @@ public:
 
     T &value() & { return std::get<0>(m_value); }
     const T &value() const & { return std::get<0>(m_value); }
-    T &&value() && { return std::get<0>(std::move(m_value)); }
+    // By value: a reference into a temporary Result would dangle in
+    // `for (x : f().value())`.
+    T value() && { return std::get<0>(std::move(m_value)); }
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
     T &operator*() { return value(); }
