@@ -24,6 +24,20 @@ QtObject {
             source: Qt.resolvedUrl("panels/EventsPanel.qml"),
             area: "bottom",
             shortcut: "Ctrl+2"
+        },
+        {
+            id: "ledger",
+            title: qsTr("Ledger"),
+            source: Qt.resolvedUrl("panels/LedgerPanel.qml"),
+            area: "right",
+            shortcut: "Ctrl+3"
+        },
+        {
+            id: "scenarios",
+            title: qsTr("Scenarios"),
+            source: Qt.resolvedUrl("panels/ScenariosPanel.qml"),
+            area: "left",
+            shortcut: "Ctrl+4"
         }
     ]
 

@@ -28,7 +28,7 @@ struct Snapshot {
 
 LedgerAccountsModel::LedgerAccountsModel(QObject *parent)
     : QAbstractListModel(parent)
-    , m_throttle(new RefreshThrottle([this] { refresh(); }, this))
+    , m_throttle(new RefreshThrottle([this] { return refresh(); }, this))
 { }
 
 LedgerAccountsModel::~LedgerAccountsModel() = default;
@@ -112,16 +112,6 @@ void LedgerAccountsModel::setConnection(CoreConnection *connection)
     Q_EMIT connectionChanged();
 }
 
-int LedgerAccountsModel::rowOf(const QString &id) const
-{
-    const QByteArray digits = id.toLatin1();
-    const auto parsed = parseDecimal(std::string_view(digits.constData(), size_t(digits.size())));
-    if (!parsed)
-        return -1;
-    const auto found = std::find_if(m_rows.cbegin(), m_rows.cend(), [&](const Account &a) { return a.id == *parsed; });
-    return found == m_rows.cend() ? -1 : int(found - m_rows.cbegin());
-}
-
 void LedgerAccountsModel::merge(const std::vector<Account> &accounts)
 {
     std::vector<Account> incoming = accounts;
@@ -187,11 +177,10 @@ void LedgerAccountsModel::onEvent(const Event &event)
     m_throttle->schedule();
 }
 
-void LedgerAccountsModel::refresh()
+bool LedgerAccountsModel::refresh()
 {
     if (!m_connection || m_connection->state() != CoreConnection::Ready) {
-        m_throttle->finished();
-        return;
+        return false;
     }
     if (m_reloadAll) {
         m_reloadAll = false;
@@ -225,7 +214,7 @@ void LedgerAccountsModel::refresh()
                     Q_EMIT loadedChanged();
                 }
             });
-        return;
+        return true;
     }
 
     std::vector<u128> ids;
@@ -236,10 +225,8 @@ void LedgerAccountsModel::refresh()
             ids.push_back(*id);
     }
     m_touched.clear();
-    if (ids.empty()) {
-        m_throttle->finished();
-        return;
-    }
+    if (ids.empty())
+        return false;
     m_connection->request(
         this, [ids = std::move(ids)](Cabinet &cabinet) { return cabinet.ledger().lookupAccounts(ids); },
         [this](const Result<std::vector<Account>> &accounts) {
@@ -251,6 +238,7 @@ void LedgerAccountsModel::refresh()
             setErrorMessage({});
             merge(*accounts);
         });
+    return true;
 }
 
 void LedgerAccountsModel::setErrorMessage(const QString &message)

@@ -70,9 +70,6 @@ public:
     int maxRows() const { return MaxRows; }
     QString errorMessage() const { return m_errorMessage; }
 
-    // Row of the account with this decimal id, or -1.
-    Q_INVOKABLE int rowOf(const QString &id) const;
-
     // Adds new accounts in creation order and updates the ones listed.
     void merge(const std::vector<ledger::Account> &accounts);
 
@@ -86,7 +83,7 @@ Q_SIGNALS:
 private:
     void onStateChanged();
     void onEvent(const cabinet::Event &event);
-    void refresh();
+    bool refresh();
     void setErrorMessage(const QString &message);
     void setTruncated(bool truncated);
 

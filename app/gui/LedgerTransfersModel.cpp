@@ -13,7 +13,7 @@ using namespace cabinet::ledger;
 
 LedgerTransfersModel::LedgerTransfersModel(QObject *parent)
     : QAbstractListModel(parent)
-    , m_throttle(new RefreshThrottle([this] { refresh(); }, this))
+    , m_throttle(new RefreshThrottle([this] { return refresh(); }, this))
 { }
 
 LedgerTransfersModel::~LedgerTransfersModel() = default;
@@ -143,11 +143,10 @@ void LedgerTransfersModel::onEvent(const Event &event)
         m_throttle->schedule();
 }
 
-void LedgerTransfersModel::refresh()
+bool LedgerTransfersModel::refresh()
 {
     if (!m_connection || m_connection->state() != CoreConnection::Ready || m_accountId == 0) {
-        m_throttle->finished();
-        return;
+        return false;
     }
     AccountFilter filter;
     filter.account_id = m_accountId;
@@ -169,6 +168,7 @@ void LedgerTransfersModel::refresh()
             prepend(*transfers);
             setLoaded(true);
         });
+    return true;
 }
 
 void LedgerTransfersModel::clear()

@@ -73,7 +73,7 @@ Q_SIGNALS:
 private:
     void onStateChanged();
     void onEvent(const cabinet::Event &event);
-    void refresh();
+    bool refresh();
     void clear();
     void setLoaded(bool loaded);
     void setErrorMessage(const QString &message);

@@ -43,7 +43,7 @@ bool resolves(const Transfer &transfer)
 
 PendingTransfersModel::PendingTransfersModel(QObject *parent)
     : QAbstractListModel(parent)
-    , m_throttle(new RefreshThrottle([this] { refresh(); }, this))
+    , m_throttle(new RefreshThrottle([this] { return refresh(); }, this))
 { }
 
 PendingTransfersModel::~PendingTransfersModel() = default;
@@ -229,11 +229,10 @@ void PendingTransfersModel::onEvent(const Event &event)
         m_throttle->schedule();
 }
 
-void PendingTransfersModel::refresh()
+bool PendingTransfersModel::refresh()
 {
     if (!m_connection || m_connection->state() != CoreConnection::Ready) {
-        m_throttle->finished();
-        return;
+        return false;
     }
     m_connection->request(
         this, [after = m_readTo](Cabinet &cabinet) { return read(cabinet, after); },
@@ -252,6 +251,7 @@ void PendingTransfersModel::refresh()
             if (delta->more)
                 m_throttle->schedule();
         });
+    return true;
 }
 
 void PendingTransfersModel::setErrorMessage(const QString &message)

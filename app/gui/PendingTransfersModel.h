@@ -99,7 +99,7 @@ Q_SIGNALS:
 private:
     void onStateChanged();
     void onEvent(const cabinet::Event &event);
-    void refresh();
+    bool refresh();
     void setErrorMessage(const QString &message);
 
     QPointer<CoreConnection> m_connection;

@@ -2,7 +2,7 @@
 
 namespace cabinet::gui {
 
-RefreshThrottle::RefreshThrottle(std::function<void()> refresh, QObject *parent)
+RefreshThrottle::RefreshThrottle(std::function<bool()> refresh, QObject *parent)
     : QObject(parent)
     , m_refresh(std::move(refresh))
 {
@@ -37,7 +37,9 @@ void RefreshThrottle::fire()
         return;
     m_wanted = false;
     m_inFlight = true;
-    m_refresh();
+    // Nothing asked (no core yet, no account chosen): no answer to space from.
+    if (!m_refresh())
+        m_inFlight = false;
 }
 
 } // namespace cabinet::gui

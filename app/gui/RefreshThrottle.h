@@ -15,13 +15,13 @@ namespace cabinet::gui {
 //
 // schedule() says a refresh is wanted. When none ran for an interval it
 // runs at once; otherwise it runs an interval after the previous one
-// answered. The refresh function must call finished() when its answer is
-// back (or at once if it asked for nothing).
+// answered. The refresh function returns whether it asked the core for
+// anything; when it did, it must call finished() once the answer is back.
 class RefreshThrottle : public QObject {
 public:
     static constexpr int DefaultIntervalMs = 250;
 
-    explicit RefreshThrottle(std::function<void()> refresh, QObject *parent = nullptr);
+    explicit RefreshThrottle(std::function<bool()> refresh, QObject *parent = nullptr);
 
     void setInterval(int ms) { m_intervalMs = ms; }
     void schedule();
@@ -31,7 +31,7 @@ private:
     void fire();
     void startTimer();
 
-    std::function<void()> m_refresh;
+    std::function<bool()> m_refresh;
     QTimer m_timer;
     QElapsedTimer m_sinceAnswer; // invalid until the first answer
     int m_intervalMs = DefaultIntervalMs;

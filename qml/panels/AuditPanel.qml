@@ -13,10 +13,13 @@ Item {
     readonly property bool ready: audit.loaded
 
     // Shared by the header row and every entry row.
-    readonly property int seqWidth: 64
-    readonly property int timeWidth: 150
-    readonly property int actorWidth: 170
-    readonly property int actionWidth: 150
+    // Compact (the center of the default layout beside two side panels):
+    // the time of day only, and narrower columns and filters.
+    readonly property bool compact: width < 760
+    readonly property int seqWidth: compact ? 44 : 64
+    readonly property int timeWidth: compact ? 64 : 150
+    readonly property int actorWidth: compact ? 110 : 170
+    readonly property int actionWidth: compact ? 110 : 150
     // Narrow (a side area): the payload column gives way to the others.
     readonly property bool showDetails: width > 820
 
@@ -52,6 +55,8 @@ Item {
                 allText: qsTr("All actors")
                 values: audit.actors
                 Layout.preferredWidth: panel.actorWidth + 20
+                Layout.fillWidth: panel.compact
+                Layout.minimumWidth: 80
             }
             FilterComboBox {
                 id: actionFilter
@@ -59,6 +64,8 @@ Item {
                 allText: qsTr("All actions")
                 values: audit.actions
                 Layout.preferredWidth: panel.actionWidth + 20
+                Layout.fillWidth: panel.compact
+                Layout.minimumWidth: 80
             }
             TextField {
                 id: search
@@ -66,7 +73,7 @@ Item {
                 placeholderText: qsTr("Search subject and details…")
                 selectByMouse: true
                 Layout.fillWidth: true
-                Layout.minimumWidth: 120
+                Layout.minimumWidth: panel.compact ? 60 : 120
             }
             ChainBadge {
                 chain: auditChain
@@ -159,7 +166,7 @@ Item {
                         Layout.preferredWidth: panel.seqWidth
                     }
                     Cell {
-                        text: Qt.formatDateTime(row.time, "yyyy-MM-dd HH:mm:ss")
+                        text: Qt.formatDateTime(row.time, panel.compact ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss")
                         color: Theme.textMuted
                         font.family: Theme.monoFamily
                         Layout.preferredWidth: panel.timeWidth

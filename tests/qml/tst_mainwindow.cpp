@@ -1,10 +1,12 @@
 #include "TestSupport.h"
 #include "gui/ConsoleSession.h"
+#include "ledger/Ledger.h"
 
 #include <QQmlComponent>
 #include <QQmlExtensionPlugin>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -222,7 +224,8 @@ private Q_SLOTS:
     {
         QVERIFY(openSession());
         const QColor darkWindow = window()->color();
-        call("moveTo", QStringLiteral("events"), QStringLiteral("left"));
+        // Into the center, which the hidden audit trail leaves to it alone.
+        call("moveTo", QStringLiteral("events"), QStringLiteral("center"));
         call("hide", QStringLiteral("audit"));
         QTest::keyClick(window(), Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
         QTRY_VERIFY(window()->color() != darkWindow);
@@ -231,7 +234,7 @@ private Q_SLOTS:
 
         QVERIFY(openSession());
         QQuickItem *events = frame(QStringLiteral("events"));
-        QVERIFY(isInside(events, QStringLiteral("dockArea_left")));
+        QVERIFY(isInside(events, QStringLiteral("dockArea_center")));
         QVERIFY(shows(events));
         QVERIFY(!frame(QStringLiteral("audit"))->isVisible());
         QCOMPARE(window()->color(), lightWindow);
@@ -258,6 +261,90 @@ private Q_SLOTS:
 
         QVERIFY(openSession());
         QTRY_COMPARE(itemNamed(window(), QStringLiteral("dockArea_bottom"))->height(), dragged);
+    }
+
+    void ledgerPanelFollowsTheLedger()
+    {
+        QVERIFY(openSession());
+        // A fresh data directory has no accounts: the panel says how to make some.
+        QVERIFY(shows(itemNamed(window(), QStringLiteral("ledgerEmpty"))));
+
+        bool written = false;
+        m_session->connection().request(
+            this,
+            [](Cabinet &cabinet) {
+                std::vector<ledger::Account> accounts(2);
+                accounts[0].id = 7001;
+                accounts[1].id = 7002;
+                for (ledger::Account &account : accounts) {
+                    account.ledger = 1;
+                    account.code = 10;
+                }
+                ledger::Transfer hold;
+                hold.id = 1;
+                hold.debit_account_id = 7001;
+                hold.credit_account_id = 7002;
+                hold.amount = 1'500'000;
+                hold.ledger = 1;
+                hold.code = 10;
+                hold.flags = ledger::TransferFlag::Pending;
+                hold.timeout = 45;
+                return cabinet.ledger().createAccounts(accounts).ok() && cabinet.ledger().createTransfers({ &hold, 1 }).ok();
+            },
+            [&written](bool ok) { written = ok; });
+        QTRY_VERIFY(written);
+
+        QQuickItem *accounts = itemNamed(window(), QStringLiteral("accountList"));
+        QTRY_VERIFY(shows(accounts));
+        QTRY_VERIFY(visibleText(accounts, QStringLiteral("7002")));
+        QVERIFY(!itemNamed(window(), QStringLiteral("ledgerEmpty"))->isVisible());
+        // The first account is chosen; its pending transfer is listed under it.
+        QTRY_VERIFY(visibleText(itemNamed(window(), QStringLiteral("transferList")), QStringLiteral("→ 7002")));
+
+        // The countdown runs on the GUI's clock and is red under a minute.
+        QQuickItem *pending = itemNamed(window(), QStringLiteral("pendingList"));
+        QQuickItem *countdown = nullptr;
+        QTRY_VERIFY((countdown = findItem(pending, [](QQuickItem *item) {
+            return item->objectName() == u"countdown" && item->isVisible();
+        })));
+        const QRegularExpression minutesSeconds(QStringLiteral("^00:(4[0-5]|3[0-9])$"));
+        QVERIFY2(minutesSeconds.match(countdown->property("text").toString()).hasMatch(),
+            qPrintable(countdown->property("text").toString()));
+        const QString before = countdown->property("text").toString();
+        QTRY_VERIFY_WITH_TIMEOUT(countdown->property("text").toString() != before, 3000);
+        QCOMPARE(countdown->property("color").value<QColor>(), QColor(QStringLiteral("#ff6b6b"))); // Theme.danger, dark
+    }
+
+    void scenariosPanelRunsAndNamesABadField()
+    {
+        QVERIFY(openSession());
+        // Settled: the panel's first run has finished.
+        QObject *session = window()->findChild<QObject *>(QStringLiteral("scenarioSession"));
+        QVERIFY(session);
+        QVERIFY(session->property("hasResult").toBool());
+        QQuickItem *histogram = itemNamed(window(), QStringLiteral("histogram"));
+        QVERIFY(shows(histogram));
+        QVERIFY(histogram->property("peak").toDouble() > 0);
+        const QString backend = itemNamed(window(), QStringLiteral("scenarioBackend"))->property("text").toString();
+        QVERIFY2(backend == u"CPU" || backend == u"CUDA", qPrintable(backend));
+        QVERIFY(!itemNamed(window(), QStringLiteral("statP50"))->property("value").toString().isEmpty());
+
+        // A volatility the engine refuses: its message, under the Run button, and the field marked.
+        QQuickItem *volatility = itemNamed(window(), QStringLiteral("field_value_volatility_daily"));
+        volatility->forceActiveFocus();
+        QTest::keyClick(window(), Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClick(window(), '-');
+        QTest::keyClick(window(), '1');
+        QQuickItem *run = itemNamed(window(), QStringLiteral("runButton"));
+        QVERIFY(run->isEnabled());
+        click(run);
+        QQuickItem *error = itemNamed(window(), QStringLiteral("scenarioError"));
+        QTRY_VERIFY(shows(error));
+        QVERIFY2(error->property("text").toString().startsWith(QStringLiteral("value_volatility_daily")),
+            qPrintable(error->property("text").toString()));
+        QVERIFY(volatility->property("background").value<QQuickItem *>()->property("named").toBool());
+        QVERIFY(!session->property("running").toBool());
+        QCOMPARE(volatility->property("text").toString(), QStringLiteral("-1"));
     }
 
     void showsWhyTheCoreCouldNotStart()

@@ -72,9 +72,6 @@ private Q_SLOTS:
         QCOMPARE(model.index(2, 0).data(LedgerAccountsModel::LedgerRole).toUInt(), 2u);
         QCOMPARE(model.index(2, 0).data(LedgerAccountsModel::CodeRole).toUInt(), 20u);
         QCOMPARE(model.index(2, 0).data(LedgerAccountsModel::FlagsRole).toStringList(), QStringList { QStringLiteral("history") });
-        QCOMPARE(model.rowOf(ledger::toDecimal(big)), 2);
-        QCOMPARE(model.rowOf(QStringLiteral("99")), -1);
-        QCOMPARE(model.rowOf(QStringLiteral("not a number")), -1);
         QVERIFY(!model.truncated());
 
         // A new batch: the event lists accounts 1 and 2, and only they change.
