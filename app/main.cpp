@@ -94,10 +94,14 @@ void printHelp(QTextStream &out)
            "  -h, --help           Show this help; 'cabinet COMMAND --help' for a command\n"
            "  -v, --version        Show the version\n\n"
            "Commands:\n";
-    for (const auto &command : cli::commands()) {
-        const QString name = command.path.join(u' ') + (command.arguments.isEmpty() ? QString() : u' ' + command.arguments);
-        out << "  " << name.leftJustified(30) << ' ' << command.summary << '\n';
-    }
+    auto synopsis = [](const cli::Command &command) -> QString {
+        return command.path.join(u' ') + (command.arguments.isEmpty() ? QString() : u' ' + command.arguments);
+    };
+    qsizetype width = 0;
+    for (const auto &command : cli::commands())
+        width = std::max(width, synopsis(command).size());
+    for (const auto &command : cli::commands())
+        out << "  " << synopsis(command).leftJustified(width) << "  " << command.summary << '\n';
 }
 
 int runCommand(const GlobalOptions &options, QTextStream &out, QTextStream &err)
