@@ -126,6 +126,160 @@
     </message>
 </context>
 <context>
+    <name>LedgerPanel</name>
+    <message>
+        <source>USD</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ledger %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 d %2:%3:%4</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No ledger accounts yet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cabinet's services open the accounts they need. To create some yourself, close the console (the command line needs the data directory) and run:</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ledger 1 is USD in micro-dollars, ledger 2 pilot credits. They appear here as soon as they exist.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the first %L1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Account</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Ledger</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>of %1, the newest %L2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>of %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>To / from</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 (of %2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No transfers on this account yet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%L1 open</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%L1 open among the newest %L2 transfers</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Expires in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>From → to</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Expires at</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>no timeout</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>expiring</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No pending transfers open.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>pending</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>posted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>voided</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Credits</source>
+        <comment>ledger 2, the pilot credits</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Debits</source>
+        <comment>column: posted debits</comment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Credits</source>
+        <comment>column: posted credits</comment>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>&amp;File</source>
@@ -201,6 +355,237 @@
         <source>Bottom</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>Ledger</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scenarios</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ScenariosPanel</name>
+    <message>
+        <source>%1 %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Defaults</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The scenario engine's default parameters</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Scenarios</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Horizon (days)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Value</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Initial value</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Drift per day</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 a year</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Volatility per day</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Initial capital</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>a net outcome below it is a loss</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Median per day</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Spread (log sd)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Failure chance per day</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cost of a failure</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Budget (total cost)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Demand shocks</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Chance per day</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Drop per shock (%)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%L1 scenarios × %L2 days</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>%1 ms on %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No result yet: set the parameters and press Run.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Net outcome (final value − total cost)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>■ below the initial capital: a loss</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>P5</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>P50</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>P95</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>P50 (median)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Std dev</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>CVaR 95 %</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The mean of the worst 5 % of net outcomes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>P(loss)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The share of scenarios whose net outcome is below the initial capital (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>P(breach)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The share of scenarios whose total cost exceeds the budget (%1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No budget was set for this run</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Mean cost</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The mean total cost over the horizon</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Total cost P5 – P95</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Budget %1: exceeded in %2 of scenarios</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No budget set</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>StartupBanner</name>
@@ -261,6 +646,25 @@
     </message>
     <message>
         <source>%1 events/s</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>cabinet::gui::ScenarioSession</name>
+    <message>
+        <source>The median daily cost must be greater than 0.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The shock's drop must be at least 0 % and below 100 %.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The core is not running.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Another simulation is running; try again when it has finished.</source>
         <translation type="unfinished" />
     </message>
 </context>

@@ -23,7 +23,7 @@ Item {
     function ledgerName(ledger) {
         switch (ledger) {
         case 1: return qsTr("USD")
-        case 2: return qsTr("Credits")
+        case 2: return qsTr("Credits", "ledger 2, the pilot credits")
         }
         return qsTr("Ledger %1").arg(ledger)
     }
@@ -151,8 +151,8 @@ Item {
                 ColumnTitle { text: qsTr("Account"); Layout.fillWidth: true }
                 ColumnTitle { text: qsTr("Ledger"); Layout.preferredWidth: 64 }
                 ColumnTitle { text: qsTr("Code"); visible: panel.wide; horizontalAlignment: Text.AlignRight; Layout.preferredWidth: 44 }
-                ColumnTitle { text: qsTr("Debits"); visible: panel.wide; horizontalAlignment: Text.AlignRight; Layout.preferredWidth: 130 }
-                ColumnTitle { text: qsTr("Credits"); visible: panel.wide; horizontalAlignment: Text.AlignRight; Layout.preferredWidth: 130 }
+                ColumnTitle { text: qsTr("Debits", "column: posted debits"); visible: panel.wide; horizontalAlignment: Text.AlignRight; Layout.preferredWidth: 130 }
+                ColumnTitle { text: qsTr("Credits", "column: posted credits"); visible: panel.wide; horizontalAlignment: Text.AlignRight; Layout.preferredWidth: 130 }
                 ColumnTitle { text: qsTr("Pending"); visible: panel.wide; horizontalAlignment: Text.AlignRight; Layout.preferredWidth: 150 }
                 ColumnTitle { text: qsTr("Balance"); horizontalAlignment: Text.AlignRight; Layout.preferredWidth: 130 }
             }
@@ -255,7 +255,7 @@ Item {
             TitleRow {
                 Layout.fillWidth: true
                 ColumnTitle { text: qsTr("Time"); Layout.preferredWidth: panel.wide ? 150 : 64 }
-                ColumnTitle { text: qsTr("Kind"); Layout.preferredWidth: 58 }
+                ColumnTitle { text: qsTr("Kind"); Layout.preferredWidth: 70 }
                 ColumnTitle { text: qsTr("To / from"); Layout.fillWidth: true; Layout.preferredWidth: 1 }
                 ColumnTitle { text: qsTr("Transfer"); visible: panel.wide; Layout.fillWidth: true; Layout.preferredWidth: 1 }
                 ColumnTitle { text: qsTr("Code"); visible: panel.wide; horizontalAlignment: Text.AlignRight; Layout.preferredWidth: 44 }
@@ -296,7 +296,7 @@ Item {
                             font.pixelSize: Theme.smallFontSize + 1
                             Layout.preferredWidth: panel.wide ? 150 : 64
                         }
-                        KindBadge { kind: transferRow.kind; Layout.preferredWidth: 58 }
+                        KindBadge { kind: transferRow.kind; Layout.preferredWidth: 70 }
                         Label {
                             // Debits go to the counterparty, credits come from it.
                             text: (transferRow.outgoing ? "→ " : "← ") + transferRow.counterparty
@@ -346,9 +346,8 @@ Item {
 
             SectionHeader {
                 title: qsTr("Pending")
-                detail: pending.complete ? qsTr("%L1 open", "", pending.count).arg(pending.count)
-                                         : qsTr("%L1 open among the newest %L2 transfers", "", pending.count)
-                                               .arg(pending.count).arg(pending.scanLimit)
+                detail: pending.complete ? qsTr("%L1 open").arg(pending.count)
+                                         : qsTr("%L1 open among the newest %L2 transfers").arg(pending.count).arg(pending.scanLimit)
                 Layout.fillWidth: true
             }
             TitleRow {
@@ -505,5 +504,6 @@ Item {
         color: kind === "void" ? Theme.textMuted : Theme.accent
         font.pixelSize: Theme.smallFontSize
         font.weight: Font.DemiBold
+        elide: Text.ElideRight
     }
 }
