@@ -77,10 +77,6 @@ QVariant LedgerAccountsModel::data(const QModelIndex &index, int role) const
         return account.debits_posted > account.credits_posted;
     case ClosedRole:
         return account.has(AccountFlag::Closed);
-    case UserData128Role:
-        return toDecimal(account.user_data_128);
-    case TimeRole:
-        return ledgertext::time(account.timestamp);
     default:
         return {};
     }
@@ -93,8 +89,7 @@ QHash<int, QByteArray> LedgerAccountsModel::roleNames() const
         { CreditsPendingRole, "creditsPending" }, { CreditsPostedRole, "creditsPosted" }, { BalanceRole, "balance" },
         { BalanceTextRole, "balanceText" }, { DebitsPostedTextRole, "debitsPostedText" },
         { CreditsPostedTextRole, "creditsPostedText" }, { DebitsPendingTextRole, "debitsPendingText" },
-        { CreditsPendingTextRole, "creditsPendingText" }, { NegativeRole, "negative" }, { ClosedRole, "closed" },
-        { UserData128Role, "userData128" }, { TimeRole, "time" } };
+        { CreditsPendingTextRole, "creditsPendingText" }, { NegativeRole, "negative" }, { ClosedRole, "closed" } };
 }
 
 void LedgerAccountsModel::setConnection(CoreConnection *connection)

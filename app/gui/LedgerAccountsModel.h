@@ -48,8 +48,6 @@ public:
         CreditsPendingTextRole,
         NegativeRole,       // the balance is below zero
         ClosedRole,
-        UserData128Role,
-        TimeRole,           // when the account was created
     };
     Q_ENUM(Role)
     // One query page of the ledger: more accounts than this are not listed.

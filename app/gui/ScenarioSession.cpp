@@ -106,7 +106,7 @@ void ScenarioSession::run()
 {
     if (m_running)
         return;
-    m_cancelled = false;
+    setCancelled(false);
     if (!m_connection || m_connection->state() != CoreConnection::Ready) {
         setError(tr("The core is not running."));
         Q_EMIT finished();
@@ -219,7 +219,7 @@ void ScenarioSession::onFailed(quint64 run, const QString &message)
     if (run != m_run || !m_running)
         return;
     if (m_cancelRequested) {
-        m_cancelled = true;
+        setCancelled(true);
         setError({});
     } else {
         // The engine names the field first: "value_volatility_daily must be
@@ -246,6 +246,14 @@ void ScenarioSession::setRunning(bool running)
         return;
     m_running = running;
     Q_EMIT runningChanged();
+}
+
+void ScenarioSession::setCancelled(bool cancelled)
+{
+    if (cancelled == m_cancelled)
+        return;
+    m_cancelled = cancelled;
+    Q_EMIT cancelledChanged();
 }
 
 void ScenarioSession::setProgress(double progress)

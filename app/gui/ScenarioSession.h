@@ -50,7 +50,7 @@ class ScenarioSession : public QObject {
     // The run.
     Q_PROPERTY(bool running READ running NOTIFY runningChanged)
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
-    Q_PROPERTY(bool cancelled READ cancelled NOTIFY runningChanged)
+    Q_PROPERTY(bool cancelled READ cancelled NOTIFY cancelledChanged)
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorChanged)
     Q_PROPERTY(QString errorField READ errorField NOTIFY errorChanged)
 
@@ -132,6 +132,7 @@ Q_SIGNALS:
     void parametersChanged();
     void runningChanged();
     void progressChanged();
+    void cancelledChanged();
     void errorChanged();
     void resultChanged();
     // A run ended: with a result, or with errorMessage / cancelled set.
@@ -152,6 +153,7 @@ private:
     void onFailed(quint64 run, const QString &message);
     void setError(const QString &message, const QString &field = {});
     void setRunning(bool running);
+    void setCancelled(bool cancelled);
     void setProgress(double progress);
 
     QPointer<CoreConnection> m_connection;
