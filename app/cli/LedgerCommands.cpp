@@ -49,46 +49,45 @@ int exitCodeFor(const Results &results)
     return Ok;
 }
 
-int createAccounts(Context &context, QCommandLineParser &parser)
+// create-accounts and create-transfers: parse the whole batch first, so bad
+// input applies nothing, then submit it as the local operator.
+template <typename Parse, typename Create>
+int createBatch(Context &context, QCommandLineParser &parser, const QString &command, Parse parse, Create create)
 {
     const QStringList args = parser.positionalArguments();
     if (args.size() > 1)
-        return fail(context, QStringLiteral("create-accounts takes one FILE (or - for standard input)"), Usage);
+        return fail(context, QStringLiteral("%1 takes one FILE (or - for standard input)").arg(command), Usage);
     auto input = readInput(args.value(0));
     if (!input)
         return fail(context, input.error().message, Usage);
-    auto accounts = json::parseAccounts(*input);
-    if (!accounts)
-        return fail(context, accounts.error().message + QStringLiteral("; nothing was applied"), Usage);
+    auto events = parse(*input);
+    if (!events)
+        return fail(context, events.error().message + QStringLiteral("; nothing was applied"), Usage);
     auto cabinet = openCabinet(context, false);
     if (!cabinet)
         return fail(context, cabinet.error().message);
-    auto results = (*cabinet)->ledger().createAccounts(*accounts, Cabinet::localOperator());
+    auto results = create((*cabinet)->ledger(), *events);
     if (!results)
         return fail(context, results.error().message);
-    print(context, json::write(std::span<const CreateAccountResult>(*results)));
+    using ResultRow = typename std::remove_cvref_t<decltype(*results)>::value_type;
+    print(context, json::write(std::span<const ResultRow>(*results)));
     return exitCodeFor(*results);
+}
+
+int createAccounts(Context &context, QCommandLineParser &parser)
+{
+    return createBatch(context, parser, QStringLiteral("create-accounts"), json::parseAccounts,
+                       [](ledger::Ledger &ledger, const std::vector<Account> &accounts) {
+                           return ledger.createAccounts(accounts, Cabinet::localOperator());
+                       });
 }
 
 int createTransfers(Context &context, QCommandLineParser &parser)
 {
-    const QStringList args = parser.positionalArguments();
-    if (args.size() > 1)
-        return fail(context, QStringLiteral("create-transfers takes one FILE (or - for standard input)"), Usage);
-    auto input = readInput(args.value(0));
-    if (!input)
-        return fail(context, input.error().message, Usage);
-    auto transfers = json::parseTransfers(*input);
-    if (!transfers)
-        return fail(context, transfers.error().message + QStringLiteral("; nothing was applied"), Usage);
-    auto cabinet = openCabinet(context, false);
-    if (!cabinet)
-        return fail(context, cabinet.error().message);
-    auto results = (*cabinet)->ledger().createTransfers(*transfers, Cabinet::localOperator());
-    if (!results)
-        return fail(context, results.error().message);
-    print(context, json::write(std::span<const CreateTransferResult>(*results)));
-    return exitCodeFor(*results);
+    return createBatch(context, parser, QStringLiteral("create-transfers"), json::parseTransfers,
+                       [](ledger::Ledger &ledger, const std::vector<Transfer> &transfers) {
+                           return ledger.createTransfers(transfers, Cabinet::localOperator());
+                       });
 }
 
 Result<std::vector<u128>> parseIds(const QStringList &args)
