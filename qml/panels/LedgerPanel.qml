@@ -49,7 +49,7 @@ Item {
         // Something to show below from the start: the first account.
         onCountChanged: {
             if (panel.selectedId === "" && count > 0)
-                panel.selectedId = data(index(0, 0), LedgerAccountsModel.IdRole)
+                panel.selectedId = accounts.data(accounts.index(0, 0), LedgerAccountsModel.IdRole)
         }
     }
     LedgerTransfersModel {
@@ -185,7 +185,7 @@ Item {
 
                     width: ListView.view.width
                     height: Theme.rowHeight
-                    color: accountId === panel.selectedId ? Theme.selection
+                    color: accountRow.accountId === panel.selectedId ? Theme.selection
                          : hover.hovered ? Theme.hover
                          : index % 2 ? Theme.surfaceAlt : Theme.surface
 
