@@ -26,7 +26,11 @@ ScenarioSession::ScenarioSession(QObject *parent)
     resetParameters();
 }
 
-ScenarioSession::~ScenarioSession() = default;
+ScenarioSession::~ScenarioSession()
+{
+    // Nobody would read the result; free the runner for the next session.
+    cancel();
+}
 
 void ScenarioSession::setConnection(CoreConnection *connection)
 {

@@ -1,5 +1,6 @@
 #include "GuiTestSupport.h"
 #include "gui/ScenarioSession.h"
+#include "scenario/ScenarioRunner.h"
 
 #include <ScenarioParams.h>
 
@@ -156,12 +157,13 @@ private Q_SLOTS:
     {
         ScenarioSession session;
         session.setConnection(&m_core.connection);
-        session.setProperty("scenarios", 5'000'000);
+        // Seconds of work, so it is cancelled midway (minutes under the sanitizers).
+        session.setProperty("scenarios", 200'000);
         session.setProperty("horizonDays", 3650);
         session.setProperty("backend", QStringLiteral("cpu"));
         QSignalSpy finished(&session, &ScenarioSession::finished);
         session.run();
-        QTRY_VERIFY(session.progress() > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(session.progress() > 0, 30'000);
         session.cancel();
         QVERIFY(finished.wait(60'000));
         QVERIFY(!session.running());
@@ -195,6 +197,20 @@ private Q_SLOTS:
         first.cancel();
         QVERIFY(firstFinished.wait(60'000));
         QVERIFY(first.cancelled());
+    }
+
+    void destroyedMidRunFreesTheRunner()
+    {
+        {
+            ScenarioSession doomed;
+            doomed.setConnection(&m_core.connection);
+            doomed.setProperty("scenarios", 5'000'000);
+            doomed.setProperty("horizonDays", 3650);
+            doomed.setProperty("backend", QStringLiteral("cpu"));
+            doomed.run();
+            QTRY_VERIFY(m_core.call([](Cabinet &cabinet) { return cabinet.scenarios().busy(); }).value_or(false));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!m_core.call([](Cabinet &cabinet) { return cabinet.scenarios().busy(); }).value_or(true), 30'000);
     }
 
     void withoutACore()
