@@ -57,7 +57,10 @@
     </message>
     <message numerus="yes">
         <source>Showing %1 of %n entry(s)</source>
-        <translation><numerusform>%1 von %n Eintrag angezeigt</numerusform><numerusform>%1 von %n Einträgen angezeigt</numerusform></translation>
+        <translation>
+            <numerusform>%1 von %n Eintrag angezeigt</numerusform>
+            <numerusform>%1 von %n Einträgen angezeigt</numerusform>
+        </translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
@@ -80,7 +83,10 @@
     <name>ChainBadge</name>
     <message numerus="yes">
         <source>Verified (%n entry(s))</source>
-        <translation><numerusform>Geprüft (%n Eintrag)</numerusform><numerusform>Geprüft (%n Einträge)</numerusform></translation>
+        <translation>
+            <numerusform>Geprüft (%n Eintrag)</numerusform>
+            <numerusform>Geprüft (%n Einträge)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Broken at entry %1</source>
@@ -118,7 +124,10 @@
     </message>
     <message numerus="yes">
         <source>%n event(s) since the console started</source>
-        <translation><numerusform>%n Ereignis seit dem Start der Konsole</numerusform><numerusform>%n Ereignisse seit dem Start der Konsole</numerusform></translation>
+        <translation>
+            <numerusform>%n Ereignis seit dem Start der Konsole</numerusform>
+            <numerusform>%n Ereignisse seit dem Start der Konsole</numerusform>
+        </translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
@@ -144,7 +153,7 @@
         <translation>Noch keine Konten im Hauptbuch</translation>
     </message>
     <message>
-        <source>Cabinet's services open the accounts they need. To create some yourself, close the console (the command line needs the data directory) and run:</source>
+        <source>Cabinet&apos;s services open the accounts they need. To create some yourself, close the console (the command line needs the data directory) and run:</source>
         <translation>Die Dienste von Cabinet eröffnen die Konten, die sie brauchen. Um selbst welche anzulegen, schließen Sie die Konsole (die Befehlszeile braucht das Datenverzeichnis) und führen Sie aus:</translation>
     </message>
     <message>
@@ -224,10 +233,6 @@
         <translation>%L1 offen</translation>
     </message>
     <message>
-        <source>%L1 open among the newest %L2 transfers</source>
-        <translation>%L1 offen unter den neuesten %L2 Buchungen</translation>
-    </message>
-    <message>
         <source>Expires in</source>
         <translation>Restzeit</translation>
     </message>
@@ -277,6 +282,11 @@
         <source>Credits</source>
         <comment>column: posted credits</comment>
         <translation>Haben</translation>
+    </message>
+    <message>
+        <source>showing %L1 of %L2 open</source>
+        <comment>pending transfers: the soonest to expire are listed</comment>
+        <translation>%L1 von %L2 offenen</translation>
     </message>
 </context>
 <context>
@@ -387,7 +397,7 @@
         <translation>Standardwerte</translation>
     </message>
     <message>
-        <source>The scenario engine's default parameters</source>
+        <source>The scenario engine&apos;s default parameters</source>
         <translation>Die Standardparameter der Szenario-Engine</translation>
     </message>
     <message>
@@ -656,7 +666,7 @@
         <translation>Der Median der täglichen Kosten muss größer als 0 sein.</translation>
     </message>
     <message>
-        <source>The shock's drop must be at least 0 % and below 100 %.</source>
+        <source>The shock&apos;s drop must be at least 0 % and below 100 %.</source>
         <translation>Der Rückgang je Schock muss mindestens 0 % und unter 100 % betragen.</translation>
     </message>
     <message>

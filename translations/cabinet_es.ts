@@ -57,7 +57,10 @@
     </message>
     <message numerus="yes">
         <source>Showing %1 of %n entry(s)</source>
-        <translation><numerusform>Se muestran %1 de %n entrada</numerusform><numerusform>Se muestran %1 de %n entradas</numerusform></translation>
+        <translation>
+            <numerusform>Se muestran %1 de %n entrada</numerusform>
+            <numerusform>Se muestran %1 de %n entradas</numerusform>
+        </translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
@@ -80,7 +83,10 @@
     <name>ChainBadge</name>
     <message numerus="yes">
         <source>Verified (%n entry(s))</source>
-        <translation><numerusform>Verificado (%n entrada)</numerusform><numerusform>Verificado (%n entradas)</numerusform></translation>
+        <translation>
+            <numerusform>Verificado (%n entrada)</numerusform>
+            <numerusform>Verificado (%n entradas)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Broken at entry %1</source>
@@ -118,7 +124,10 @@
     </message>
     <message numerus="yes">
         <source>%n event(s) since the console started</source>
-        <translation><numerusform>%n evento desde que se inició la consola</numerusform><numerusform>%n eventos desde que se inició la consola</numerusform></translation>
+        <translation>
+            <numerusform>%n evento desde que se inició la consola</numerusform>
+            <numerusform>%n eventos desde que se inició la consola</numerusform>
+        </translation>
     </message>
     <message>
         <source>newest %L1 kept in view</source>
@@ -144,7 +153,7 @@
         <translation>Todavía no hay cuentas en el libro mayor</translation>
     </message>
     <message>
-        <source>Cabinet's services open the accounts they need. To create some yourself, close the console (the command line needs the data directory) and run:</source>
+        <source>Cabinet&apos;s services open the accounts they need. To create some yourself, close the console (the command line needs the data directory) and run:</source>
         <translation>Los servicios de Cabinet abren las cuentas que necesitan. Para crearlas usted mismo, cierre la consola (la línea de comandos necesita el directorio de datos) y ejecute:</translation>
     </message>
     <message>
@@ -224,10 +233,6 @@
         <translation>%L1 abiertas</translation>
     </message>
     <message>
-        <source>%L1 open among the newest %L2 transfers</source>
-        <translation>%L1 abiertas entre las %L2 transferencias más recientes</translation>
-    </message>
-    <message>
         <source>Expires in</source>
         <translation>Vence en</translation>
     </message>
@@ -277,6 +282,11 @@
         <source>Credits</source>
         <comment>column: posted credits</comment>
         <translation>Haber</translation>
+    </message>
+    <message>
+        <source>showing %L1 of %L2 open</source>
+        <comment>pending transfers: the soonest to expire are listed</comment>
+        <translation>%L1 de %L2 abiertas</translation>
     </message>
 </context>
 <context>
@@ -387,7 +397,7 @@
         <translation>Valores por defecto</translation>
     </message>
     <message>
-        <source>The scenario engine's default parameters</source>
+        <source>The scenario engine&apos;s default parameters</source>
         <translation>Los parámetros por defecto del motor de escenarios</translation>
     </message>
     <message>
@@ -656,7 +666,7 @@
         <translation>La mediana del coste diario debe ser mayor que 0.</translation>
     </message>
     <message>
-        <source>The shock's drop must be at least 0 % and below 100 %.</source>
+        <source>The shock&apos;s drop must be at least 0 % and below 100 %.</source>
         <translation>La caída por shock debe ser de al menos el 0 % e inferior al 100 %.</translation>
     </message>
     <message>

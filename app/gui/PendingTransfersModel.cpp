@@ -6,7 +6,6 @@
 #include "ledger/U128.h"
 
 #include <algorithm>
-#include <map>
 #include <set>
 
 namespace cabinet::gui {
@@ -15,28 +14,12 @@ using namespace cabinet::ledger;
 
 namespace {
 
-u64 expiresAtNs(const Transfer &transfer)
+std::set<u128> idsOf(const std::vector<OpenPendingTransfer> &rows)
 {
-    return transfer.timeout == 0 ? 0 : transfer.timestamp + transfer.timeoutNs();
-}
-
-bool expiredBy(const Transfer &transfer, u64 nowNs)
-{
-    const u64 expiry = expiresAtNs(transfer);
-    return expiry != 0 && expiry <= nowNs;
-}
-
-// Soonest expiry first, those that never expire last; ties by age.
-bool expiresFirst(const Transfer &a, const Transfer &b)
-{
-    const u64 ea = expiresAtNs(a) ? expiresAtNs(a) : TimestampMax;
-    const u64 eb = expiresAtNs(b) ? expiresAtNs(b) : TimestampMax;
-    return ea != eb ? ea < eb : a.timestamp < b.timestamp;
-}
-
-bool resolves(const Transfer &transfer)
-{
-    return transfer.has(TransferFlag::PostPendingTransfer) || transfer.has(TransferFlag::VoidPendingTransfer);
+    std::set<u128> ids;
+    for (const OpenPendingTransfer &row : rows)
+        ids.insert(row.transfer.id);
+    return ids;
 }
 
 } // namespace
@@ -57,7 +40,8 @@ QVariant PendingTransfersModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Transfer &transfer = m_rows[size_t(index.row())];
+    const OpenPendingTransfer &row = m_rows[size_t(index.row())];
+    const Transfer &transfer = row.transfer;
     switch (role) {
     case Qt::DisplayRole:
     case IdRole:
@@ -79,10 +63,10 @@ QVariant PendingTransfersModel::data(const QModelIndex &index, int role) const
     case TimeoutRole:
         return transfer.timeout;
     case ExpiresAtRole:
-        return transfer.timeout ? ledgertext::time(expiresAtNs(transfer)) : QDateTime();
+        return row.expiresAtNs ? ledgertext::time(row.expiresAtNs) : QDateTime();
     case ExpiresAtMsRole:
         // A double: QML's numbers are, and milliseconds since the epoch fit exactly.
-        return double(expiresAtNs(transfer) / 1'000'000);
+        return double(row.expiresAtNs / 1'000'000);
     default:
         return {};
     }
@@ -111,110 +95,69 @@ void PendingTransfersModel::setConnection(CoreConnection *connection)
     Q_EMIT connectionChanged();
 }
 
-Result<PendingTransfersModel::Delta> PendingTransfersModel::read(Cabinet &cabinet, u64 after, int limit)
+void PendingTransfersModel::setLimit(int limit)
 {
-    Delta delta;
-    delta.backward = after == 0;
-    delta.nowNs = u64(std::max<qint64>(cabinet.clock().nowNs(), 0));
-    QueryFilter filter;
-    filter.limit = BatchMax;
-    std::set<u128> resolved;       // backward: posts and voids seen, their pending transfers come later
-    std::map<u128, Transfer> opened; // forward: a post or void later in the read closes them here
-    if (delta.backward)
-        filter.flags = QueryFilterFlag::Reversed;
-    else
-        filter.timestamp_min = after + 1;
-
-    int read = 0;
-    for (;;) {
-        auto page = cabinet.ledger().queryTransfers(filter);
-        if (!page)
-            return page.error();
-        for (const Transfer &transfer : *page) {
-            delta.newestTimestamp = std::max(delta.newestTimestamp, transfer.timestamp);
-            if (resolves(transfer)) {
-                if (delta.backward)
-                    resolved.insert(transfer.pending_id);
-                else if (!opened.erase(transfer.pending_id))
-                    delta.resolved.push_back(transfer.pending_id);
-            } else if (transfer.has(TransferFlag::Pending) && !expiredBy(transfer, delta.nowNs)) {
-                if (!delta.backward)
-                    opened.emplace(transfer.id, transfer);
-                else if (!resolved.contains(transfer.id))
-                    delta.opened.push_back(transfer);
-            }
-        }
-        read += int(page->size());
-        if (page->size() < BatchMax) {
-            delta.reachedStart = delta.backward;
-            break;
-        }
-        if (read >= limit) {
-            delta.more = !delta.backward;
-            break;
-        }
-        if (delta.backward)
-            filter.timestamp_max = page->back().timestamp - 1;
-        else
-            filter.timestamp_min = page->back().timestamp + 1;
-    }
-    for (const auto &[id, transfer] : opened)
-        delta.opened.push_back(transfer);
-    return delta;
+    limit = std::clamp(limit, 1, MaxLimit);
+    if (limit == m_limit)
+        return;
+    m_limit = limit;
+    Q_EMIT limitChanged();
+    m_throttle->schedule();
 }
 
-void PendingTransfersModel::apply(const Delta &delta)
+void PendingTransfersModel::merge(std::vector<OpenPendingTransfer> snapshot)
 {
     const qsizetype before = qsizetype(m_rows.size());
-    std::vector<Transfer> opened = delta.opened;
-    std::sort(opened.begin(), opened.end(), expiresFirst);
-    bool complete = m_complete;
+    const std::set<u128> open = idsOf(snapshot);
 
-    if (delta.backward) {
-        complete = delta.reachedStart;
-        if (qsizetype(opened.size()) > MaxRows) {
-            opened.resize(MaxRows);
-            complete = false;
+    // Rows no longer open (or no longer among the first `limit`) go, a run
+    // of neighbours at a time.
+    for (int last = int(m_rows.size()) - 1; last >= 0;) {
+        if (open.contains(m_rows[size_t(last)].transfer.id)) {
+            --last;
+            continue;
         }
-        beginResetModel();
-        m_rows = std::move(opened);
-        endResetModel();
-    } else {
-        const std::set<u128> resolved(delta.resolved.begin(), delta.resolved.end());
-        for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-            const Transfer &transfer = m_rows[size_t(row)];
-            if (resolved.contains(transfer.id) || expiredBy(transfer, delta.nowNs)) {
-                beginRemoveRows({}, row, row);
-                m_rows.erase(m_rows.begin() + row);
-                endRemoveRows();
-            }
-        }
-        for (const Transfer &transfer : opened) {
-            const auto at = std::upper_bound(m_rows.begin(), m_rows.end(), transfer, expiresFirst);
-            const int row = int(at - m_rows.begin());
-            if (row >= MaxRows) {
-                complete = false;
-                continue;
-            }
-            beginInsertRows({}, row, row);
-            m_rows.insert(at, transfer);
-            endInsertRows();
-            if (qsizetype(m_rows.size()) > MaxRows) {
-                beginRemoveRows({}, MaxRows, MaxRows);
-                m_rows.pop_back();
-                endRemoveRows();
-                complete = false;
-            }
-        }
+        int first = last;
+        while (first > 0 && !open.contains(m_rows[size_t(first - 1)].transfer.id))
+            --first;
+        beginRemoveRows({}, first, last);
+        m_rows.erase(m_rows.begin() + first, m_rows.begin() + last + 1);
+        endRemoveRows();
+        last = first - 1;
     }
-    if (delta.newestTimestamp > m_readTo)
-        m_readTo = delta.newestTimestamp;
+
+    // A transfer's place in the ledger's order never changes (its expiry and
+    // timestamp are fixed), so the rows left come in the snapshot's order,
+    // and the new ones go between them.
+    const std::set<u128> kept = idsOf(m_rows);
+    size_t row = 0;
+    for (size_t next = 0; next < snapshot.size();) {
+        if (row < m_rows.size() && m_rows[row].transfer.id == snapshot[next].transfer.id) {
+            ++row;
+            ++next;
+            continue;
+        }
+        if (kept.contains(snapshot[next].transfer.id)) {
+            // Listed, but further down: a backend that orders otherwise.
+            // Start over rather than list a transfer twice.
+            beginResetModel();
+            m_rows = std::move(snapshot);
+            endResetModel();
+            break;
+        }
+        // The new ones up to the next row already listed.
+        size_t end = next + 1;
+        while (end < snapshot.size() && !kept.contains(snapshot[end].transfer.id))
+            ++end;
+        beginInsertRows({}, int(row), int(row + (end - next)) - 1);
+        m_rows.insert(m_rows.begin() + std::ptrdiff_t(row), snapshot.begin() + std::ptrdiff_t(next),
+                      snapshot.begin() + std::ptrdiff_t(end));
+        endInsertRows();
+        row += end - next;
+        next = end;
+    }
     if (qsizetype(m_rows.size()) != before)
         Q_EMIT countChanged();
-    if (complete != m_complete) {
-        m_complete = complete;
-        Q_EMIT completeChanged();
-    }
 }
 
 void PendingTransfersModel::onStateChanged()
@@ -231,25 +174,28 @@ void PendingTransfersModel::onEvent(const Event &event)
 
 bool PendingTransfersModel::refresh()
 {
-    if (!m_connection || m_connection->state() != CoreConnection::Ready) {
+    if (!m_connection || m_connection->state() != CoreConnection::Ready)
         return false;
-    }
     m_connection->request(
-        this, [after = m_readTo](Cabinet &cabinet) { return read(cabinet, after); },
-        [this](const Result<Delta> &delta) {
+        this, [limit = u32(m_limit)](Cabinet &cabinet) { return cabinet.ledger().openPendingTransfers(limit); },
+        [this](Result<OpenPendingTransfers> reply) {
             m_throttle->finished();
-            if (!delta) {
-                setErrorMessage(delta.error().message);
+            if (!reply) {
+                setErrorMessage(reply.error().message);
                 return;
             }
             setErrorMessage({});
-            apply(*delta);
+            merge(std::move(reply->transfers));
+            // The ledger counts in u64; QML's numbers are doubles, and no
+            // ledger holds 2^53 open pending transfers.
+            if (const qint64 total = qint64(reply->total); total != m_total) {
+                m_total = total;
+                Q_EMIT totalChanged();
+            }
             if (!m_loaded) {
                 m_loaded = true;
                 Q_EMIT loadedChanged();
             }
-            if (delta->more)
-                m_throttle->schedule();
         });
     return true;
 }

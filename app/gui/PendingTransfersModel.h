@@ -2,7 +2,7 @@
 
 #include "events/Event.h"
 #include "gui/CoreConnection.h"
-#include "ledger/LedgerTypes.h"
+#include "ledger/LedgerBackend.h"
 
 #include <QAbstractListModel>
 #include <QPointer>
@@ -15,16 +15,14 @@ namespace cabinet::gui {
 class RefreshThrottle;
 
 // Pending transfers that are still open (not posted, voided or expired),
-// soonest expiry first; those without a timeout last.
+// soonest expiry first; those without a timeout last. At most `limit` of
+// them; `total` says how many are open in all.
 //
-// The ledger has no query for open pending transfers, so the model derives
-// them from the transfers themselves: a post or void always comes after the
-// pending transfer it resolves, and a pending transfer with a timeout is
-// expired once the ledger's clock passes timestamp + timeout. Reading the
-// newest transfers backwards therefore finds every open pending transfer
-// among them exactly. The first read covers the newest scanLimit transfers
-// (complete says whether that was all of them); after it the model reads
-// forward from where it stopped, at each batch or expiry event.
+// A snapshot of the ledger's openPendingTransfers, taken when the core is
+// ready and again after ledger batches and expiries (through a
+// RefreshThrottle: the ledger commits thousands of batches a second). Each
+// snapshot is merged into the rows by transfer id, so a row that stays open
+// stays put and a view keeps its place.
 //
 // Countdowns need no core call: expiresAt is fixed, and the panel ticks
 // against it on the GUI thread.
@@ -33,9 +31,9 @@ class PendingTransfersModel : public QAbstractListModel {
     QML_ELEMENT
     Q_PROPERTY(cabinet::gui::CoreConnection *connection READ connection WRITE setConnection NOTIFY connectionChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    Q_PROPERTY(qint64 total READ total NOTIFY totalChanged)
+    Q_PROPERTY(int limit READ limit WRITE setLimit NOTIFY limitChanged)
     Q_PROPERTY(bool loaded READ loaded NOTIFY loadedChanged)
-    Q_PROPERTY(bool complete READ complete NOTIFY completeChanged)
-    Q_PROPERTY(int scanLimit READ scanLimit CONSTANT)
     Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
 public:
     enum Role {
@@ -52,12 +50,8 @@ public:
         ExpiresAtMsRole,  // ms since the epoch, for countdowns; 0 when it never expires
     };
     Q_ENUM(Role)
-    // Transfers read backwards by the first refresh, and forward by each
-    // later one (a later one that stops short is followed by another).
-    static constexpr int ScanLimit = 8 * int(ledger::BatchMax);
-    // Open pending transfers listed; beyond it those expiring last are left
-    // out (and complete is false).
-    static constexpr int MaxRows = 10'000;
+    // The most one snapshot can hold: one ledger reply.
+    static constexpr int MaxLimit = int(ledger::BatchMax);
 
     explicit PendingTransfersModel(QObject *parent = nullptr);
     ~PendingTransfersModel() override;
@@ -69,45 +63,34 @@ public:
     CoreConnection *connection() const { return m_connection; }
     void setConnection(CoreConnection *connection);
     int count() const { return int(m_rows.size()); }
+    qint64 total() const { return m_total; }
+    // Rows listed at most, 1 to MaxLimit (the default).
+    int limit() const { return m_limit; }
+    void setLimit(int limit);
     bool loaded() const { return m_loaded; }
-    bool complete() const { return m_complete; }
-    int scanLimit() const { return ScanLimit; }
     QString errorMessage() const { return m_errorMessage; }
-
-    // What one read of the transfers found (exposed for the tests).
-    struct Delta {
-        std::vector<ledger::Transfer> opened; // pending, not resolved within the read
-        std::vector<ledger::u128> resolved;   // pending ids posted or voided
-        ledger::u64 newestTimestamp = 0;      // of the newest transfer read; 0: none
-        ledger::u64 nowNs = 0;                // the ledger's clock at the read
-        bool backward = false;                // read from the newest back: replaces the rows
-        bool reachedStart = false;            // a backward read got to the first transfer
-        bool more = false;                    // a forward read stopped at the limit
-    };
-    // The read itself, on the core thread: backwards from the newest when
-    // after == 0, else forward from after + 1.
-    static Result<Delta> read(Cabinet &cabinet, ledger::u64 after, int limit = ScanLimit);
-    void apply(const Delta &delta);
 
 Q_SIGNALS:
     void connectionChanged();
     void countChanged();
+    void totalChanged();
+    void limitChanged();
     void loadedChanged();
-    void completeChanged();
     void errorMessageChanged();
 
 private:
     void onStateChanged();
     void onEvent(const cabinet::Event &event);
     bool refresh();
+    void merge(std::vector<ledger::OpenPendingTransfer> snapshot);
     void setErrorMessage(const QString &message);
 
     QPointer<CoreConnection> m_connection;
     RefreshThrottle *m_throttle;
-    std::vector<ledger::Transfer> m_rows; // expiry order
-    ledger::u64 m_readTo = 0;             // newest transfer timestamp read; 0: none yet
+    std::vector<ledger::OpenPendingTransfer> m_rows; // expiry order, as the ledger lists them
+    qint64 m_total = 0;
+    int m_limit = MaxLimit;
     bool m_loaded = false;
-    bool m_complete = false;
     QString m_errorMessage;
 };
 

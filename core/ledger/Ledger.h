@@ -58,6 +58,9 @@ public:
     // at most BatchMax; returns how many expired.
     Result<u32> expirePending(const QString &actor = {});
     Result<u64> nextExpiryNs() { return m_backend->nextExpiryNs(); }
+    // The pending transfers still open, soonest expiry first, at most
+    // `limit` (clamped to BatchMax), and how many are open in all.
+    Result<OpenPendingTransfers> openPendingTransfers(u32 limit) { return m_backend->openPendingTransfers(limit); }
 
     struct ReplayReport {
         qint64 records = 0;  // journal records replayed

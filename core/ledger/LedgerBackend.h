@@ -45,6 +45,20 @@ struct ExpiryResult {
     u64 timestampMax = 0;
 };
 
+// A pending transfer that is still open: not posted, voided or expired.
+struct OpenPendingTransfer {
+    Transfer transfer;    // the pending transfer as created
+    u64 expiresAtNs = 0;  // timestamp + timeout (ns since the epoch); 0: never expires
+};
+
+// One reply of LedgerBackend::openPendingTransfers: the first `limit` open
+// pending transfers in expiry order, and how many are open in all, so that a
+// caller can say "showing N of M".
+struct OpenPendingTransfers {
+    std::vector<OpenPendingTransfer> transfers;
+    u64 total = 0;
+};
+
 // A ledger with TigerBeetle's semantics, shaped like a TigerBeetle cluster's
 // client (shared/LEDGER.md section 6): batches of 128-byte events in, one
 // result per event out, filters as TigerBeetle's 128- and 64-byte structs,
@@ -94,6 +108,31 @@ public:
     virtual Result<ExpiryResult> expirePending() = 0;
     // When the next pending transfer expires (ns since the epoch), 0 when none will.
     virtual Result<u64> nextExpiryNs() = 0;
+
+    // The pending transfers still open (not posted, voided or expired), in
+    // expiry order: soonest expiry first, ties by the transfer's timestamp,
+    // then those that never expire by timestamp. At most `limit` of them (a
+    // limit above BatchMax is clamped to it; 0 gives only the total), plus
+    // the total open. "Expired" means the expiry has run: one past its
+    // expiry time that the sweep (a cluster's pulse) has not reached yet is
+    // still listed, with its expiry time saying so, as its reservation is
+    // still held.
+    //
+    // This is not a TigerBeetle request (query_transfers cannot filter by
+    // flags, and a transfer's record never says it was resolved), so a
+    // cluster backend answers from an index of its own, kept beside the
+    // cluster from the CDC feed: it tails get_change_events
+    // (ChangeEventsFilter.timestamp_min = the last event's timestamp + 1),
+    // adds the transfer of each two_phase_pending event (the event carries
+    // every field of it, and transfer_timestamp; it expires at
+    // transfer_timestamp + transfer_timeout s), and drops it at the
+    // two_phase_posted or two_phase_voided event naming it as
+    // transfer_pending_id, or its two_phase_expired event. It keeps the
+    // index and its place in the feed in its local database, so a restart
+    // goes on from there instead of reading the feed again, and brings it
+    // up to date with the feed before answering. The shape is a query's:
+    // one request, at most BatchMax results, nothing of the index in it.
+    virtual Result<OpenPendingTransfers> openPendingTransfers(u32 limit) = 0;
 
     // Journal records with timestamp > afterTimestamp, oldest first, at most
     // `limit` (a consumer tails the journal by passing the last timestamp it saw).

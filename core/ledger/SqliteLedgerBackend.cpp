@@ -5,6 +5,8 @@
 
 #include <QLoggingCategory>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcLedger, "cabinet.ledger")
 
 namespace cabinet::ledger {
@@ -157,6 +159,38 @@ Result<u64> SqliteLedgerBackend::nextExpiryNs()
         return loaded.error();
     const auto &expiries = m_machine.state().expiries;
     return expiries.empty() ? u64(0) : expiries.begin()->expiresAtNs;
+}
+
+Result<OpenPendingTransfers> SqliteLedgerBackend::openPendingTransfers(u32 limit)
+{
+    if (auto loaded = load(); !loaded)
+        return loaded.error();
+    const HotState &state = m_machine.state();
+    OpenPendingTransfers reply;
+    reply.total = state.pending.size();
+    const std::size_t wanted = std::min<std::size_t>(std::min(limit, BatchMax), state.pending.size());
+    reply.transfers.reserve(wanted);
+    // Those with a timeout come first, and the sweep's own index already
+    // holds them in expiry order: a reply costs what it returns.
+    for (auto it = state.expiries.begin(); it != state.expiries.end() && reply.transfers.size() < wanted; ++it)
+        reply.transfers.push_back(OpenPendingTransfer { state.pending.at(it->id).transfer, it->expiresAtNs });
+    if (reply.transfers.size() == wanted)
+        return reply;
+
+    // Those that never expire have no index (nothing else needs one), so
+    // only a reply that gets past every expiring one walks them all.
+    std::vector<const Transfer *> never;
+    never.reserve(state.pending.size() - state.expiries.size());
+    for (const auto &[id, entry] : state.pending) {
+        if (entry.expiresAtNs == 0)
+            never.push_back(&entry.transfer);
+    }
+    const auto take = std::ptrdiff_t(std::min(wanted - reply.transfers.size(), never.size()));
+    std::partial_sort(never.begin(), never.begin() + take, never.end(),
+                      [](const Transfer *a, const Transfer *b) { return a->timestamp < b->timestamp; });
+    for (auto it = never.begin(); it != never.begin() + take; ++it)
+        reply.transfers.push_back(OpenPendingTransfer { **it, 0 });
+    return reply;
 }
 
 Result<std::vector<Account>> SqliteLedgerBackend::lookupAccounts(std::span<const u128> ids)

@@ -19,8 +19,9 @@ namespace cabinet::ledger {
 // only after COMMIT. If the commit fails, the transaction rolls back and the
 // in-memory state is restored to what it was, so memory and file agree.
 //
-// The hot state is loaded on the first write, so opening a Cabinet, or a
-// read-only lookup from the command line, does not pay for it.
+// The hot state is loaded on the first write (or the first read of the
+// pending transfers, which it holds), so opening a Cabinet, or a read-only
+// lookup from the command line, does not pay for it.
 class SqliteLedgerBackend final : public LedgerBackend {
 public:
     SqliteLedgerBackend(Database &db, const Clock &clock);
@@ -38,6 +39,7 @@ public:
     Result<std::vector<Transfer>> queryTransfers(const QueryFilter &filter) override;
     Result<ExpiryResult> expirePending() override;
     Result<u64> nextExpiryNs() override;
+    Result<OpenPendingTransfers> openPendingTransfers(u32 limit) override;
     Result<std::vector<JournalRecord>> journal(u64 afterTimestamp, u32 limit) override;
 
     // Loads the hot state now instead of on the first write.

@@ -346,8 +346,11 @@ Item {
 
             SectionHeader {
                 title: qsTr("Pending")
-                detail: pending.complete ? qsTr("%L1 open").arg(pending.count)
-                                         : qsTr("%L1 open among the newest %L2 transfers").arg(pending.count).arg(pending.scanLimit)
+                // The soonest to expire are listed (one ledger reply); say so when more are open.
+                detail: pending.total > pending.count
+                        ? qsTr("showing %L1 of %L2 open", "pending transfers: the soonest to expire are listed")
+                              .arg(pending.count).arg(pending.total)
+                        : qsTr("%L1 open").arg(pending.count)
                 Layout.fillWidth: true
             }
             TitleRow {

@@ -1,6 +1,8 @@
 #include "LedgerFixtures.h"
 #include "gui/PendingTransfersModel.h"
 
+#include <QSignalSpy>
+
 using namespace cabinet;
 using namespace cabinet::gui;
 using namespace cabinet::test;
@@ -31,9 +33,11 @@ private Q_SLOTS:
 
         PendingTransfersModel model;
         attachTester(&model);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
         model.setConnection(&core.connection);
         QTRY_VERIFY(model.loaded());
-        QVERIFY(model.complete());
+        QCOMPARE(model.total(), qint64(3));
         // Soonest expiry first, the one that never expires last.
         QCOMPARE(ids(model), (QStringList { QStringLiteral("11"), QStringLiteral("10"), QStringLiteral("12") }));
         const QModelIndex first = model.index(0, 0);
@@ -52,8 +56,15 @@ private Q_SLOTS:
         // Posting and voiding drop them; a new one comes in its place in expiry order.
         QVERIFY(create(core, { resolve(18, 10, true) }));
         QTRY_COMPARE(ids(model), (QStringList { QStringLiteral("11"), QStringLiteral("12") }));
+        QCOMPARE(model.total(), qint64(2));
+        QCOMPARE(removed.count(), 1);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QVERIFY(create(core, { pending(19, 2, 1, 50, 25) }));
         QTRY_COMPARE(ids(model), (QStringList { QStringLiteral("11"), QStringLiteral("19"), QStringLiteral("12") }));
+        // Inserted in its place; the rows around it stay.
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(inserted.front().at(1).toInt(), 1);
+        QCOMPARE(removed.count(), 1);
         QVERIFY(create(core, { resolve(20, 12, false) }));
         QTRY_COMPARE(ids(model), (QStringList { QStringLiteral("11"), QStringLiteral("19") }));
 
@@ -62,21 +73,23 @@ private Q_SLOTS:
         QTRY_COMPARE(ids(model), QStringList { QStringLiteral("19") });
         core.clock->advanceMs(10'000);
         QTRY_COMPARE(model.count(), 0);
+        QCOMPARE(model.total(), qint64(0));
+        // Snapshots were merged row by row, never by resetting the model.
+        QCOMPARE(resets.count(), 0);
     }
 
-    void aPostAndItsPendingInOneRead()
+    void aPendingPostedBetweenTwoSnapshots()
     {
         RunningCore core;
         QVERIFY(core.start());
         QVERIFY(create(core, { account(1), account(2) }));
-        QVERIFY(create(core, { transfer(5, 1, 2, 1) })); // so that later reads go forward from it
         PendingTransfersModel model;
         attachTester(&model);
         model.setConnection(&core.connection);
         QTRY_VERIFY(model.loaded());
         QCOMPARE(model.count(), 0);
 
-        // Created and posted between two refreshes: never listed.
+        // Created and posted between two snapshots: never listed.
         QVERIFY(core.call([](Cabinet &cabinet) {
             const std::vector<ledger::Transfer> first { pending(30, 1, 2, 10, 0), pending(31, 1, 2, 10, 0) };
             const std::vector<ledger::Transfer> second { resolve(32, 30, true) };
@@ -85,39 +98,42 @@ private Q_SLOTS:
         QTRY_COMPARE(ids(model), QStringList { QStringLiteral("31") });
     }
 
-    void aBoundedFirstReadSaysSo()
+    void theSoonestUpToTheLimitAndTheTotal()
     {
         RunningCore core;
         QVERIFY(core.start());
         QVERIFY(create(core, { account(1), account(2) }));
-        // An old open one, then more transfers than one page of the read.
+        // An old one that never expires, then four with timeouts.
         QVERIFY(create(core, { pending(1, 1, 2, 10, 0) }));
-        std::vector<ledger::Transfer> filler;
-        for (u128 id = 100; id < 100 + ledger::BatchMax; ++id)
-            filler.push_back(transfer(id, 1, 2, 1));
-        QVERIFY(create(core, filler));
-        QVERIFY(create(core, { pending(2, 1, 2, 10, 0) }));
+        QVERIFY(create(core, { pending(2, 1, 2, 10, 50), pending(3, 1, 2, 10, 10), pending(4, 1, 2, 10, 40),
+                                 pending(5, 1, 2, 10, 20) }));
 
-        const auto small = core.call([](Cabinet &cabinet) { return PendingTransfersModel::read(cabinet, 0, 1); });
-        QVERIFY(small && *small);
-        const PendingTransfersModel::Delta &window = **small;
-        QVERIFY(window.backward);
-        QVERIFY(!window.reachedStart);
-        QCOMPARE(window.opened.size(), size_t(1));
-        QCOMPARE(ledger::toDecimal(window.opened.front().id), QStringLiteral("2"));
+        PendingTransfersModel model;
+        attachTester(&model);
+        QCOMPARE(model.limit(), int(ledger::BatchMax)); // one ledger reply
+        model.setLimit(2);
+        model.setConnection(&core.connection);
+        QTRY_VERIFY(model.loaded());
+        QCOMPARE(ids(model), (QStringList { QStringLiteral("3"), QStringLiteral("5") }));
+        QCOMPARE(model.count(), 2);
+        QCOMPARE(model.total(), qint64(5));
 
-        const auto whole = core.call([](Cabinet &cabinet) { return PendingTransfersModel::read(cabinet, 0); });
-        QVERIFY(whole && *whole);
-        QVERIFY((*whole)->reachedStart);
-        QCOMPARE((*whole)->opened.size(), size_t(2));
+        // The soonest goes: the next moves up into the limit.
+        QVERIFY(create(core, { resolve(6, 3, true) }));
+        QTRY_COMPARE(ids(model), (QStringList { QStringLiteral("5"), QStringLiteral("4") }));
+        QCOMPARE(model.total(), qint64(4));
 
-        // Forward from an early point, a page at a time: it says there is more.
-        const auto forward = core.call([after = window.newestTimestamp](Cabinet &cabinet) {
-            return PendingTransfersModel::read(cabinet, after - ledger::BatchMax - 5, 1);
-        });
-        QVERIFY(forward && *forward);
-        QVERIFY((*forward)->more);
-        QVERIFY(!(*forward)->backward);
+        // A wider limit lists them all, the oldest without a timeout last.
+        model.setLimit(10);
+        QTRY_COMPARE(ids(model), (QStringList { QStringLiteral("5"), QStringLiteral("4"), QStringLiteral("2"), QStringLiteral("1") }));
+        QCOMPARE(model.total(), qint64(4));
+        QCOMPARE(model.count(), 4);
+        // A limit is one ledger reply at most, and at least one row.
+        model.setLimit(0);
+        QCOMPARE(model.limit(), 1);
+        QTRY_COMPARE(ids(model), QStringList { QStringLiteral("5") });
+        model.setLimit(100'000);
+        QCOMPARE(model.limit(), int(ledger::BatchMax));
     }
 };
 

@@ -490,4 +490,19 @@ u32 ReferenceLedger::expire(u64 nowNs, u32 limit)
     return u32(k);
 }
 
+std::vector<u128> ReferenceLedger::openPending() const
+{
+    std::vector<std::tuple<u64, u64, u128>> open; // never expiring sorts as the largest expiry
+    for (const auto &[id, status] : m_s.status) {
+        const Transfer &p = m_s.transfers.at(id);
+        if (status == PendingStatus::Pending)
+            open.emplace_back(p.timeout ? dueAt(p) : ~u64(0), p.timestamp, id);
+    }
+    std::sort(open.begin(), open.end());
+    std::vector<u128> ids;
+    for (const auto &[at, timestamp, id] : open)
+        ids.push_back(id);
+    return ids;
+}
+
 } // namespace cabinet::ledger::test

@@ -24,6 +24,9 @@ public:
     const std::map<u128, Account> &accounts() const { return m_s.accounts; }
     const std::map<u128, Transfer> &transfers() const { return m_s.transfers; }
     bool isOrphan(u128 id) const { return m_s.orphans.contains(id); }
+    // Ids of the pending transfers still pending, soonest expiry first (ties
+    // by timestamp), those without a timeout last, oldest first.
+    std::vector<u128> openPending() const;
 
 private:
     struct State {

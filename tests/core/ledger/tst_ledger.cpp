@@ -204,14 +204,25 @@ private Q_SLOTS:
         QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(13, 1, 8, 1) })), S("credit_account_not_found"));
         const u64 lastSlot = u64(m_c->clock->nowNs()) + 4; // slots: accounts ..now, transfers ..now+3, then now+4
 
+        const auto pendingBefore = ledger().lookupTransfers(std::vector<u128> { 11 });
+        QVERIFY(pendingBefore && pendingBefore->size() == 1);
+
         QVERIFY(m_c->open()); // the clock has not moved
         QCOMPARE(lookup(1).debits_posted, u128(5));
         QCOMPARE(lookup(1).debits_pending, u128(7));
+        // The open pending transfer comes back with the hot state, expiry and all.
+        auto open = ledger().openPendingTransfers(BatchMax);
+        QVERIFY2(open, open ? "" : qPrintable(open.error().message));
+        QCOMPARE(open->total, u64(1));
+        QCOMPARE(open->transfers.size(), size_t(1));
+        QVERIFY(open->transfers.front().transfer == pendingBefore->front());
+        QCOMPARE(open->transfers.front().expiresAtNs, pendingBefore->front().timestamp + 60 * NsPerSecond);
         QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(12, 1, 2, 1), post(14, 11) })), S("id_already_failed", "created"));
         auto after = ledger().lookupTransfers(std::vector<u128> { 14 });
         QVERIFY(after && after->size() == 1);
         QVERIFY2(after->front().timestamp > lastSlot, "timestamps go on after the last one handed out, failed slots included");
         QCOMPARE(lookup(2).credits_posted, u128(12));
+        QCOMPARE(ledger().openPendingTransfers(BatchMax)->total, u64(0));
         QVERIFY(sqlite().verifyHotState());
     }
 
@@ -235,6 +246,8 @@ private Q_SLOTS:
 
         // Nothing applied: not in the file, not in memory, no event, no audit entry.
         QVERIFY(ledger().lookupTransfers(std::vector<u128> { 100, 101, 0x66, 103 })->empty());
+        auto open = ledger().openPendingTransfers(BatchMax);
+        QVERIFY(open && open->total == 1 && open->transfers.front().transfer.id == 2); // not posted, 104 not created
         QCOMPARE(lookup(1).debits_posted, u128(10));
         QCOMPARE(lookup(1).debits_pending, u128(4));
         auto verified = sqlite().verifyHotState();
@@ -416,7 +429,7 @@ private Q_SLOTS:
     void readOnlyCabinetReadsButDoesNotWrite()
     {
         QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }));
-        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 3) }));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 3), pending(3, 2, 1, 1) }));
         Cabinet::Options options;
         options.dataDir = m_c->dir.path();
         options.readOnly = true;
@@ -425,6 +438,11 @@ private Q_SLOTS:
         auto found = (*reader)->ledger().lookupAccounts(std::vector<u128> { 2 });
         QVERIFY(found && found->size() == 1);
         QCOMPARE(found->front().credits_posted, u128(3));
+        // Listing the open pending transfers loads the hot state, a read.
+        auto open = (*reader)->ledger().openPendingTransfers(BatchMax);
+        QVERIFY2(open, open ? "" : qPrintable(open.error().message));
+        QCOMPARE(open->total, u64(1));
+        QCOMPARE(open->transfers.front().transfer.id, u128(3));
         auto refused = (*reader)->ledger().createTransfers(std::vector { transfer(2, 1, 2, 3) });
         QVERIFY(!refused);
         QVERIFY2(refused.error().message.contains(QStringLiteral("read-only")), qPrintable(refused.error().message));

@@ -521,6 +521,78 @@ private Q_SLOTS:
         QCOMPARE(m_l->balances(1), QStringLiteral("0/7/0/0"));
     }
 
+    // Not a TigerBeetle request, but every backend answers it (a cluster
+    // from the CDC feed): the pending transfers still open, in expiry order.
+    void openPendingTransfers()
+    {
+        QCOMPARE(m_l->accounts({ account(1), account(2) }), S("created", "created"));
+        auto open = [&](u32 limit) {
+            auto reply = m_l->backend->openPendingTransfers(limit);
+            return reply ? *reply : OpenPendingTransfers { {}, ~u64(0) };
+        };
+        auto ids = [](const OpenPendingTransfers &reply) {
+            std::vector<int> list;
+            for (const OpenPendingTransfer &p : reply.transfers)
+                list.push_back(int(p.transfer.id));
+            return list;
+        };
+        using V = std::vector<int>;
+        QCOMPARE(open(BatchMax).total, u64(0));
+        QVERIFY(open(BatchMax).transfers.empty());
+
+        m_l->clock->advanceMs(1000);
+        const u64 t0 = u64(m_l->clock->nowNs());
+        // 10 is the batch's last event, so it gets t0 and expires at t0 + 2 s;
+        // 11, a second later with 1 s, ties with it and goes after it (its own
+        // timestamp); 12, one event earlier, expires a nanosecond before both.
+        QCOMPARE(m_l->transfers({ pending(20, 1, 2, 1), transfer(30, 1, 2, 1), pending(21, 2, 1, 2), pending(10, 1, 2, 3, 2) }),
+                 S("created", "created", "created", "created"));
+        m_l->clock->advanceMs(1000);
+        QCOMPARE(m_l->transfers({ pending(12, 1, 2, 4, 1), pending(11, 2, 1, 5, 1) }), S("created", "created"));
+        // A pending transfer in a chain that fails is not open.
+        QCOMPARE(m_l->transfers({ pending(13, 1, 2, 6, 5, TransferFlag::Linked), transfer(31, 1, 99, 1) }),
+                 S("linked_event_failed", "credit_account_not_found"));
+
+        OpenPendingTransfers all = open(BatchMax);
+        QCOMPARE(all.total, u64(5));
+        // Soonest expiry first, ties by timestamp; those that never expire last, oldest first.
+        QCOMPARE(ids(all), V({ 12, 10, 11, 20, 21 }));
+        const std::vector<u64> expiries { t0 + 2 * Second - 1, t0 + 2 * Second, t0 + 2 * Second, 0, 0 };
+        for (size_t i = 0; i < all.transfers.size(); ++i) {
+            const OpenPendingTransfer &p = all.transfers[i];
+            QCOMPARE(p.expiresAtNs, expiries[i]);
+            // The transfer as stored, every field.
+            QVERIFY(p.transfer == m_l->lookupTransfer(p.transfer.id).value());
+        }
+
+        // At most `limit`, and the total all the same; 0 gives only the total.
+        OpenPendingTransfers two = open(2);
+        QCOMPARE(ids(two), V({ 12, 10 }));
+        QCOMPARE(two.total, u64(5));
+        QCOMPARE(ids(open(4)), V({ 12, 10, 11, 20 }));
+        QVERIFY(open(0).transfers.empty());
+        QCOMPARE(open(0).total, u64(5));
+
+        // Posted (partly) and voided ones are no longer open; a new one takes its place.
+        QCOMPARE(m_l->transfers({ post(40, 12, 1), voiding(41, 20), pending(22, 1, 2, 7) }), S("created", "created", "created"));
+        QCOMPARE(ids(open(BatchMax)), V({ 10, 11, 21, 22 }));
+        QCOMPARE(open(BatchMax).total, u64(4));
+
+        // Due by the clock but not swept: still open (the reservation is
+        // held), and its expiry time says it is due.
+        m_l->clock->setNs(qint64(t0 + 2 * Second));
+        all = open(BatchMax);
+        QCOMPARE(ids(all), V({ 10, 11, 21, 22 }));
+        QVERIFY(all.transfers.front().expiresAtNs <= u64(m_l->clock->nowNs()));
+        QCOMPARE(m_l->backend->expirePending()->expired, 2u);
+        QCOMPARE(ids(open(BatchMax)), V({ 21, 22 }));
+        QCOMPARE(open(BatchMax).total, u64(2));
+
+        QCOMPARE(m_l->transfers({ post(42, 21), voiding(43, 22) }), S("created", "created"));
+        QCOMPARE(open(BatchMax).total, u64(0));
+        QVERIFY(open(BatchMax).transfers.empty());
+    }
+
     void closingTransfers()
     {
         QCOMPARE(m_l->accounts({ account(1), account(2), account(3), account(4, AccountFlag::Closed) }),
@@ -1040,11 +1112,13 @@ private Q_SLOTS:
     void limitsAboveBatchMaxAreClamped()
     {
         QCOMPARE(m_l->accounts({ account(1), account(2) }), S("created", "created"));
+        // Pending ones that never expire, so that the open pending transfers
+        // are clamped too (and come oldest first).
         std::vector<Transfer> batch;
         for (u128 id = 1; id <= BatchMax; ++id)
-            batch.push_back(transfer(id, 1, 2, 1));
+            batch.push_back(pending(id, 1, 2, 1));
         QCOMPARE(m_l->transfers(batch).count(QStringLiteral("created")), qsizetype(BatchMax));
-        QCOMPARE(m_l->transfers({ transfer(BatchMax + 1, 1, 2, 1) }), S("created"));
+        QCOMPARE(m_l->transfers({ pending(BatchMax + 1, 1, 2, 1) }), S("created"));
         AccountFilter filter;
         filter.account_id = 1;
         filter.flags = AccountFilterFlag::Debits;
@@ -1053,6 +1127,12 @@ private Q_SLOTS:
         QueryFilter q;
         q.limit = ~0u;
         QCOMPARE(m_l->backend->queryTransfers(q)->size(), size_t(BatchMax));
+        const auto open = m_l->backend->openPendingTransfers(~0u);
+        QVERIFY(open);
+        QCOMPARE(open->transfers.size(), size_t(BatchMax));
+        QCOMPARE(open->total, u64(BatchMax + 1));
+        QCOMPARE(open->transfers.front().transfer.id, u128(1));
+        QCOMPARE(open->transfers.back().transfer.id, u128(BatchMax));
     }
 };
 

@@ -229,6 +229,30 @@ class TestLedgerModel : public QObject {
         return {};
     }
 
+    // The open pending transfers, their order, expiries and total, as the model has them.
+    static QString compareOpenPending(LedgerUnderTest &l, const ReferenceLedger &model)
+    {
+        auto reply = l->openPendingTransfers(BatchMax);
+        if (!reply)
+            return reply.error().message;
+        std::vector<u128> expected = model.openPending();
+        if (reply->total != expected.size())
+            return QStringLiteral("%1 pending transfers open, the model has %2").arg(reply->total).arg(expected.size());
+        expected.resize(std::min<size_t>(expected.size(), BatchMax));
+        if (reply->transfers.size() != expected.size())
+            return QStringLiteral("%1 open pending transfers listed, expected %2").arg(reply->transfers.size()).arg(expected.size());
+        for (size_t i = 0; i < expected.size(); ++i) {
+            const OpenPendingTransfer &open = reply->transfers[i];
+            const Transfer &pending = model.transfers().at(expected[i]);
+            if (!(open.transfer == pending))
+                return QStringLiteral("open pending %1: listed %2, model %3").arg(i).arg(describe(open.transfer), describe(pending));
+            const u64 expiresAtNs = pending.timeout ? pending.timestamp + pending.timeoutNs() : 0;
+            if (open.expiresAtNs != expiresAtNs)
+                return QStringLiteral("open pending %1 expires at %2, expected %3").arg(describe(pending)).arg(open.expiresAtNs).arg(expiresAtNs);
+        }
+        return {};
+    }
+
 private Q_SLOTS:
     void randomBatchesAgreeWithTheModel_data()
     {
@@ -299,9 +323,12 @@ private Q_SLOTS:
             if (batch % 250 == 249) {
                 const QString transfers = compareTransfers(*l, model);
                 QVERIFY2(transfers.isEmpty(), qPrintable(transfers));
+                const QString open = compareOpenPending(*l, model);
+                QVERIFY2(open.isEmpty(), qPrintable(QStringLiteral("seed %1 batch %2: %3").arg(seed).arg(batch).arg(open)));
             }
         }
         QCOMPARE(compareTransfers(*l, model), QString());
+        QCOMPARE(compareOpenPending(*l, model), QString());
 
         // The workload reaches the rules that matter.
         for (const char *status : { "created", "exists", "linked_event_failed", "linked_event_chain_open", "exceeds_credits",
@@ -331,6 +358,7 @@ private Q_SLOTS:
         // A fresh backend on the same file picks up exactly where this one stopped.
         l->backend = std::make_unique<SqliteLedgerBackend>(*l->db, *l->clock);
         QCOMPARE(compareAccounts(*l, model), QString());
+        QCOMPARE(compareOpenPending(*l, model), QString());
         for (int batch = 0; batch < 50; ++batch) {
             const auto events = work.transfers(1 + int(work.below(30)));
             const auto expected = model.createTransfers(events, now());
@@ -340,6 +368,7 @@ private Q_SLOTS:
             l->clock->advanceMs(qint64(work.below(900)));
         }
         QCOMPARE(compareAccounts(*l, model), QString());
+        QCOMPARE(compareOpenPending(*l, model), QString());
     }
 };
 
