@@ -3,6 +3,7 @@
 #include "ledger/LedgerFilters.h"
 #include "ledger/SqliteLedgerRows.h"
 #include "ledger/SqliteLedgerStore.h"
+#include "store/ReadSnapshot.h"
 #include "store/Database.h"
 
 #include <algorithm>
@@ -33,25 +34,6 @@ void bindOptional(Statement &select, int index, u64 value)
     if (value != 0)
         select.bind(index, qint64(value));
 }
-
-// A read sees one state of the ledger however many statements it takes (no
-// read skew within a batch of lookups, and no lock taken per statement).
-// A savepoint opens a read transaction, or nests in an open one.
-class ReadSnapshot {
-public:
-    explicit ReadSnapshot(Database &db) : m_db(db) { m_open = bool(m_db.statement("SAVEPOINT ledger_read").exec()); }
-    ~ReadSnapshot()
-    {
-        if (m_open)
-            (void)m_db.statement("RELEASE ledger_read").exec();
-    }
-    ReadSnapshot(const ReadSnapshot &) = delete;
-    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
-
-private:
-    Database &m_db;
-    bool m_open = false;
-};
 
 Error readError(const char *what, const Error &error)
 {

@@ -81,6 +81,14 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, Access acc
     if (info.exists() && !info.isFile())
         return Error { QStringLiteral("%1 is not a file").arg(path) };
 
+    // The identity of an existing file is checked on a read-only connection:
+    // closing a read-write one would checkpoint a foreign WAL or replay a
+    // foreign journal into a file that is not ours.
+    if (access == Access::ReadWrite && info.exists()) {
+        auto probe = open(path, Access::ReadOnly);
+        if (!probe)
+            return probe.error();
+    }
     sqlite3 *handle = nullptr;
     const int flags = access == Access::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &handle, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -199,12 +207,13 @@ Statement &Database::statement(std::string_view sql)
         return it->second;
     }
     sqlite3_stmt *stmt = nullptr;
-    QString error;
     if (sqlite3_prepare_v3(m_db, sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-        error = QStringLiteral("cannot prepare \"%1\": %2").arg(QString::fromUtf8(sql.data(), qsizetype(sql.size())), lastError());
-        stmt = nullptr;
+        // Not cached: the cause (a busy schema lock, an older schema) may pass.
+        m_failedStatement = Statement(nullptr, QStringLiteral("cannot prepare \"%1\": %2")
+                                                       .arg(QString::fromUtf8(sql.data(), qsizetype(sql.size())), lastError()));
+        return m_failedStatement;
     }
-    return m_statements.emplace(std::string(sql), Statement(stmt, error)).first->second;
+    return m_statements.emplace(std::string(sql), Statement(stmt, {}, &m_inTransaction)).first->second;
 }
 
 Status Database::execScript(const QString &sql)

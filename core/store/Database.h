@@ -87,6 +87,7 @@ private:
     int m_schemaVersion = 0;
     bool m_inTransaction = false;
     std::unordered_map<std::string, Statement> m_statements;
+    Statement m_failedStatement; // the last SQL that did not prepare
 };
 
 } // namespace cabinet

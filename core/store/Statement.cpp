@@ -4,10 +4,13 @@
 
 namespace cabinet {
 
-Statement::Statement(sqlite3_stmt *stmt, QString prepareError) : m_stmt(stmt), m_prepareError(std::move(prepareError)) { }
+Statement::Statement(sqlite3_stmt *stmt, QString prepareError, const bool *inTransaction)
+    : m_stmt(stmt), m_prepareError(std::move(prepareError)), m_inTransaction(inTransaction)
+{
+}
 
 Statement::Statement(Statement &&other) noexcept
-    : m_stmt(std::exchange(other.m_stmt, nullptr)), m_prepareError(std::move(other.m_prepareError))
+    : m_stmt(std::exchange(other.m_stmt, nullptr)), m_prepareError(std::move(other.m_prepareError)), m_inTransaction(other.m_inTransaction)
 {
 }
 
@@ -17,6 +20,7 @@ Statement &Statement::operator=(Statement &&other) noexcept
         sqlite3_finalize(m_stmt);
         m_stmt = std::exchange(other.m_stmt, nullptr);
         m_prepareError = std::move(other.m_prepareError);
+        m_inTransaction = other.m_inTransaction;
     }
     return *this;
 }
@@ -72,6 +76,10 @@ Result<bool> Statement::step()
 {
     if (!m_stmt)
         return Error { m_prepareError };
+    // Some errors make SQLite roll the whole transaction back; every later
+    // write would then commit on its own, half a change. Refuse them.
+    if (m_inTransaction && *m_inTransaction && !sqlite3_stmt_readonly(m_stmt) && sqlite3_get_autocommit(sqlite3_db_handle(m_stmt)))
+        return Error { QStringLiteral("the transaction was rolled back by SQLite after an earlier error; nothing more is written") };
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;

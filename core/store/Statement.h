@@ -18,7 +18,10 @@ namespace cabinet {
 class Statement {
 public:
     Statement() = default;
-    Statement(sqlite3_stmt *stmt, QString prepareError);
+    // `inTransaction` is the owning Database's flag: a write that finds SQLite
+    // has already rolled that transaction back (disk full, I/O error) is
+    // refused instead of committing on its own.
+    Statement(sqlite3_stmt *stmt, QString prepareError, const bool *inTransaction = nullptr);
     Statement(Statement &&other) noexcept;
     Statement &operator=(Statement &&other) noexcept;
     Statement(const Statement &) = delete;
@@ -56,6 +59,7 @@ private:
 
     sqlite3_stmt *m_stmt = nullptr;
     QString m_prepareError;
+    const bool *m_inTransaction = nullptr;
 };
 
 } // namespace cabinet

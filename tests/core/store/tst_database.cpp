@@ -135,6 +135,70 @@ private Q_SLOTS:
         QCOMPARE(scalar(**db, "SELECT count(*) FROM t"), 1);
     }
 
+    void nothingIsWrittenAfterSqliteRolledBackTheTransaction()
+    {
+        auto db = Database::open(path("autorollback.db"));
+        QVERIFY(db);
+        // RAISE(ROLLBACK) ends the whole transaction, as disk full does.
+        QVERIFY((*db)->execScript(QStringLiteral("CREATE TABLE t(x INTEGER);"
+                                                 "CREATE TRIGGER t_full BEFORE INSERT ON t WHEN NEW.x = 2"
+                                                 " BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END;")));
+        int committedCallbacks = 0;
+        {
+            auto tx = (*db)->begin();
+            QVERIFY(tx);
+            tx->onCommit([&] { ++committedCallbacks; });
+            QVERIFY((*db)->statement("INSERT INTO t VALUES (1)").exec());
+            QVERIFY(!(*db)->statement("INSERT INTO t VALUES (2)").exec());
+            auto later = (*db)->statement("INSERT INTO t VALUES (3)").exec();
+            QVERIFY(!later);
+            QVERIFY2(later.error().message.contains(QStringLiteral("rolled back")), qPrintable(later.error().message));
+            QVERIFY(!tx->commit());
+        }
+        QCOMPARE(committedCallbacks, 0);
+        QVERIFY(!(*db)->inTransaction());
+        QCOMPARE(scalar(**db, "SELECT count(*) FROM t"), 0);
+        // The connection is usable again.
+        auto tx = (*db)->begin();
+        QVERIFY(tx);
+        QVERIFY((*db)->statement("INSERT INTO t VALUES (5)").exec());
+        QVERIFY(tx->commit());
+        QCOMPARE(scalar(**db, "SELECT count(*) FROM t"), 1);
+    }
+
+    void foreignWalDatabaseIsNotCheckpointed()
+    {
+        // A foreign database whose latest data is still in its WAL: a
+        // read-write connection would fold the WAL into the file on close.
+        const QString source = path("foreign-wal-src.db");
+        sqlite3 *writer = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(source).constData(), &writer), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0;"
+                                      "CREATE TABLE notes(t TEXT); INSERT INTO notes VALUES ('only in the wal');",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        const QString target = path("foreign-wal.db");
+        QVERIFY(QFile::copy(source, target));
+        QVERIFY(QFile::copy(source + QStringLiteral("-wal"), target + QStringLiteral("-wal")));
+        sqlite3_close(writer);
+        const QByteArray before = fileDigest(target);
+        const QByteArray walBefore = fileDigest(target + QStringLiteral("-wal"));
+        auto db = Database::open(target);
+        QVERIFY(!db);
+        QVERIFY2(db.error().message.contains(QStringLiteral("not a Cabinet database")), qPrintable(db.error().message));
+        QCOMPARE(fileDigest(target), before);
+        QCOMPARE(fileDigest(target + QStringLiteral("-wal")), walBefore);
+    }
+
+    void failedPrepareIsNotCachedForever()
+    {
+        auto db = Database::open(path("later.db"));
+        QVERIFY(db);
+        QVERIFY(!(*db)->statement("SELECT count(*) FROM later_table").exec());
+        QVERIFY((*db)->execScript(QStringLiteral("CREATE TABLE later_table(x)")));
+        QVERIFY((*db)->statement("SELECT count(*) FROM later_table").exec());
+    }
+
     void badSqlIsAnErrorNotACrash()
     {
         auto db = Database::open(path("bad.db"));
