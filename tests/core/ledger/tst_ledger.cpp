@@ -271,6 +271,20 @@ private Q_SLOTS:
         QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(200, 1, 2, 1), voiding(201, 104) })), S("created", "created"));
         QVERIFY(!lookup(3).has(AccountFlag::Closed));
         QVERIFY(ledger().replayJournal()->matches());
+
+        // An error that makes SQLite roll the whole transaction back (disk
+        // full does): the writes after it must not commit one by one.
+        QVERIFY(db.execScript(QStringLiteral("CREATE TEMP TRIGGER poison BEFORE INSERT ON ledger_transfers"
+                                             " WHEN NEW.id = x'00000000000000000000000000000131'"
+                                             " BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END")));
+        const Account before = lookup(1);
+        QVERIFY(!ledger().createTransfers(std::vector { transfer(300, 1, 2, 7), transfer(0x131, 1, 2, 8), transfer(302, 1, 2, 9) }));
+        QVERIFY(db.execScript(QStringLiteral("DROP TRIGGER poison")));
+        QVERIFY(ledger().lookupTransfers(std::vector<u128> { 300, 302 })->empty());
+        QCOMPARE(lookup(1).debits_posted, before.debits_posted);
+        verified = sqlite().verifyHotState();
+        QVERIFY2(verified, verified ? "" : qPrintable(verified.error().message));
+        QVERIFY(ledger().replayJournal()->matches());
     }
 
     void batchesThatMoveManyAccountsWriteThemAllBack()
