@@ -2,6 +2,7 @@
 
 #include "events/EventBus.h"
 #include "store/Database.h"
+#include "store/ReadSnapshot.h"
 
 #include <QJsonDocument>
 
@@ -112,6 +113,9 @@ Status AuditLog::forEach(const std::function<void(const AuditEntry &)> &sink) co
 
 Result<AuditLog::Verification> AuditLog::verify() const
 {
+    // One snapshot for the walk and the cross-check, so a writer in another
+    // process cannot make a sound trail look cut off.
+    const ReadSnapshot snapshot(m_db);
     Verification result;
     QByteArray expectedPrev(HashBytes, '\0');
     qint64 expectedSeq = 1;
@@ -138,12 +142,16 @@ Result<AuditLog::Verification> AuditLog::verify() const
     if (!walked)
         return walked.error();
     if (result.intact) {
-        // A hash chain cannot see its own tail cut off; the outbox can, since
-        // every append also stored an audit.appended event.
-        auto &announced = m_db.statement("SELECT coalesce(max(json_extract(payload, '$.seq')), 0) FROM events WHERE type = ?1");
+        // A hash chain cannot see its own tail cut off or its newest entry
+        // rewritten; the outbox can, since every append also stored an
+        // audit.appended event with the entry's seq and hash.
+        auto &announced = m_db.statement("SELECT json_extract(payload, '$.seq'), json_extract(payload, '$.hash') FROM events"
+                                         " WHERE type = ?1 ORDER BY seq DESC LIMIT 1");
         announced.bind(1, events::AuditAppended);
         auto row = announced.step();
-        const qint64 newestAnnounced = (row && *row) ? announced.int64(0) : 0;
+        const bool any = row && *row;
+        const qint64 newestAnnounced = any ? announced.int64(0) : 0;
+        const QByteArray announcedHash = any ? QByteArray::fromHex(announced.text(1).toLatin1()) : QByteArray();
         announced.reset();
         if (newestAnnounced >= expectedSeq) {
             result.intact = false;
@@ -151,6 +159,12 @@ Result<AuditLog::Verification> AuditLog::verify() const
             result.reason = QStringLiteral("entry %1 is missing (the trail ends at %2 but %3 entries were written)")
                                     .arg(expectedSeq)
                                     .arg(expectedSeq - 1)
+                                    .arg(newestAnnounced);
+        } else if (newestAnnounced == expectedSeq - 1 && newestAnnounced > 0 && announcedHash != expectedPrev) {
+            result.intact = false;
+            result.firstBrokenSeq = newestAnnounced;
+            --result.entries;
+            result.reason = QStringLiteral("entry %1 was rewritten (its hash differs from the one published when it was written)")
                                     .arg(newestAnnounced);
         }
     }

@@ -145,6 +145,26 @@ private Q_SLOTS:
         QCOMPARE(v.firstBrokenSeq, 3);
     }
 
+    void rehashedNewestEntryIsDetected()
+    {
+        // The newest entry has no successor to break; the hash published in
+        // its audit.appended event still gives it away.
+        TestCabinet c;
+        writeEntries(c, 3);
+        QVERIFY(c.open());
+        AuditEntry forged = c->audit().tail(1)->at(0);
+        forged.payloadJson = "{\"i\":42}";
+        const QByteArray hash = forged.computeHash().toHex();
+        c.cabinet.reset();
+        const QByteArray sql = "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET payload = '{\"i\":42}', hash = x'" + hash
+                + "' WHERE seq = 3;";
+        QVERIFY(rawExec(dbPath(c), sql.constData()));
+        const auto v = verifyOf(c);
+        QVERIFY(!v.intact);
+        QCOMPARE(v.firstBrokenSeq, 3);
+        QCOMPARE(v.entries, 2);
+    }
+
     void tailAndEntriesAfter()
     {
         TestCabinet c;
