@@ -3,7 +3,6 @@
 #include "events/EventBus.h"
 #include "scenario/ScenarioJson.h"
 
-#include <QPointer>
 #include <QThreadPool>
 
 #include <map>
@@ -15,15 +14,25 @@ struct ScenarioRunner::Shared {
     std::mutex mutex; // guards engines
     std::map<std::string, std::unique_ptr<gpu::ScenarioEngine>> engines;
     std::atomic<bool> cancel { false };
+    // Cleared by the runner's destructor before anything else; a worker
+    // posts to the runner only while holding ownerMutex with owner set, so
+    // it never touches a runner being destroyed.
+    std::mutex ownerMutex;
+    ScenarioRunner *owner = nullptr;
 };
 
 ScenarioRunner::ScenarioRunner(EventBus &events, QObject *parent)
     : QObject(parent), m_events(events), m_shared(std::make_shared<Shared>())
 {
+    m_shared->owner = this;
 }
 
 ScenarioRunner::~ScenarioRunner()
 {
+    {
+        std::lock_guard lock(m_shared->ownerMutex);
+        m_shared->owner = nullptr;
+    }
     m_shared->cancel = true;
 }
 
@@ -49,17 +58,15 @@ void ScenarioRunner::start(const QJsonObject &paramsJson, const QString &backend
     m_busy = true;
     m_shared->cancel = false;
     Q_EMIT started();
-    QPointer<ScenarioRunner> self(this);
     auto shared = m_shared;
     const std::string backendName = backend.toStdString();
-    QThreadPool::globalInstance()->start([self, shared, backendName, params = std::move(*params), options]() mutable {
+    QThreadPool::globalInstance()->start([shared, backendName, params = std::move(*params), options]() mutable {
         // Reports go back to the runner's thread; a runner destroyed meanwhile
-        // simply gets nothing.
-        auto report = [self](auto &&signal) {
-            QMetaObject::invokeMethod(self, [self, signal] {
-                if (self)
-                    signal(self.data());
-            }, Qt::QueuedConnection);
+        // simply gets nothing (its pending events die with it).
+        auto report = [&shared](auto &&signal) {
+            std::lock_guard lock(shared->ownerMutex);
+            if (ScenarioRunner *owner = shared->owner)
+                QMetaObject::invokeMethod(owner, [owner, signal] { signal(owner); }, Qt::QueuedConnection);
         };
         options.cancel = &shared->cancel;
         double lastReported = 0;

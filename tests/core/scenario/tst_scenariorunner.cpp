@@ -2,6 +2,7 @@
 #include "scenario/ScenarioRunner.h"
 
 #include <QSignalSpy>
+#include <QThreadPool>
 
 using namespace cabinet;
 using namespace cabinet::test;
@@ -36,6 +37,24 @@ private Q_SLOTS:
             last = args.at(0).toDouble();
         }
         QCOMPARE(last, 1.0);
+    }
+
+    void destroyedMidRunReportsNothing()
+    {
+        // The console closing during a simulation: the worker finishes (or
+        // sees the cancel) after the runner is gone and must not touch it.
+        // A use after free shows as a crash here, or as a report under the
+        // asan preset.
+        for (int i = 0; i < 20; ++i) {
+            auto runner = std::make_unique<ScenarioRunner>(m_cabinet->events());
+            runner->start({ { QStringLiteral("scenarios"), 200000 }, { QStringLiteral("horizon_days"), 365 } }, QStringLiteral("cpu"));
+            QVERIFY(runner->busy());
+            QTest::qWait(i); // die at a different moment each time
+            runner.reset();
+            QTest::qWait(5);
+        }
+        QThreadPool::globalInstance()->waitForDone();
+        QCoreApplication::processEvents();
     }
 
     void badParametersFailAtOnce()
