@@ -47,11 +47,15 @@ GlobalOptions parseGlobal(const QStringList &args)
     for (qsizetype i = 1; i < args.size(); ++i) {
         const QString &arg = args[i];
         if (arg == QLatin1String("--")) {
-            options.rest += args.mid(i);
+            // Before the command it only ends the global options.
+            options.rest += commandSeen ? args.mid(i) : args.mid(i + 1);
             break;
         }
         if (arg == QLatin1String("--data-dir") || arg.startsWith(QLatin1String("--data-dir="))) {
             options.dataDir = takeValue(i, QStringLiteral("--data-dir"));
+            // An unset shell variable must not silently mean the real data.
+            if (options.dataDir.isEmpty() && options.error.isEmpty())
+                options.error = QStringLiteral("--data-dir needs a non-empty folder");
         } else if (arg == QLatin1String("--set") || arg.startsWith(QLatin1String("--set="))) {
             const QString pair = takeValue(i, QStringLiteral("--set"));
             const qsizetype eq = pair.indexOf(u'=');
@@ -157,6 +161,10 @@ int main(int argc, char **argv)
     if (options.help) {
         printHelp(out);
         return cli::Ok;
+    }
+    if (options.headless && !options.rest.isEmpty()) {
+        err << "cabinet: --headless runs the server and takes no command (got '" << options.rest.join(u' ') << "')\n";
+        return cli::Usage;
     }
     if (options.headless)
         return headless::run(argc, argv, DataDirectory::resolve(options.dataDir), options.config);

@@ -4,6 +4,10 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include <unistd.h>
 #include <QJsonDocument>
 
 namespace cabinet::cli {
@@ -36,26 +40,40 @@ int exportJsonl(Context &context, QCommandLineParser &parser)
     if (!cabinet)
         return fail(context, cabinet.error().message);
 
-    QFile file;
+    // A regular file appears only when complete (QSaveFile); standard output
+    // and devices are written unbuffered, so a failed write is seen at once
+    // and fails the command.
     const QString output = parser.value(QStringLiteral("output"));
-    if (output.isEmpty() || output == QLatin1String("-")) {
-        if (!file.open(stdout, QIODevice::WriteOnly))
-            return fail(context, QStringLiteral("cannot write to standard output"));
+    const bool toStdout = output.isEmpty() || output == QLatin1String("-");
+    const bool atomic = !toStdout && (!QFileInfo::exists(output) || QFileInfo(output).isFile());
+    const QString target = toStdout ? QStringLiteral("standard output") : output;
+    QFile direct;
+    QSaveFile file(output);
+    QIODevice &device = atomic ? static_cast<QIODevice &>(file) : direct;
+    bool opened = false;
+    if (atomic) {
+        opened = file.open(QIODevice::WriteOnly);
+    } else if (toStdout) {
+        opened = direct.open(STDOUT_FILENO, QIODevice::WriteOnly | QIODevice::Unbuffered);
     } else {
-        file.setFileName(output);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return fail(context, QStringLiteral("cannot write %1: %2").arg(output, file.errorString()));
+        direct.setFileName(output);
+        opened = direct.open(QIODevice::WriteOnly | QIODevice::Unbuffered);
     }
+    if (!opened)
+        return fail(context, QStringLiteral("cannot write %1: %2").arg(target, device.errorString()));
     qint64 count = 0;
+    bool written = true;
     const Status walked = (*cabinet)->audit().forEach([&](const AuditEntry &entry) {
-        file.write(QJsonDocument(entry.toJson()).toJson(QJsonDocument::Compact));
-        file.write("\n");
+        const QByteArray line = QJsonDocument(entry.toJson()).toJson(QJsonDocument::Compact) + '\n';
+        written = written && device.write(line) == line.size();
         ++count;
     });
-    file.close();
     if (!walked)
         return fail(context, walked.error().message);
-    if (!output.isEmpty() && output != QLatin1String("-"))
+    written = written && (!atomic || file.commit());
+    if (!written)
+        return fail(context, QStringLiteral("writing the export to %1 failed: %2").arg(target, device.errorString()));
+    if (!toStdout)
         context.err << count << " entries written to " << output << '\n';
     return Ok;
 }

@@ -7,6 +7,7 @@
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 
+#include <cerrno>
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,8 +23,10 @@ int signalPipe[2] = { -1, -1 };
 // transaction in flight has finished.
 void onSignal(int signal)
 {
+    const int savedErrno = errno;
     const char byte = char(signal);
     (void)!::write(signalPipe[0], &byte, 1);
+    errno = savedErrno;
 }
 } // namespace
 
@@ -67,6 +70,9 @@ int run(int argc, char **argv, const QString &dataDir, const QMap<QString, QStri
                                             .arg(QCoreApplication::applicationPid())
                                             .arg(dataDir, (*cabinet)->operatingMode());
     const int code = app.exec();
+    // From here a second signal stops a shutdown that hangs.
+    std::signal(SIGTERM, SIG_DFL);
+    std::signal(SIGINT, SIG_DFL);
     (*cabinet)->stop();
     cabinet->reset(); // closes the database before we report the exit
     qCInfo(lcHeadless) << "stopped cleanly";

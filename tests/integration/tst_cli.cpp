@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 using namespace cabinet::test;
 
 class TestCli : public QObject {
@@ -57,6 +59,8 @@ private Q_SLOTS:
         QTest::newRow("bad format") << QStringList { QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("xml") } << QStringLiteral("unknown export format 'xml'");
         QTest::newRow("missing value") << QStringList { QStringLiteral("--data-dir") } << QStringLiteral("--data-dir needs a value");
         QTest::newRow("bad --set") << QStringList { QStringLiteral("--set"), QStringLiteral("novalue"), QStringLiteral("config"), QStringLiteral("list") } << QStringLiteral("--set needs KEY=VALUE");
+        QTest::newRow("empty data dir") << QStringList { QStringLiteral("--data-dir="), QStringLiteral("audit"), QStringLiteral("tail") } << QStringLiteral("--data-dir needs a non-empty folder");
+        QTest::newRow("headless with a command") << QStringList { QStringLiteral("--headless"), QStringLiteral("audit"), QStringLiteral("verify") } << QStringLiteral("--headless runs the server and takes no command");
         QTest::newRow("config set arity") << QStringList { QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("a.b") } << QStringLiteral("KEY VALUE");
     }
     void badInvocationsExitTwo()
@@ -111,6 +115,30 @@ private Q_SLOTS:
         const Run verify = runCabinet({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--data-dir"), dir.path() });
         QCOMPARE(verify.exitCode, 1);
         QVERIFY2(verify.out.contains(QStringLiteral("BROKEN at entry 2")), qPrintable(verify.out));
+    }
+
+    void doubleDashEndsGlobalOptions()
+    {
+        const Run run = runCabinet({ QStringLiteral("--data-dir"), m_dir.path(), QStringLiteral("--"), QStringLiteral("audit"), QStringLiteral("verify") });
+        QCOMPARE(run.exitCode, 0);
+    }
+
+    void exportToAnUnwritablePlaceFails()
+    {
+        const Run run = runCabinet(withDir({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("-o"),
+                                             m_dir.filePath(QStringLiteral("no/such/folder/audit.jsonl")) }));
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("cannot write")), qPrintable(run.err));
+    }
+
+    void failedExportWriteFails()
+    {
+        struct stat info = {};
+        if (::stat("/dev/full", &info) != 0 || !S_ISCHR(info.st_mode))
+            QSKIP("no /dev/full device here to make a write fail");
+        const Run run = runCabinet(withDir({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("-o"), QStringLiteral("/dev/full") }));
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("failed")), qPrintable(run.err));
     }
 
     void readOnlyCommandsNeedAnExistingDataDirectory()
