@@ -87,23 +87,48 @@ QList<Config::Item> Config::items() const
     return result;
 }
 
-Status Config::save(const QMap<QString, QString> &values) const
+Result<QByteArray> Config::withValue(const QString &key, const QString &value) const
 {
+    // Edit the file's own tree, re-read now, so lists, nulls and anything
+    // else Cabinet does not model are kept as they are, and so are edits
+    // made outside Cabinet since it started. (Comments are not: yaml-cpp
+    // does not keep them.)
     YAML::Node root(YAML::NodeType::Map);
-    for (auto it = values.cbegin(); it != values.cend(); ++it) {
-        YAML::Node node = root;
-        const QStringList parts = it.key().split(u'.');
-        for (qsizetype i = 0; i + 1 < parts.size(); ++i)
-            node.reset(node[parts[i].toStdString()]);
-        node[parts.last().toStdString()] = it.value().toStdString();
+    try {
+        if (QFile::exists(m_path))
+            root = YAML::LoadFile(QFile::encodeName(m_path).toStdString());
+    } catch (const YAML::Exception &e) {
+        return Error { QStringLiteral("%1:%2: %3").arg(m_path).arg(e.mark.line + 1).arg(QString::fromStdString(e.msg)) };
     }
+    if (root.IsNull())
+        root = YAML::Node(YAML::NodeType::Map);
+    YAML::Node node = root;
+    const QStringList parts = key.split(u'.');
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        if (!node.IsMap())
+            return Error { QStringLiteral("configuration key '%1' clashes with '%2', which is not a mapping")
+                                   .arg(key, parts.mid(0, i).join(u'.')) };
+        YAML::Node child = node[parts[i].toStdString()];
+        if (i + 1 == parts.size()) {
+            if (child.IsDefined() && !child.IsNull() && !child.IsScalar())
+                return Error { QStringLiteral("configuration key '%1' holds a list or mapping; edit config.yaml to change it").arg(key) };
+            child = value.toStdString();
+        } else if (!child.IsDefined() || child.IsNull()) {
+            child = YAML::Node(YAML::NodeType::Map);
+        }
+        node.reset(child);
+    }
+    YAML::Emitter out;
+    out << root;
+    return QByteArray(QByteArray(out.c_str()) + '\n');
+}
+
+Status Config::write(const QByteArray &text) const
+{
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly))
         return Error { QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
-    YAML::Emitter out;
-    out << root;
-    file.write(out.c_str());
-    file.write("\n");
+    file.write(text);
     if (!file.commit())
         return Error { QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
     return {};
@@ -114,13 +139,13 @@ Status Config::set(const QString &key, const QString &value, const QString &acto
 {
     if (!validKey(key))
         return Error { QStringLiteral("invalid configuration key '%1' (use lower-case words separated by dots)").arg(key) };
-    for (auto it = m_file.cbegin(); it != m_file.cend(); ++it) {
-        if (it.key().startsWith(key + u'.') || key.startsWith(it.key() + u'.'))
-            return Error { QStringLiteral("configuration key '%1' clashes with '%2'").arg(key, it.key()) };
-    }
+    auto updated = withValue(key, value);
+    if (!updated)
+        return updated.error();
+    QByteArray previousText;
+    if (QFile file(m_path); file.open(QIODevice::ReadOnly))
+        previousText = file.readAll();
     const QString previous = m_file.value(key);
-    QMap<QString, QString> updated = m_file;
-    updated.insert(key, value);
 
     auto tx = db.begin();
     if (!tx)
@@ -130,14 +155,13 @@ Status Config::set(const QString &key, const QString &value, const QString &acto
         return entry.error();
     if (auto event = events.append(*tx, events::ConfigChanged, change); !event)
         return event.error();
-    if (auto status = save(updated); !status)
+    if (auto status = write(*updated); !status)
         return status; // the transaction rolls back: no audit entry for a change that did not happen
     if (auto status = tx->commit(); !status) {
-        (void)save(m_file);
+        (void)write(previousText);
         return status;
     }
-    m_file = std::move(updated);
-    return {};
+    return load();
 }
 
 } // namespace cabinet

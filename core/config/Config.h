@@ -36,7 +36,9 @@ public:
     static bool validKey(const QString &key);
 
 private:
-    Status save(const QMap<QString, QString> &values) const;
+    // config.yaml's text with `key` set to `value`, everything else kept.
+    Result<QByteArray> withValue(const QString &key, const QString &value) const;
+    Status write(const QByteArray &text) const;
 
     QString m_path;
     QMap<QString, QString> m_file;

@@ -66,6 +66,26 @@ private Q_SLOTS:
         QCOMPARE(c->config().value(QStringLiteral("ui.theme")), QStringLiteral("dark"));
     }
 
+    void setKeepsWhatCabinetDoesNotModel()
+    {
+        TestCabinet c;
+        writeFile(DataDirectory::configPath(c.dir.path()),
+                  "llm:\n  alias: cloud/fast\n  fallbacks: [gpt-4o, sim/small]\nprices:\n  - model: gpt-4o\n    usd_per_mtok: 5\nempty: ~\n");
+        QVERIFY(c.open());
+        QVERIFY(c->config().set(QStringLiteral("log.level"), QStringLiteral("debug"), QStringLiteral("system"), c->database(),
+                                c->audit(), c->events()));
+        QFile file(DataDirectory::configPath(c.dir.path()));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        for (const char *kept : { "gpt-4o", "sim/small", "usd_per_mtok", "cloud/fast", "empty", "level: debug" })
+            QVERIFY2(text.contains(kept), text.constData());
+        QCOMPARE(c->config().value(QStringLiteral("log.level")), QStringLiteral("debug"));
+        auto list = c->config().set(QStringLiteral("llm.fallbacks"), QStringLiteral("x"), QStringLiteral("system"), c->database(),
+                                    c->audit(), c->events());
+        QVERIFY(!list);
+        QVERIFY2(list.error().message.contains(QStringLiteral("list or mapping")), qPrintable(list.error().message));
+    }
+
     void badKeysAreRefusedAndNothingIsAudited()
     {
         TestCabinet c;
