@@ -13,17 +13,8 @@ AuditChain::AuditChain(QObject *parent)
 
 void AuditChain::setConnection(CoreConnection *connection)
 {
-    if (connection == m_connection)
-        return;
-    if (m_connection)
-        m_connection->disconnect(this);
-    m_connection = connection;
-    if (m_connection) {
-        connect(m_connection, &CoreConnection::eventPublished, this, &AuditChain::onEvent);
-        connect(m_connection, &CoreConnection::stateChanged, this, &AuditChain::verify);
-        verify();
-    }
-    Q_EMIT connectionChanged();
+    if (followConnection(m_connection, connection, this, &AuditChain::onEvent, &AuditChain::verify))
+        Q_EMIT connectionChanged();
 }
 
 void AuditChain::setDebounceMs(int ms)

@@ -77,17 +77,8 @@ QHash<int, QByteArray> AuditModel::roleNames() const
 
 void AuditModel::setConnection(CoreConnection *connection)
 {
-    if (connection == m_connection)
-        return;
-    if (m_connection)
-        m_connection->disconnect(this);
-    m_connection = connection;
-    if (m_connection) {
-        connect(m_connection, &CoreConnection::eventPublished, this, &AuditModel::onEvent);
-        connect(m_connection, &CoreConnection::stateChanged, this, &AuditModel::reload);
-        reload();
-    }
-    Q_EMIT connectionChanged();
+    if (followConnection(m_connection, connection, this, &AuditModel::onEvent, &AuditModel::reload))
+        Q_EMIT connectionChanged();
 }
 
 void AuditModel::setMaxRows(int maxRows)

@@ -108,4 +108,24 @@ template <typename Work, typename Done> void CoreConnection::request(QObject *re
         Qt::QueuedConnection);
 }
 
+// Points a view-model's `current` connection at `connection`: the view-model
+// then follows its events and state changes, and `onState` runs once now.
+// Returns whether anything changed (then emit connectionChanged()).
+template <typename Subscriber>
+bool followConnection(QPointer<CoreConnection> &current, CoreConnection *connection, Subscriber *subscriber,
+                      void (Subscriber::*onEvent)(const cabinet::Event &), void (Subscriber::*onState)())
+{
+    if (connection == current)
+        return false;
+    if (current)
+        current->disconnect(subscriber);
+    current = connection;
+    if (current) {
+        QObject::connect(current, &CoreConnection::eventPublished, subscriber, onEvent);
+        QObject::connect(current, &CoreConnection::stateChanged, subscriber, onState);
+        (subscriber->*onState)();
+    }
+    return true;
+}
+
 } // namespace cabinet::gui

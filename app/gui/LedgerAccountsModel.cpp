@@ -94,17 +94,8 @@ QHash<int, QByteArray> LedgerAccountsModel::roleNames() const
 
 void LedgerAccountsModel::setConnection(CoreConnection *connection)
 {
-    if (connection == m_connection)
-        return;
-    if (m_connection)
-        m_connection->disconnect(this);
-    m_connection = connection;
-    if (m_connection) {
-        connect(m_connection, &CoreConnection::eventPublished, this, &LedgerAccountsModel::onEvent);
-        connect(m_connection, &CoreConnection::stateChanged, this, &LedgerAccountsModel::onStateChanged);
-        onStateChanged();
-    }
-    Q_EMIT connectionChanged();
+    if (followConnection(m_connection, connection, this, &LedgerAccountsModel::onEvent, &LedgerAccountsModel::onStateChanged))
+        Q_EMIT connectionChanged();
 }
 
 void LedgerAccountsModel::merge(const std::vector<Account> &accounts)

@@ -76,17 +76,8 @@ QHash<int, QByteArray> LedgerTransfersModel::roleNames() const
 
 void LedgerTransfersModel::setConnection(CoreConnection *connection)
 {
-    if (connection == m_connection)
-        return;
-    if (m_connection)
-        m_connection->disconnect(this);
-    m_connection = connection;
-    if (m_connection) {
-        connect(m_connection, &CoreConnection::eventPublished, this, &LedgerTransfersModel::onEvent);
-        connect(m_connection, &CoreConnection::stateChanged, this, &LedgerTransfersModel::onStateChanged);
-        onStateChanged();
-    }
-    Q_EMIT connectionChanged();
+    if (followConnection(m_connection, connection, this, &LedgerTransfersModel::onEvent, &LedgerTransfersModel::onStateChanged))
+        Q_EMIT connectionChanged();
 }
 
 void LedgerTransfersModel::setAccountId(const QString &id)

@@ -82,17 +82,8 @@ QHash<int, QByteArray> PendingTransfersModel::roleNames() const
 
 void PendingTransfersModel::setConnection(CoreConnection *connection)
 {
-    if (connection == m_connection)
-        return;
-    if (m_connection)
-        m_connection->disconnect(this);
-    m_connection = connection;
-    if (m_connection) {
-        connect(m_connection, &CoreConnection::eventPublished, this, &PendingTransfersModel::onEvent);
-        connect(m_connection, &CoreConnection::stateChanged, this, &PendingTransfersModel::onStateChanged);
-        onStateChanged();
-    }
-    Q_EMIT connectionChanged();
+    if (followConnection(m_connection, connection, this, &PendingTransfersModel::onEvent, &PendingTransfersModel::onStateChanged))
+        Q_EMIT connectionChanged();
 }
 
 void PendingTransfersModel::setLimit(int limit)
