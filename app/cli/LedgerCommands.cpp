@@ -106,7 +106,9 @@ Result<std::vector<u128>> parseIds(const QStringList &args)
     return ids;
 }
 
-int lookupAccounts(Context &context, QCommandLineParser &parser)
+// lookup-accounts and lookup-transfers: ids from the arguments, read-only.
+template <typename Lookup>
+int lookup(Context &context, QCommandLineParser &parser, Lookup lookupIn)
 {
     auto ids = parseIds(parser.positionalArguments());
     if (!ids)
@@ -114,26 +116,22 @@ int lookupAccounts(Context &context, QCommandLineParser &parser)
     auto cabinet = openCabinet(context, true);
     if (!cabinet)
         return fail(context, cabinet.error().message);
-    auto found = (*cabinet)->ledger().lookupAccounts(*ids);
+    auto found = lookupIn((*cabinet)->ledger(), *ids);
     if (!found)
         return fail(context, found.error().message);
-    print(context, json::write(std::span<const Account>(*found)));
+    using Row = typename std::remove_cvref_t<decltype(*found)>::value_type;
+    print(context, json::write(std::span<const Row>(*found)));
     return Ok;
+}
+
+int lookupAccounts(Context &context, QCommandLineParser &parser)
+{
+    return lookup(context, parser, [](ledger::Ledger &ledger, const std::vector<u128> &ids) { return ledger.lookupAccounts(ids); });
 }
 
 int lookupTransfers(Context &context, QCommandLineParser &parser)
 {
-    auto ids = parseIds(parser.positionalArguments());
-    if (!ids)
-        return fail(context, ids.error().message, Usage);
-    auto cabinet = openCabinet(context, true);
-    if (!cabinet)
-        return fail(context, cabinet.error().message);
-    auto found = (*cabinet)->ledger().lookupTransfers(*ids);
-    if (!found)
-        return fail(context, found.error().message);
-    print(context, json::write(std::span<const Transfer>(*found)));
-    return Ok;
+    return lookup(context, parser, [](ledger::Ledger &ledger, const std::vector<u128> &ids) { return ledger.lookupTransfers(ids); });
 }
 
 // The four queries: read a filter, open read-only, print what matched.

@@ -95,19 +95,20 @@ Status SqliteLedgerBackend::runBatch(BatchSummary::Kind kind, u32 eventCount, u6
     return {};
 }
 
-Result<std::vector<CreateAccountResult>> SqliteLedgerBackend::createAccounts(std::span<const Account> events)
+template <typename Result_, typename Event, typename Apply>
+Result<std::vector<Result_>> SqliteLedgerBackend::createBatch(BatchSummary::Kind kind, std::span<const Event> events, Apply apply)
 {
     if (events.size() > BatchMax)
         return tooManyEvents(events.size());
-    std::vector<CreateAccountResult> results;
+    std::vector<Result_> results;
     if (events.empty())
         return results;
     if (auto loaded = load(); !loaded)
         return loaded.error();
     const u32 count = u32(events.size());
     const u64 timestamp = m_machine.batchTimestamp(u64(std::max<qint64>(m_clock.nowNs(), 0)), count);
-    auto status = runBatch(BatchSummary::Kind::Accounts, count, timestamp, [&] {
-        results = m_machine.createAccounts(events);
+    auto status = runBatch(kind, count, timestamp, [&] {
+        results = apply(events);
         return createdCount(results);
     });
     if (!status)
@@ -115,24 +116,16 @@ Result<std::vector<CreateAccountResult>> SqliteLedgerBackend::createAccounts(std
     return results;
 }
 
+Result<std::vector<CreateAccountResult>> SqliteLedgerBackend::createAccounts(std::span<const Account> events)
+{
+    return createBatch<CreateAccountResult>(BatchSummary::Kind::Accounts, events,
+                                            [this](std::span<const Account> e) { return m_machine.createAccounts(e); });
+}
+
 Result<std::vector<CreateTransferResult>> SqliteLedgerBackend::createTransfers(std::span<const Transfer> events)
 {
-    if (events.size() > BatchMax)
-        return tooManyEvents(events.size());
-    std::vector<CreateTransferResult> results;
-    if (events.empty())
-        return results;
-    if (auto loaded = load(); !loaded)
-        return loaded.error();
-    const u32 count = u32(events.size());
-    const u64 timestamp = m_machine.batchTimestamp(u64(std::max<qint64>(m_clock.nowNs(), 0)), count);
-    auto status = runBatch(BatchSummary::Kind::Transfers, count, timestamp, [&] {
-        results = m_machine.createTransfers(events);
-        return createdCount(results);
-    });
-    if (!status)
-        return status.error();
-    return results;
+    return createBatch<CreateTransferResult>(BatchSummary::Kind::Transfers, events,
+                                             [this](std::span<const Transfer> e) { return m_machine.createTransfers(e); });
 }
 
 Result<ExpiryResult> SqliteLedgerBackend::expirePending()

@@ -52,6 +52,9 @@ private:
     // Runs `execute` as one durable batch of `eventCount` timestamps.
     template <typename Execute>
     Status runBatch(BatchSummary::Kind kind, u32 eventCount, u64 batchTimestamp, Execute execute);
+    // createAccounts and createTransfers: size check, timestamps, one batch.
+    template <typename Result_, typename Event, typename Apply>
+    Result<std::vector<Result_>> createBatch(BatchSummary::Kind kind, std::span<const Event> events, Apply apply);
 
     Database &m_db;
     const Clock &m_clock;
