@@ -12,8 +12,12 @@
         <translation>Alle Aktionen</translation>
     </message>
     <message>
-        <source>Search subject and details…</source>
-        <translation>Gegenstand und Details durchsuchen …</translation>
+        <source>Search…</source>
+        <translation>Suchen …</translation>
+    </message>
+    <message>
+        <source>Search subject and details</source>
+        <translation>Gegenstand und Details durchsuchen</translation>
     </message>
     <message>
         <source>Verify</source>

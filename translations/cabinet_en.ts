@@ -12,7 +12,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Search subject and details…</source>
+        <source>Search…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search subject and details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

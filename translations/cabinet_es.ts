@@ -12,8 +12,12 @@
         <translation>Todas las acciones</translation>
     </message>
     <message>
-        <source>Search subject and details…</source>
-        <translation>Buscar en objeto y detalles…</translation>
+        <source>Search…</source>
+        <translation>Buscar…</translation>
+    </message>
+    <message>
+        <source>Search subject and details</source>
+        <translation>Buscar en asunto y detalles</translation>
     </message>
     <message>
         <source>Verify</source>

@@ -5,8 +5,11 @@
 
 #include <QThreadPool>
 
+#include <chrono>
+
 #include <map>
 #include <mutex>
+#include <optional>
 
 namespace cabinet {
 
@@ -69,15 +72,21 @@ void ScenarioRunner::start(const QJsonObject &paramsJson, const QString &backend
                 QMetaObject::invokeMethod(owner, [owner, signal] { signal(owner); }, Qt::QueuedConnection);
         };
         options.cancel = &shared->cancel;
-        double lastReported = 0;
+        // Reported ten times a second at most: a short run should not flood
+        // the event stream. The end is always reported, as a signal only:
+        // scenario.finished follows it in the stream.
+        std::optional<std::chrono::steady_clock::time_point> lastReported;
         options.progress = [&](double fraction) {
-            if (fraction - lastReported >= 0.02 || fraction >= 1.0) {
-                lastReported = fraction;
-                report([fraction](ScenarioRunner *r) {
-                    Q_EMIT r->progress(fraction);
+            const auto now = std::chrono::steady_clock::now();
+            const bool done = fraction >= 1.0;
+            if (!done && lastReported && now - *lastReported < std::chrono::milliseconds(100))
+                return;
+            lastReported = now;
+            report([fraction, done](ScenarioRunner *r) {
+                Q_EMIT r->progress(fraction);
+                if (!done)
                     r->m_events.publishEphemeral(QStringLiteral("scenario.progress"), { { QStringLiteral("fraction"), fraction } });
-                });
-            }
+            });
         };
 
         gpu::Expected<gpu::ScenarioResult> result = gpu::Error { gpu::Error::Code::BackendUnavailable, {} };

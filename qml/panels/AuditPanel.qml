@@ -70,8 +70,11 @@ Item {
             TextField {
                 id: search
                 objectName: "auditSearch"
-                placeholderText: qsTr("Search subject and details…")
+                placeholderText: qsTr("Search…")
                 selectByMouse: true
+                ToolTip.visible: hovered && text === ""
+                ToolTip.delay: 600
+                ToolTip.text: qsTr("Search subject and details")
                 Layout.fillWidth: true
                 Layout.minimumWidth: panel.compact ? 60 : 120
             }

@@ -103,6 +103,8 @@ Item {
                 anchors.margins: Theme.padding
                 readOnly: true
                 selectByMouse: true
+                // Wrapped on screen only: a copy still gets the lines as written.
+                wrapMode: TextEdit.WrapAtWordBoundaryOrAnywhere
                 color: Theme.text
                 font.family: Theme.monoFamily
                 font.pixelSize: Theme.smallFontSize + 1

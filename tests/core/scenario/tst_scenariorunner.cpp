@@ -1,4 +1,5 @@
 #include "TestSupport.h"
+#include "events/EventBus.h"
 #include "scenario/ScenarioRunner.h"
 
 #include <QSignalSpy>
@@ -37,6 +38,27 @@ private Q_SLOTS:
             last = args.at(0).toDouble();
         }
         QCOMPARE(last, 1.0);
+    }
+
+    void progressEventsAreThrottled()
+    {
+        // A run of a few milliseconds reports its end to the panel but puts
+        // no string of progress events into the event stream.
+        ScenarioRunner &runner = m_cabinet->scenarios();
+        QList<Event> progressEvents;
+        auto subscription = connect(&m_cabinet->events(), &EventBus::published, this, [&](const Event &event) {
+            if (event.type == QStringLiteral("scenario.progress"))
+                progressEvents.append(event);
+        });
+        QSignalSpy progress(&runner, &ScenarioRunner::progress);
+        QSignalSpy finished(&runner, &ScenarioRunner::finished);
+        runner.start({ { QStringLiteral("scenarios"), 200 }, { QStringLiteral("horizon_days"), 30 } }, QStringLiteral("cpu"), 10, 0);
+        QVERIFY(finished.wait(30000));
+        disconnect(subscription);
+        QCOMPARE(progress.last().at(0).toDouble(), 1.0);
+        QVERIFY2(progressEvents.size() <= 1, qPrintable(QString::number(progressEvents.size())));
+        for (const Event &event : progressEvents)
+            QVERIFY(event.payload.value(QStringLiteral("fraction")).toDouble() < 1.0);
     }
 
     void destroyedMidRunReportsNothing()
