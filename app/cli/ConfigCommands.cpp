@@ -57,7 +57,7 @@ std::vector<Command> configCommands()
         { { QStringLiteral("config"), QStringLiteral("get") }, QStringLiteral("KEY"),
           QStringLiteral("Print one configuration value."), key, get },
         { { QStringLiteral("config"), QStringLiteral("set") }, QStringLiteral("KEY VALUE"),
-          QStringLiteral("Change a value in config.yaml (audited; the rest of the file is kept, its comments are not)."),
+          QStringLiteral("Change a value in config.yaml (audited; the rest of the file, comments included, is kept)."),
           [key](QCommandLineParser &parser) {
               key(parser);
               parser.addPositionalArgument(QStringLiteral("value"), QStringLiteral("New value."));

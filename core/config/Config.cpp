@@ -1,4 +1,5 @@
 #include "config/Config.h"
+#include "config/YamlEdit.h"
 
 #include "audit/AuditLog.h"
 #include "events/EventBus.h"
@@ -89,26 +90,33 @@ QList<Config::Item> Config::items() const
 
 Result<QByteArray> Config::withValue(const QString &key, const QString &value) const
 {
-    // Edit the file's own tree, re-read now, so lists, nulls and anything
-    // else Cabinet does not model are kept as they are, and so are edits
-    // made outside Cabinet since it started. (Comments are not: yaml-cpp
-    // does not keep them.)
-    YAML::Node root(YAML::NodeType::Map);
+    // Edit the file as it is now, so lists, nulls and anything else Cabinet
+    // does not model are kept, and so are edits made outside Cabinet since
+    // it started.
+    QByteArray text;
+    if (QFile file(m_path); file.exists()) {
+        if (!file.open(QIODevice::ReadOnly))
+            return Error { QStringLiteral("cannot read %1: %2").arg(m_path, file.errorString()) };
+        text = file.readAll();
+    }
+    YAML::Node root;
     try {
-        if (QFile::exists(m_path))
-            root = YAML::LoadFile(QFile::encodeName(m_path).toStdString());
+        root = YAML::Load(text.toStdString());
     } catch (const YAML::Exception &e) {
         return Error { QStringLiteral("%1:%2: %3").arg(m_path).arg(e.mark.line + 1).arg(QString::fromStdString(e.msg)) };
     }
     if (root.IsNull())
         root = YAML::Node(YAML::NodeType::Map);
+    // The tree the file must hold afterwards.
     YAML::Node node = root;
     const QStringList parts = key.split(u'.');
+    std::vector<std::string> path;
     for (qsizetype i = 0; i < parts.size(); ++i) {
         if (!node.IsMap())
             return Error { QStringLiteral("configuration key '%1' clashes with '%2', which is not a mapping")
                                    .arg(key, parts.mid(0, i).join(u'.')) };
-        YAML::Node child = node[parts[i].toStdString()];
+        path.push_back(parts[i].toStdString());
+        YAML::Node child = node[path.back()];
         if (i + 1 == parts.size()) {
             if (child.IsDefined() && !child.IsNull() && !child.IsScalar())
                 return Error { QStringLiteral("configuration key '%1' holds a list or mapping; edit config.yaml to change it").arg(key) };
@@ -118,9 +126,22 @@ Result<QByteArray> Config::withValue(const QString &key, const QString &value) c
         }
         node.reset(child);
     }
-    YAML::Emitter out;
-    out << root;
-    return QByteArray(QByteArray(out.c_str()) + '\n');
+    YAML::Emitter expected;
+    expected << root;
+
+    // The operator's text with only that value changed (comments, order and
+    // layout kept), used when it reads back as exactly that tree; otherwise
+    // (flow style, block scalars, ...) the tree is written out afresh.
+    if (auto edited = yamledit::setScalar(text.toStdString(), path, value.toStdString())) {
+        try {
+            YAML::Emitter check;
+            check << YAML::Load(*edited);
+            if (std::string_view(check.c_str()) == std::string_view(expected.c_str()))
+                return QByteArray::fromStdString(*edited);
+        } catch (const YAML::Exception &) {
+        }
+    }
+    return QByteArray(QByteArray(expected.c_str()) + '\n');
 }
 
 Status Config::write(const QByteArray &text) const

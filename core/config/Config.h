@@ -15,7 +15,8 @@ class EventBus;
 // Configuration: config.yaml in the data directory (nested mappings are read
 // as dotted keys), overridden by CABINET_* environment variables
 // (log.level -> CABINET_LOG_LEVEL), overridden by the command line. set()
-// rewrites the file atomically and audits the change.
+// changes one value in the file (atomically, its comments and layout kept)
+// and audits the change.
 class Config : public QObject {
     Q_OBJECT
 public:

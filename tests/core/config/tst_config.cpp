@@ -86,6 +86,39 @@ private Q_SLOTS:
         QVERIFY2(list.error().message.contains(QStringLiteral("list or mapping")), qPrintable(list.error().message));
     }
 
+    void setKeepsCommentsAndLayout()
+    {
+        TestCabinet c;
+        const QString path = DataDirectory::configPath(c.dir.path());
+        writeFile(path, "# Cabinet on the build server\nlog:\n  # info in production\n  level: info   # see docs\n\n"
+                        "# the console\nui:\n  theme: light\n");
+        QVERIFY(c.open());
+        for (const auto &[key, value] : { std::pair { "log.level", "debug" }, { "log.format", "json" }, { "budget.daily_usd", "50" } })
+            QVERIFY(c->config().set(QString::fromLatin1(key), QString::fromLatin1(value), QStringLiteral("system"),
+                                    c->database(), c->audit(), c->events()));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(),
+                 QByteArray("# Cabinet on the build server\nlog:\n  # info in production\n  level: debug   # see docs\n"
+                            "  format: json\n\n# the console\nui:\n  theme: light\nbudget:\n  daily_usd: 50\n"));
+    }
+
+    void setRewritesFormsItCannotEditInPlace()
+    {
+        // Flow style: the value still lands, the rest of the file's values too.
+        TestCabinet c;
+        const QString path = DataDirectory::configPath(c.dir.path());
+        writeFile(path, "log: {level: info, format: text}\nui: {theme: dark}\n");
+        QVERIFY(c.open());
+        QVERIFY(c->config().set(QStringLiteral("log.level"), QStringLiteral("debug"), QStringLiteral("system"), c->database(),
+                                c->audit(), c->events()));
+        Config reread(path, {});
+        QVERIFY(reread.load());
+        QCOMPARE(reread.value(QStringLiteral("log.level")), QStringLiteral("debug"));
+        QCOMPARE(reread.value(QStringLiteral("log.format")), QStringLiteral("text"));
+        QCOMPARE(reread.value(QStringLiteral("ui.theme")), QStringLiteral("dark"));
+    }
+
     void badKeysAreRefusedAndNothingIsAudited()
     {
         TestCabinet c;
