@@ -1,14 +1,12 @@
 #include "gui/AuditChain.h"
 
-#include "audit/AuditLog.h"
-
 namespace cabinet::gui {
 
 AuditChain::AuditChain(QObject *parent)
     : QObject(parent)
 {
     m_debounce.setSingleShot(true);
-    connect(&m_debounce, &QTimer::timeout, this, &AuditChain::verify);
+    connect(&m_debounce, &QTimer::timeout, this, [this] { check(Scope::New); });
 }
 
 void AuditChain::setConnection(CoreConnection *connection)
@@ -27,17 +25,25 @@ void AuditChain::setDebounceMs(int ms)
 
 void AuditChain::verify()
 {
+    check(Scope::Whole);
+}
+
+void AuditChain::check(Scope scope)
+{
     if (!m_connection || m_connection->state() != CoreConnection::Ready)
         return;
     if (m_busy) {
-        m_again = true;
+        m_again = scope == Scope::Whole || m_again == Scope::Whole ? Scope::Whole : Scope::New;
         return;
     }
+    // Going on from a checkpoint needs a trail found sound; anything else
+    // (the first check, a broken or unreadable trail) walks it all.
+    const AuditLog::Checkpoint from = scope == Scope::New && m_verdict == Intact ? m_checkpoint : AuditLog::Checkpoint {};
     m_debounce.stop();
     setBusy(true);
     m_running.start();
     m_connection->request(
-        this, [](Cabinet &cabinet) { return cabinet.audit().verify(); },
+        this, [from](Cabinet &cabinet) { return cabinet.audit().verifyAfter(from); },
         [this](const Result<AuditLog::Verification> &result) {
             m_lastDurationMs = m_running.elapsed();
             if (result) {
@@ -45,14 +51,15 @@ void AuditChain::verify()
                 m_entries = result->entries;
                 m_brokenAt = result->firstBrokenSeq;
                 m_reason = result->reason;
+                m_checkpoint = result->last;
             } else {
                 m_verdict = Unreadable;
                 m_reason = result.error().message;
             }
             Q_EMIT resultChanged();
             setBusy(false);
-            if (std::exchange(m_again, false))
-                verify();
+            if (const auto again = std::exchange(m_again, std::nullopt))
+                check(*again);
         });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "audit/AuditLog.h"
 #include "gui/CoreConnection.h"
 
 #include <QElapsedTimer>
@@ -8,13 +9,17 @@
 #include <QTimer>
 #include <QtQml/qqmlregistration.h>
 
+#include <optional>
+
 namespace cabinet::gui {
 
-// The audit chain's health: AuditLog::verify() run on the core thread when
-// the core is ready, on demand, and again a moment after new entries arrive
-// (a burst of entries costs one verification). Verification reads the whole
-// trail, so the wait before an automatic one grows with how long the last
-// one took: they never take more than a tenth of the core thread's time.
+// The audit chain's health, checked on the core thread. The whole trail is
+// verified when the core is ready and on demand; a moment after new entries
+// arrive (a burst costs one check) only what was appended since the last
+// sound entry is verified (AuditLog::verifyAfter), so the cost follows the
+// new entries, not the trail's length. The wait before an automatic check
+// grows with how long the last one took: they never take more than a tenth
+// of the core thread's time.
 class AuditChain : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -45,8 +50,8 @@ public:
     int debounceMs() const { return m_debounceMs; }
     void setDebounceMs(int ms);
 
-    // Verifies now (once the core is ready); a request made while one runs
-    // is served when it ends.
+    // Verifies the whole trail now (once the core is ready); a request made
+    // while a check runs is served when it ends.
     Q_INVOKABLE void verify();
 
 Q_SIGNALS:
@@ -56,6 +61,8 @@ Q_SIGNALS:
     void debounceMsChanged();
 
 private:
+    enum class Scope { Whole, New };
+    void check(Scope scope);
     void onEvent(const cabinet::Event &event);
     void setBusy(bool busy);
 
@@ -68,8 +75,9 @@ private:
     qint64 m_entries = 0;
     qint64 m_brokenAt = 0;
     QString m_reason;
+    AuditLog::Checkpoint m_checkpoint; // the newest entry found sound
     bool m_busy = false;
-    bool m_again = false;
+    std::optional<Scope> m_again; // asked for while a check ran
 };
 
 } // namespace cabinet::gui

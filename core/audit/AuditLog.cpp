@@ -6,6 +6,8 @@
 
 #include <QJsonDocument>
 
+#include <optional>
+
 namespace cabinet {
 
 namespace {
@@ -113,13 +115,41 @@ Status AuditLog::forEach(const std::function<void(const AuditEntry &)> &sink) co
 
 Result<AuditLog::Verification> AuditLog::verify() const
 {
+    return verifyAfter({});
+}
+
+Result<AuditLog::Verification> AuditLog::verifyAfter(const Checkpoint &from) const
+{
     // One snapshot for the walk and the cross-check, so a writer in another
     // process cannot make a sound trail look cut off.
     const ReadSnapshot snapshot(m_db);
     Verification result;
     QByteArray expectedPrev(HashBytes, '\0');
     qint64 expectedSeq = 1;
-    const Status walked = forEach([&](const AuditEntry &entry) {
+    if (from.seq > 0) {
+        auto &select = m_db.statement(std::string(SelectColumns) + "WHERE seq = ?1");
+        select.bind(1, from.seq);
+        std::optional<AuditEntry> anchor;
+        if (auto status = readEntries(select, [&anchor](const AuditEntry &entry) { anchor = entry; }); !status)
+            return status.error();
+        const auto brokenAnchor = [&](const QString &reason) {
+            result.intact = false;
+            result.firstBrokenSeq = from.seq;
+            result.entries = from.seq - 1;
+            result.reason = reason;
+            return result;
+        };
+        if (!anchor)
+            return brokenAnchor(QStringLiteral("entry %1 is missing").arg(from.seq));
+        if (anchor->hash != from.hash || anchor->computeHash() != anchor->hash)
+            return brokenAnchor(QStringLiteral("entry %1 was rewritten since it was last verified").arg(from.seq));
+        expectedSeq = from.seq + 1;
+        expectedPrev = from.hash;
+        result.entries = from.seq;
+    }
+    auto &walk = m_db.statement(std::string(SelectColumns) + "WHERE seq > ?1 ORDER BY seq");
+    walk.bind(1, from.seq);
+    const Status walked = readEntries(walk, [&](const AuditEntry &entry) {
         if (!result.intact)
             return;
         auto broken = [&](const QString &reason) {
@@ -168,6 +198,8 @@ Result<AuditLog::Verification> AuditLog::verify() const
                                     .arg(newestAnnounced);
         }
     }
+    if (result.intact)
+        result.last = { expectedSeq - 1, expectedSeq > 1 ? expectedPrev : QByteArray() };
     return result;
 }
 

@@ -31,13 +31,26 @@ public:
     Result<AuditEntry> record(const QString &actor, const QString &action, const QString &subject,
                               const QJsonObject &payload = {});
 
+    // An entry a verification found sound, to go on from; seq 0 is the
+    // start of the trail.
+    struct Checkpoint {
+        qint64 seq = 0;
+        QByteArray hash;
+    };
     struct Verification {
         bool intact = true;
         qint64 entries = 0;
         qint64 firstBrokenSeq = 0; // 0 when intact
         QString reason;
+        Checkpoint last; // the newest entry, when intact
     };
+    // Walks the whole trail.
     Result<Verification> verify() const;
+    // Walks only what was appended after `from`: checks that entry is still
+    // there with the hash it had, then every entry after it. A change before
+    // `from` is not seen (verify() sees it), so this serves the frequent
+    // checks of a growing trail, at a cost that grows with what is new.
+    Result<Verification> verifyAfter(const Checkpoint &from) const;
 
     // Entries with seq > afterSeq, oldest first.
     Result<QList<AuditEntry>> entriesAfter(qint64 afterSeq, int limit) const;

@@ -222,6 +222,45 @@ private Q_SLOTS:
         QVERIFY(chain.reason().contains(QStringLiteral("3")));
     }
 
+    void automaticChecksWalkOnlyNewEntries()
+    {
+        RunningCore core;
+        QVERIFY(core.start());
+        AuditChain chain;
+        chain.setDebounceMs(20);
+        chain.setConnection(&core.connection);
+        QTRY_COMPARE(chain.verdict(), AuditChain::Intact);
+        QTRY_VERIFY(!chain.busy());
+        QVERIFY(core.record(QStringLiteral("system"), QStringLiteral("tick"), QStringLiteral("2")));
+        QTRY_COMPARE(chain.entries(), 2);
+        QTRY_VERIFY(!chain.busy());
+
+        // A change to an entry already verified is not re-read by the checks
+        // that follow new entries...
+        const QString db = DataDirectory::databasePath(core.dir.path());
+        QVERIFY(rawExec(db, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET subject = 'forged' WHERE seq = 1;"));
+        QVERIFY(core.record(QStringLiteral("system"), QStringLiteral("tick"), QStringLiteral("3")));
+        QTRY_COMPARE(chain.entries(), 3);
+        QCOMPARE(chain.verdict(), AuditChain::Intact);
+        QTRY_VERIFY(!chain.busy());
+        // ...the whole walk, asked for, finds it.
+        chain.verify();
+        QTRY_COMPARE(chain.verdict(), AuditChain::Broken);
+        QCOMPARE(chain.brokenAt(), 1);
+        QTRY_VERIFY(!chain.busy());
+        // Once broken, automatic checks walk everything again.
+        QVERIFY(core.record(QStringLiteral("system"), QStringLiteral("tick"), QStringLiteral("4")));
+        QTest::qWait(200);
+        QTRY_VERIFY(!chain.busy());
+        QCOMPARE(chain.verdict(), AuditChain::Broken);
+        QCOMPARE(chain.brokenAt(), 1);
+        // Repaired: whole again, then back to new entries only.
+        QVERIFY(rawExec(db, QStringLiteral("UPDATE audit_log SET subject = '%1' WHERE seq = 1;").arg(core.dir.path()).toUtf8().constData()));
+        chain.verify();
+        QTRY_COMPARE(chain.verdict(), AuditChain::Intact);
+        QCOMPARE(chain.entries(), 4);
+    }
+
     void steadyStreamIsStillVerified()
     {
         RunningCore core;

@@ -30,7 +30,7 @@ class TestAuditLog : public QObject {
         if (!c.open())
             return {};
         auto result = c->audit().verify();
-        return result ? *result : AuditLog::Verification { false, -1, -1, result.error().message };
+        return result ? *result : AuditLog::Verification { false, -1, -1, result.error().message, {} };
     }
 
 private Q_SLOTS:
@@ -163,6 +163,77 @@ private Q_SLOTS:
         QVERIFY(!v.intact);
         QCOMPARE(v.firstBrokenSeq, 3);
         QCOMPARE(v.entries, 2);
+    }
+
+    void verifyAfterWalksOnlyWhatIsNew()
+    {
+        TestCabinet c;
+        writeEntries(c, 4);
+        QVERIFY(c.open());
+        auto whole = c->audit().verify();
+        QVERIFY(whole && whole->intact);
+        QCOMPARE(whole->last.seq, 4);
+        QCOMPARE(whole->last.hash, c->audit().tail(1)->at(0).hash);
+
+        // Nothing new: the same answer.
+        auto same = c->audit().verifyAfter(whole->last);
+        QVERIFY(same && same->intact);
+        QCOMPARE(same->entries, 4);
+        QCOMPARE(same->last.seq, 4);
+
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(c->audit().record(QStringLiteral("system"), QStringLiteral("more"), QString::number(i)));
+        auto grown = c->audit().verifyAfter(whole->last);
+        QVERIFY(grown && grown->intact);
+        QCOMPARE(grown->entries, 7);
+        QCOMPARE(grown->last.seq, 7);
+        QCOMPARE(grown->last.hash, c->audit().tail(1)->at(0).hash);
+
+        // A checkpoint that is not what the trail holds is a break, not a pass.
+        auto wrong = c->audit().verifyAfter({ 4, QByteArray(32, 'x') });
+        QVERIFY(wrong && !wrong->intact);
+        QCOMPARE(wrong->firstBrokenSeq, 4);
+        QVERIFY2(wrong->reason.contains(QStringLiteral("rewritten")), qPrintable(wrong->reason));
+        auto beyond = c->audit().verifyAfter({ 9, QByteArray(32, 'x') });
+        QVERIFY(beyond && !beyond->intact);
+        QCOMPARE(beyond->firstBrokenSeq, 9);
+    }
+
+    void verifyAfterSeesChangesFromTheCheckpointOn()
+    {
+        TestCabinet c;
+        writeEntries(c, 6);
+        QVERIFY(c.open());
+        auto at3 = c->audit().entriesAfter(2, 1);
+        QVERIFY(at3 && at3->size() == 1);
+        const AuditLog::Checkpoint checkpoint { 3, at3->at(0).hash };
+        c.cabinet.reset();
+
+        // After the checkpoint: found.
+        QVERIFY(rawExec(dbPath(c), "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET payload = '{\"i\":99}' WHERE seq = 5;"));
+        QVERIFY(c.open());
+        auto after = c->audit().verifyAfter(checkpoint);
+        QVERIFY(after && !after->intact);
+        QCOMPARE(after->firstBrokenSeq, 5);
+        QCOMPARE(after->entries, 4);
+        c.cabinet.reset();
+
+        // The checkpoint itself: found. Before it: only the whole walk sees it.
+        QVERIFY(rawExec(dbPath(c), "UPDATE audit_log SET payload = '{\"i\":5}' WHERE seq = 5;"
+                                   "UPDATE audit_log SET payload = '{\"i\":98}' WHERE seq = 3;"));
+        QVERIFY(c.open());
+        auto at = c->audit().verifyAfter(checkpoint);
+        QVERIFY(at && !at->intact);
+        QCOMPARE(at->firstBrokenSeq, 3);
+        c.cabinet.reset();
+        QVERIFY(rawExec(dbPath(c), "UPDATE audit_log SET payload = '{\"i\":3}' WHERE seq = 3;"
+                                   "UPDATE audit_log SET payload = '{\"i\":97}' WHERE seq = 2;"));
+        QVERIFY(c.open());
+        auto before = c->audit().verifyAfter(checkpoint);
+        QVERIFY(before && before->intact);
+        auto whole = c->audit().verify();
+        QVERIFY(whole && !whole->intact);
+        QCOMPARE(whole->firstBrokenSeq, 2);
     }
 
     void tailAndEntriesAfter()
