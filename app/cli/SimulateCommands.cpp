@@ -26,17 +26,21 @@ Result<QJsonObject> readParamsFile(const QString &path)
     return document.object();
 }
 
-void printSummary(QTextStream &out, const gpu::ScenarioResult &r)
+void printSummary(QTextStream &out, const gpu::ScenarioResult &r, const gpu::ScenarioParams &params)
 {
     auto money = [](double v) { return QString::number(v, 'f', 0); };
+    // Without a budget line there is nothing to breach: say so, not "0.00 %".
+    const QString breach = std::isfinite(params.budget)
+        ? QString::number(100 * r.probability_of_budget_breach, 'f', 2) + QStringLiteral(" % of ") + money(params.budget)
+        : QStringLiteral("- (no budget set)");
     out << "backend     " << QString::fromStdString(r.backend) << " (" << QString::fromStdString(r.device) << "), "
         << QString::number(r.elapsed_ms, 'f', 1) << " ms\n"
         << "scenarios   " << r.scenarios << " x " << r.horizon_days << " days\n"
         << "net outcome mean " << money(r.mean) << "  sd " << money(r.std_dev) << "\n"
         << "            P5 " << money(r.p5) << "  P50 " << money(r.p50) << "  P95 " << money(r.p95) << "\n"
         << "total cost  mean " << money(r.cost_mean) << "  P95 " << money(r.cost_p95) << "\n"
-        << "P(loss) " << QString::number(100 * r.probability_of_loss, 'f', 2) << " %   P(budget breach) "
-        << QString::number(100 * r.probability_of_budget_breach, 'f', 2) << " %   CVaR 95 % " << money(r.expected_shortfall_95)
+        << "P(loss) " << QString::number(100 * r.probability_of_loss, 'f', 2) << " %   P(budget breach) " << breach
+        << "   CVaR 95 % " << money(r.expected_shortfall_95)
         << "\n\nhistogram of the net outcome\n";
     const auto &counts = r.histogram.counts;
     const std::uint64_t peak = counts.empty() ? 1 : std::max<std::uint64_t>(1, *std::max_element(counts.begin(), counts.end()));
@@ -96,7 +100,7 @@ int simulate(Context &context, QCommandLineParser &parser)
         json.insert(QStringLiteral("params"), scenario::paramsToJson(params));
         context.out << QJsonDocument(json).toJson(QJsonDocument::Indented);
     } else {
-        printSummary(context.out, *result);
+        printSummary(context.out, *result, params);
     }
     return Ok;
 }

@@ -56,6 +56,16 @@ private Q_SLOTS:
         QVERIFY(run.out.contains(QStringLiteral("backend")));
         QVERIFY(run.out.contains(QStringLiteral("P95")));
         QVERIFY(run.out.contains(QStringLiteral("histogram")));
+        QVERIFY2(run.out.contains(QStringLiteral("P(budget breach) - (no budget set)")), qPrintable(run.out));
+
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        file.write(R"({"budget": 1, "cost_log_mean": 5})");
+        file.close();
+        const Run budgeted = runCabinet({ QStringLiteral("simulate"), QStringLiteral("--scenarios"), QStringLiteral("100"),
+                                          QStringLiteral("--horizon"), QStringLiteral("5"), QStringLiteral("--params"), file.fileName() });
+        QCOMPARE(budgeted.exitCode, 0);
+        QVERIFY2(budgeted.out.contains(QStringLiteral("P(budget breach) 100.00 % of 1 ")), qPrintable(budgeted.out));
     }
 
     void badParametersExitTwo_data()
