@@ -108,6 +108,10 @@
         <source>Not verified</source>
         <translation>Nicht geprüft</translation>
     </message>
+    <message>
+        <source>Whole trail verified at %1; new entries are verified as they arrive.</source>
+        <translation>Ganze Spur um %1 geprüft; neue Einträge werden beim Eintreffen geprüft.</translation>
+    </message>
 </context>
 <context>
     <name>DockArea</name>

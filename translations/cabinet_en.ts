@@ -108,6 +108,10 @@
         <source>Not verified</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Whole trail verified at %1; new entries are verified as they arrive.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>DockArea</name>

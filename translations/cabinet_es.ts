@@ -108,6 +108,10 @@
         <source>Not verified</source>
         <translation>Sin verificar</translation>
     </message>
+    <message>
+        <source>Whole trail verified at %1; new entries are verified as they arrive.</source>
+        <translation>Registro completo verificado a las %1; las entradas nuevas se verifican al llegar.</translation>
+    </message>
 </context>
 <context>
     <name>DockArea</name>

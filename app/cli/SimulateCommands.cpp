@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QLocale>
 
 #include <cmath>
 
@@ -31,7 +32,7 @@ void printSummary(QTextStream &out, const gpu::ScenarioResult &r, const gpu::Sce
     auto money = [](double v) { return QString::number(v, 'f', 0); };
     // Without a budget line there is nothing to breach: say so, not "0.00 %".
     const QString breach = std::isfinite(params.budget)
-        ? QString::number(100 * r.probability_of_budget_breach, 'f', 2) + QStringLiteral(" % of ") + money(params.budget)
+        ? QString::number(100 * r.probability_of_budget_breach, 'f', 2) + QStringLiteral(" % of ") + QString::number(params.budget, 'f', QLocale::FloatingPointShortest)
         : QStringLiteral("- (no budget set)");
     out << "backend     " << QString::fromStdString(r.backend) << " (" << QString::fromStdString(r.device) << "), "
         << QString::number(r.elapsed_ms, 'f', 1) << " ms\n"

@@ -7,6 +7,8 @@ AuditChain::AuditChain(QObject *parent)
 {
     m_debounce.setSingleShot(true);
     connect(&m_debounce, &QTimer::timeout, this, [this] { check(Scope::New); });
+    m_wholeTimer.setSingleShot(true);
+    connect(&m_wholeTimer, &QTimer::timeout, this, [this] { check(Scope::Whole); });
 }
 
 void AuditChain::setConnection(CoreConnection *connection)
@@ -21,6 +23,14 @@ void AuditChain::setDebounceMs(int ms)
         return;
     m_debounceMs = ms;
     Q_EMIT debounceMsChanged();
+}
+
+void AuditChain::setWholeIntervalMs(int ms)
+{
+    if (ms == m_wholeIntervalMs)
+        return;
+    m_wholeIntervalMs = ms;
+    Q_EMIT wholeIntervalMsChanged();
 }
 
 void AuditChain::verify()
@@ -38,14 +48,23 @@ void AuditChain::check(Scope scope)
     }
     // Going on from a checkpoint needs a trail found sound; anything else
     // (the first check, a broken or unreadable trail) walks it all.
-    const AuditLog::Checkpoint from = scope == Scope::New && m_verdict == Intact ? m_checkpoint : AuditLog::Checkpoint {};
+    const bool whole = scope == Scope::Whole || m_verdict != Intact;
+    const AuditLog::Checkpoint from = whole ? AuditLog::Checkpoint {} : m_checkpoint;
     m_debounce.stop();
+    if (whole)
+        m_wholeTimer.stop();
     setBusy(true);
     m_running.start();
     m_connection->request(
         this, [from](Cabinet &cabinet) { return cabinet.audit().verifyAfter(from); },
-        [this](const Result<AuditLog::Verification> &result) {
-            m_lastDurationMs = m_running.elapsed();
+        [this, whole](const Result<AuditLog::Verification> &result) {
+            const qint64 tookMs = m_running.elapsed();
+            if (whole) {
+                m_wholeCheckedAt = QDateTime::currentDateTime();
+                m_wholeTimer.start(int(std::max<qint64>(m_wholeIntervalMs, CoreShareDivisor * tookMs)));
+            } else {
+                m_lastNewCheckMs = tookMs;
+            }
             if (result) {
                 m_verdict = result->intact ? Intact : Broken;
                 m_entries = result->entries;
@@ -67,7 +86,7 @@ void AuditChain::onEvent(const Event &event)
 {
     // Not restarted by every entry, so a steady stream is still verified.
     if (event.type == events::AuditAppended && !m_debounce.isActive())
-        m_debounce.start(int(std::max<qint64>(m_debounceMs, CoreShareDivisor * m_lastDurationMs)));
+        m_debounce.start(int(std::max<qint64>(m_debounceMs, CoreShareDivisor * m_lastNewCheckMs)));
 }
 
 void AuditChain::setBusy(bool busy)

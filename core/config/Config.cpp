@@ -6,10 +6,14 @@
 #include "store/Database.h"
 
 #include <QFile>
+#include <QHash>
+#include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSaveFile>
 
 #include <yaml-cpp/yaml.h>
+
+Q_LOGGING_CATEGORY(lcConfig, "cabinet.config")
 
 namespace cabinet {
 
@@ -24,6 +28,36 @@ void flatten(const YAML::Node &node, const QString &prefix, QMap<QString, QStrin
     } else if (node.IsScalar()) {
         out.insert(prefix, QString::fromStdString(node.Scalar()));
     }
+}
+
+// A key given twice in one mapping: YAML forbids it, yaml-cpp keeps both,
+// and which one counts would depend on who reads the file.
+std::optional<QString> duplicateKey(const YAML::Node &node, const QString &prefix = {})
+{
+    if (node.IsSequence()) {
+        for (const auto &element : node)
+            if (auto found = duplicateKey(element, prefix))
+                return found;
+    } else if (node.IsMap()) {
+        QHash<QString, int> lines;
+        for (const auto &item : node) {
+            const QString key = prefix.isEmpty() ? QString::fromStdString(item.first.as<std::string>())
+                                                 : prefix + u'.' + QString::fromStdString(item.first.as<std::string>());
+            const int line = item.first.Mark().line + 1;
+            if (lines.contains(key))
+                return QStringLiteral("%1: '%2' is given twice (first on line %3)").arg(line).arg(key).arg(lines.value(key));
+            lines.insert(key, line);
+            if (auto found = duplicateKey(item.second, key))
+                return found;
+        }
+    }
+    return std::nullopt;
+}
+
+bool hasComments(const QByteArray &text)
+{
+    static const QRegularExpression comment(QStringLiteral("(^|\\s)#"), QRegularExpression::MultilineOption);
+    return comment.match(QString::fromUtf8(text)).hasMatch();
 }
 } // namespace
 
@@ -52,6 +86,8 @@ Status Config::load()
         const YAML::Node root = YAML::LoadFile(QFile::encodeName(m_path).toStdString());
         if (!root.IsNull() && !root.IsMap())
             return Error { QStringLiteral("%1: the configuration must be a YAML mapping").arg(m_path) };
+        if (auto duplicate = duplicateKey(root))
+            return Error { m_path + u':' + *duplicate };
         flatten(root, {}, m_file);
     } catch (const YAML::Exception &e) {
         return Error { QStringLiteral("%1:%2: %3")
@@ -107,16 +143,24 @@ Result<QByteArray> Config::withValue(const QString &key, const QString &value) c
     }
     if (root.IsNull())
         root = YAML::Node(YAML::NodeType::Map);
-    // The tree the file must hold afterwards.
-    YAML::Node node = root;
+    if (auto duplicate = duplicateKey(root))
+        return Error { m_path + u':' + *duplicate };
     const QStringList parts = key.split(u'.');
     std::vector<std::string> path;
+    for (const QString &part : parts)
+        path.push_back(part.toStdString());
+    if (auto shared = yamledit::sharedPrefix(text.toStdString(), path))
+        return Error { QStringLiteral("configuration key '%1' is reached through the YAML anchor or alias at '%2' in %3, "
+                                      "so a change would show under other keys too; edit the file to change it")
+                               .arg(key, QString::fromStdString(*shared), m_path) };
+
+    // The tree the file must hold afterwards.
+    YAML::Node node = root;
     for (qsizetype i = 0; i < parts.size(); ++i) {
         if (!node.IsMap())
             return Error { QStringLiteral("configuration key '%1' clashes with '%2', which is not a mapping")
                                    .arg(key, parts.mid(0, i).join(u'.')) };
-        path.push_back(parts[i].toStdString());
-        YAML::Node child = node[path.back()];
+        YAML::Node child = node[path[std::size_t(i)]];
         if (i + 1 == parts.size()) {
             if (child.IsDefined() && !child.IsNull() && !child.IsScalar())
                 return Error { QStringLiteral("configuration key '%1' holds a list or mapping; edit config.yaml to change it").arg(key) };
@@ -130,8 +174,10 @@ Result<QByteArray> Config::withValue(const QString &key, const QString &value) c
     expected << root;
 
     // The operator's text with only that value changed (comments, order and
-    // layout kept), used when it reads back as exactly that tree; otherwise
-    // (flow style, block scalars, ...) the tree is written out afresh.
+    // layout kept), used when it reads back as exactly that tree. Otherwise
+    // (flow style, block scalars, ...) the tree is written out afresh, which
+    // loses nothing but layout, unless the file has comments: those are
+    // refused rather than lost.
     if (auto edited = yamledit::setScalar(text.toStdString(), path, value.toStdString())) {
         try {
             YAML::Emitter check;
@@ -141,6 +187,11 @@ Result<QByteArray> Config::withValue(const QString &key, const QString &value) c
         } catch (const YAML::Exception &) {
         }
     }
+    if (hasComments(text))
+        return Error { QStringLiteral("cannot change '%1' in %2 without losing the file's comments: it is written there in "
+                                      "a form Cabinet does not edit in place (flow style or a block scalar); edit the file to change it")
+                               .arg(key, m_path) };
+    qCInfo(lcConfig, "%s: written out afresh (it uses YAML that is not edited in place)", qPrintable(m_path));
     return QByteArray(QByteArray(expected.c_str()) + '\n');
 }
 

@@ -114,11 +114,59 @@ std::optional<int> lastLine(const YAML::Node &node)
     return node.Mark().line;
 }
 
+// The first entry of a mapping with this key, as key and value nodes.
+std::optional<std::pair<YAML::Node, YAML::Node>> findEntry(const YAML::Node &map, const std::string &key)
+{
+    for (const auto &item : map)
+        if (item.first.IsScalar() && item.first.Scalar() == key)
+            return std::pair { item.first, item.second };
+    return std::nullopt;
+}
+
+// For the key at `keyColumn` of `line` whose value is empty ("key:", with
+// maybe a comment after it) or an explicit null ("~", "null"): the range
+// after the colon that the value replaces; nothing for any other form.
+std::optional<std::pair<std::size_t, std::size_t>> emptyValue(const std::string &line, std::size_t keyColumn)
+{
+    std::size_t colon = std::string::npos;
+    if (keyColumn < line.size() && (line[keyColumn] == '"' || line[keyColumn] == '\'')) {
+        const auto keyEnd = scalarEnd(line, keyColumn);
+        if (!keyEnd)
+            return std::nullopt;
+        colon = line.find_first_not_of(" \t", *keyEnd);
+    } else {
+        for (std::size_t i = keyColumn; i < line.size(); ++i)
+            if (line[i] == ':' && (i + 1 == line.size() || std::string_view(" \t\r").find(line[i + 1]) != std::string_view::npos)) {
+                colon = i;
+                break;
+            }
+    }
+    if (colon == std::string::npos || colon >= line.size() || line[colon] != ':')
+        return std::nullopt;
+    const std::size_t begin = colon + 1;
+    std::size_t at = line.find_first_not_of(" \t", begin);
+    if (at == std::string::npos || line[at] == '#' || line[at] == '\r')
+        return std::pair { begin, begin }; // insert right after the colon
+    for (const std::string_view null : { "~", "null", "Null", "NULL" }) {
+        const std::size_t end = at + null.size();
+        if (std::string_view(line).substr(at, null.size()) == null
+            && (end == line.size() || std::string_view(" \t\r").find(line[end]) != std::string_view::npos))
+            return std::pair { begin, end };
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 std::optional<std::string> setScalar(const std::string &text, const std::vector<std::string> &path,
                                      const std::string &value)
 {
+    // yaml-cpp counts columns after a byte order mark: edit what follows it.
+    constexpr std::string_view Bom = "\xEF\xBB\xBF";
+    if (std::string_view(text).substr(0, Bom.size()) == Bom) {
+        auto edited = setScalar(text.substr(Bom.size()), path, value);
+        return edited ? std::optional(std::string(Bom) + *edited) : std::nullopt;
+    }
     if (path.empty())
         return std::nullopt;
     YAML::Node root;
@@ -131,60 +179,112 @@ std::optional<std::string> setScalar(const std::string &text, const std::vector<
         return std::nullopt;
 
     std::vector<std::string> lines = splitLines(text);
-    YAML::Node node = root;
-    for (std::size_t depth = 0; depth < path.size(); ++depth) {
-        // Looked up through a const node: yaml-cpp's non-const [] adds the
-        // key. (`node` is a mapping, or an empty document at the top.)
-        const YAML::Node &lookup = node;
-        const YAML::Node child = node.IsMap() ? lookup[path[depth]] : YAML::Node(YAML::NodeType::Undefined);
-        const bool last = depth + 1 == path.size();
-        if (child.IsDefined() && last) {
-            // Replace the scalar where it stands.
-            if (!child.IsScalar() || child.Mark().is_null())
-                return std::nullopt;
-            const auto line = std::size_t(child.Mark().line);
-            const auto begin = std::size_t(child.Mark().column);
-            if (line >= lines.size())
-                return std::nullopt;
-            const auto end = scalarEnd(lines[line], begin);
-            if (!end)
-                return std::nullopt;
-            lines[line].replace(begin, *end - begin, scalarText(value));
-            return joinLines(lines);
-        }
-        if (child.IsDefined()) {
-            if (!child.IsMap())
-                return std::nullopt; // an empty section ("log:") or not a mapping
-            node.reset(child);
-            continue;
-        }
-
-        // The key is missing from `node`: add it and the keys under it.
-        std::string indent;
-        std::size_t insertAt = lines.size();
-        if (depth > 0) {
-            const auto end = lastLine(node);
-            if (!end || node.size() == 0 || node.begin()->first.Mark().is_null())
-                return std::nullopt;
-            indent.assign(std::size_t(node.begin()->first.Mark().column), ' ');
-            insertAt = std::size_t(*end) + 1;
+    // Adds the keys path[from..] under the line `after` (-1: at the end of
+    // the text), `indent` deep.
+    const auto addKeys = [&](std::size_t from, std::optional<std::size_t> after, const std::string &indent) {
+        std::size_t insertAt;
+        if (after) {
+            insertAt = *after + 1;
         } else if (!lines.back().empty()) {
+            insertAt = lines.size();
             lines.push_back({}); // the text did not end with a newline
         } else {
             insertAt = lines.size() - 1; // before the "" after the last newline
         }
-        if (insertAt > lines.size())
-            return std::nullopt;
         const bool crlf = insertAt > 0 && !lines[insertAt - 1].empty() && lines[insertAt - 1].back() == '\r';
         std::vector<std::string> added;
-        for (std::size_t k = depth; k < path.size(); ++k) {
-            std::string entry = indent + std::string(2 * (k - depth), ' ') + path[k] + ':';
+        for (std::size_t k = from; k < path.size(); ++k) {
+            std::string entry = indent + std::string(2 * (k - from), ' ') + path[k] + ':';
             if (k + 1 == path.size())
                 entry += ' ' + scalarText(value);
             added.push_back(crlf ? entry + '\r' : entry);
         }
         lines.insert(lines.begin() + std::ptrdiff_t(insertAt), added.begin(), added.end());
         return joinLines(lines);
+    };
+
+    YAML::Node node = root;
+    for (std::size_t depth = 0; depth < path.size(); ++depth) {
+        const auto entry = node.IsMap() ? findEntry(node, path[depth]) : std::nullopt;
+        const bool last = depth + 1 == path.size();
+        if (!entry) {
+            // Missing: add it, with the keys under it, after the mapping's
+            // last entry at the indentation of its first.
+            if (depth == 0)
+                return addKeys(depth, std::nullopt, {});
+            const auto end = lastLine(node);
+            if (!end || node.size() == 0 || node.begin()->first.Mark().is_null())
+                return std::nullopt;
+            if (std::size_t(*end) >= lines.size())
+                return std::nullopt;
+            return addKeys(depth, std::size_t(*end), std::string(std::size_t(node.begin()->first.Mark().column), ' '));
+        }
+        const auto &[key, child] = *entry;
+        if (child.IsNull()) {
+            // "key:" or "key: ~": the value goes after the colon, or the keys
+            // under it on the lines after.
+            if (key.Mark().is_null() || std::size_t(key.Mark().line) >= lines.size())
+                return std::nullopt;
+            std::string &line = lines[std::size_t(key.Mark().line)];
+            const auto empty = emptyValue(line, std::size_t(key.Mark().column));
+            if (!empty)
+                return std::nullopt;
+            const auto [begin, end] = *empty;
+            if (last) {
+                line.replace(begin, end - begin, ' ' + scalarText(value));
+                return joinLines(lines);
+            }
+            line.erase(begin, end - begin);
+            return addKeys(depth + 1, std::size_t(key.Mark().line), std::string(std::size_t(key.Mark().column) + 2, ' '));
+        }
+        if (last) {
+            // Replace the scalar where it stands.
+            if (!child.IsScalar() || child.Mark().is_null() || std::size_t(child.Mark().line) >= lines.size())
+                return std::nullopt;
+            std::string &line = lines[std::size_t(child.Mark().line)];
+            const auto begin = std::size_t(child.Mark().column);
+            const auto end = scalarEnd(line, begin);
+            if (!end)
+                return std::nullopt;
+            line.replace(begin, *end - begin, scalarText(value));
+            return joinLines(lines);
+        }
+        if (!child.IsMap())
+            return std::nullopt;
+        node.reset(child);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> sharedPrefix(const std::string &text, const std::vector<std::string> &path)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception &) {
+        return std::nullopt; // the caller reports the parse error
+    }
+    const std::vector<std::string> lines = splitLines(text);
+    // yaml-cpp marks an anchored node, and every alias of it (the same
+    // node), where its anchor stands: at a '&'.
+    const auto anchored = [&lines](const YAML::Node &node) {
+        const YAML::Mark mark = node.Mark();
+        if (mark.is_null() || std::size_t(mark.line) >= lines.size())
+            return false;
+        const std::string &line = lines[std::size_t(mark.line)];
+        const std::size_t at = std::size_t(mark.column) + (mark.line == 0 && line.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0);
+        return at < line.size() && (line[at] == '&' || line[at] == '*');
+    };
+    YAML::Node node = root;
+    std::string prefix;
+    for (const std::string &part : path) {
+        const auto entry = node.IsMap() ? findEntry(node, part) : std::nullopt;
+        if (!entry)
+            return std::nullopt;
+        prefix += prefix.empty() ? part : '.' + part;
+        if (anchored(entry->second))
+            return prefix;
+        node.reset(entry->second);
     }
     return std::nullopt;
 }

@@ -10,15 +10,21 @@ namespace cabinet::yamledit {
 // editing the text of a YAML document in place, so its comments, blank
 // lines, key order and quoting elsewhere stay as the operator wrote them.
 // An existing scalar is replaced where it stands (a comment after it on the
-// line stays); a missing key is added after the last entry of the deepest
-// mapping that exists, at that mapping's indentation.
+// line stays), an empty or null value gets the value after its colon, and a
+// missing key is added after the last entry of the deepest mapping that
+// exists, at that mapping's indentation (under an empty section: after it).
 //
 // Returns nothing when the document is not one this edits safely (flow
-// style, block scalars, multi-line or null values, unparsable text): the
+// style, block scalars, anchors, multi-line values, unparsable text): the
 // caller then rewrites the document from its tree. The caller must also
 // check the result by parsing it, since a form this does not foresee could
 // still be edited wrongly.
 std::optional<std::string> setScalar(const std::string &text, const std::vector<std::string> &path,
                                      const std::string &value);
+
+// The leading part of `path`, dotted, that the document defines through a
+// YAML anchor or alias: a change there would also show under the other keys
+// that share the node. Nothing when there is none.
+std::optional<std::string> sharedPrefix(const std::string &text, const std::vector<std::string> &path);
 
 } // namespace cabinet::yamledit

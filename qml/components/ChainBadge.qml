@@ -3,8 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Cabinet
 
-// The audit chain's verdict as a coloured pill; the reason of a break in
-// its tooltip.
+// The audit chain's verdict as a coloured pill; in its tooltip the reason
+// of a break, or when the whole trail was last walked.
 Rectangle {
     id: badge
 
@@ -50,6 +50,10 @@ Rectangle {
     HoverHandler {
         id: hover
     }
-    ToolTip.visible: hover.hovered && badge.chain.reason.length > 0
-    ToolTip.text: badge.chain.reason
+    readonly property string detail: chain.reason.length > 0 ? chain.reason
+        : isNaN(chain.wholeCheckedAt.getTime()) ? ""
+        : qsTr("Whole trail verified at %1; new entries are verified as they arrive.")
+              .arg(chain.wholeCheckedAt.toLocaleTimeString(Qt.locale(), Locale.ShortFormat))
+    ToolTip.visible: hover.hovered && detail.length > 0
+    ToolTip.text: detail
 }

@@ -249,9 +249,9 @@ private Q_SLOTS:
         QCOMPARE(chain.brokenAt(), 1);
         QTRY_VERIFY(!chain.busy());
         // Once broken, automatic checks walk everything again.
+        QSignalSpy checked(&chain, &AuditChain::resultChanged);
         QVERIFY(core.record(QStringLiteral("system"), QStringLiteral("tick"), QStringLiteral("4")));
-        QTest::qWait(200);
-        QTRY_VERIFY(!chain.busy());
+        QTRY_COMPARE(checked.count(), 1);
         QCOMPARE(chain.verdict(), AuditChain::Broken);
         QCOMPARE(chain.brokenAt(), 1);
         // Repaired: whole again, then back to new entries only.
@@ -259,6 +259,24 @@ private Q_SLOTS:
         chain.verify();
         QTRY_COMPARE(chain.verdict(), AuditChain::Intact);
         QCOMPARE(chain.entries(), 4);
+    }
+
+    void wholeTrailIsWalkedAgainOnItsOwn()
+    {
+        RunningCore core;
+        QVERIFY(core.start());
+        AuditChain chain;
+        chain.setWholeIntervalMs(100);
+        chain.setConnection(&core.connection);
+        QTRY_COMPARE(chain.verdict(), AuditChain::Intact);
+        const QDateTime first = chain.wholeCheckedAt();
+        QVERIFY(first.isValid());
+        // No new entries, no button: a change to an old entry is still found.
+        QVERIFY(rawExec(DataDirectory::databasePath(core.dir.path()),
+            "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET subject = 'forged' WHERE seq = 1;"));
+        QTRY_COMPARE(chain.verdict(), AuditChain::Broken);
+        QCOMPARE(chain.brokenAt(), 1);
+        QVERIFY(chain.wholeCheckedAt() > first);
     }
 
     void steadyStreamIsStillVerified()

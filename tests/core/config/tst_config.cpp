@@ -119,6 +119,49 @@ private Q_SLOTS:
         QCOMPARE(reread.value(QStringLiteral("ui.theme")), QStringLiteral("dark"));
     }
 
+    void setRefusesWhatWouldLoseOrSpreadAndChangesNothing_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("comments in a flow-style file")
+            << QByteArray("# keep me\nlog: {level: info}\n") << QStringLiteral("log.level") << QStringLiteral("comments");
+        QTest::newRow("a key reached through an alias")
+            << QByteArray("base: &b\n  level: info\nprod: *b\n") << QStringLiteral("prod.level") << QStringLiteral("alias");
+        QTest::newRow("a key given twice")
+            << QByteArray("log:\n  level: info\nlog:\n  level: warning\n") << QStringLiteral("log.level") << QStringLiteral("twice");
+    }
+
+    void setRefusesWhatWouldLoseOrSpreadAndChangesNothing()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, key);
+        QFETCH(QString, reason);
+        TestCabinet c;
+        const QString path = DataDirectory::configPath(c.dir.path());
+        QVERIFY(c.open()); // before the file exists: a file given twice a key does not load
+        writeFile(path, text);
+        const qint64 entries = c->audit().verify()->entries;
+        auto status = c->config().set(key, QStringLiteral("debug"), QStringLiteral("system"), c->database(), c->audit(), c->events());
+        QVERIFY(!status);
+        QVERIFY2(status.error().message.contains(reason), qPrintable(status.error().message));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), text);
+        QCOMPARE(c->audit().verify()->entries, entries);
+    }
+
+    void keyGivenTwiceDoesNotLoad()
+    {
+        QTemporaryDir dir;
+        const QString path = DataDirectory::configPath(dir.path());
+        writeFile(path, "log:\n  level: info\nui:\n  theme: dark\n  theme: light\n");
+        Config config(path, {});
+        auto loaded = config.load();
+        QVERIFY(!loaded);
+        QCOMPARE(loaded.error().message, path + QStringLiteral(":5: 'ui.theme' is given twice (first on line 4)"));
+    }
+
     void badKeysAreRefusedAndNothingIsAudited()
     {
         TestCabinet c;

@@ -59,6 +59,21 @@ private Q_SLOTS:
         QTest::newRow("CRLF line ends are kept")
             << QByteArray("a:\r\n  b: 1\r\n") << path("a.c") << QByteArray("2")
             << QByteArray("a:\r\n  b: 1\r\n  c: 2\r\n");
+        QTest::newRow("empty value")
+            << QByteArray("a:\nb: 1\n") << path("a") << QByteArray("x") << QByteArray("a: x\nb: 1\n");
+        QTest::newRow("empty value with a comment after it")
+            << QByteArray("a:   # later\n") << path("a") << QByteArray("x") << QByteArray("a: x   # later\n");
+        QTest::newRow("explicit null") << QByteArray("a: ~ # c\n") << path("a") << QByteArray("x") << QByteArray("a: x # c\n");
+        QTest::newRow("null word") << QByteArray("a: null\n") << path("a") << QByteArray("x") << QByteArray("a: x\n");
+        QTest::newRow("quoted key, empty value")
+            << QByteArray("\"a\":\n") << path("a") << QByteArray("x") << QByteArray("\"a\": x\n");
+        QTest::newRow("section whose entries are commented out")
+            << QByteArray("log:\n  # level: info\nui: x\n") << path("log.level") << QByteArray("debug")
+            << QByteArray("log:\n  level: debug\n  # level: info\nui: x\n");
+        QTest::newRow("null section") << QByteArray("log: ~\n") << path("log.file.path") << QByteArray("/x")
+                                      << QByteArray("log:\n  file:\n    path: /x\n");
+        QTest::newRow("byte order mark kept, columns right")
+            << QByteArray("\xEF\xBB\xBF" "a: 1 # c\n") << path("a") << QByteArray("2") << QByteArray("\xEF\xBB\xBF" "a: 2 # c\n");
         QTest::newRow("CRLF value replaced before the CR")
             << QByteArray("a: 1\r\nb: 2\r\n") << path("a") << QByteArray("3") << QByteArray("a: 3\r\nb: 2\r\n");
     }
@@ -81,8 +96,7 @@ private Q_SLOTS:
 
         QTest::newRow("block scalar") << QByteArray("a: |\n  x\n") << path("a");
         QTest::newRow("folded scalar") << QByteArray("a: >\n  x\n") << path("a");
-        QTest::newRow("empty section") << QByteArray("log:\n") << path("log.level");
-        QTest::newRow("null value") << QByteArray("a: ~\n") << path("a");
+        QTest::newRow("something else after the colon of an empty key") << QByteArray("a: !!null\n") << path("a");
         QTest::newRow("anchored value") << QByteArray("a: &x 1\nb: *x\n") << path("a");
         QTest::newRow("alias") << QByteArray("a: &x 1\nb: *x\n") << path("b");
         QTest::newRow("tagged value") << QByteArray("a: !!str 1\n") << path("a");
@@ -98,6 +112,31 @@ private Q_SLOTS:
         QFETCH(QByteArray, text);
         QFETCH(std::vector<std::string>, key);
         QVERIFY(!yamledit::setScalar(text.toStdString(), key, "v").has_value());
+    }
+
+    void sharedPrefix_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<std::vector<std::string>>("key");
+        QTest::addColumn<QString>("shared");
+
+        const QByteArray merged = "base: &b\n  x: 1\nprod: *b\n";
+        QTest::newRow("through an alias") << merged << path("prod.x") << QStringLiteral("prod");
+        QTest::newRow("under the anchor") << merged << path("base.x") << QStringLiteral("base");
+        QTest::newRow("an aliased scalar") << QByteArray("a: &x 1\nb: *x\n") << path("b") << QStringLiteral("b");
+        QTest::newRow("the anchored scalar") << QByteArray("a: &x 1\nb: *x\n") << path("a") << QStringLiteral("a");
+        QTest::newRow("no anchors") << QByteArray("a:\n  b: 1\n") << path("a.b") << QString();
+        QTest::newRow("a missing key") << merged << path("other.y") << QString();
+        QTest::newRow("after a byte order mark") << QByteArray("\xEF\xBB\xBF" "a: &x 1\nb: *x\n") << path("a") << QStringLiteral("a");
+    }
+
+    void sharedPrefix()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(std::vector<std::string>, key);
+        QFETCH(QString, shared);
+        const auto found = yamledit::sharedPrefix(text.toStdString(), key);
+        QCOMPARE(found ? QString::fromStdString(*found) : QString(), shared);
     }
 };
 
