@@ -46,9 +46,12 @@ void AuditChain::check(Scope scope)
         m_again = scope == Scope::Whole || m_again == Scope::Whole ? Scope::Whole : Scope::New;
         return;
     }
-    // Going on from a checkpoint needs a trail found sound; anything else
-    // (the first check, a broken or unreadable trail) walks it all.
-    const bool whole = scope == Scope::Whole || m_verdict != Intact;
+    // Going on from a checkpoint needs a trail found sound. Before the first
+    // whole walk, or with a broken or unreadable trail, new entries change
+    // nothing: the next whole walk (on its timer, or asked for) tells.
+    if (scope == Scope::New && m_verdict != Intact)
+        return;
+    const bool whole = scope == Scope::Whole;
     const AuditLog::Checkpoint from = whole ? AuditLog::Checkpoint {} : m_checkpoint;
     m_debounce.stop();
     if (whole)

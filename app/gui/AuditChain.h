@@ -21,7 +21,8 @@ namespace cabinet::gui {
 // core is ready, on demand, and again every wholeIntervalMs or ten times as
 // long as the last whole walk took, whichever is longer: a change to an old
 // entry is found within that time, and whole walks never take more than a
-// tenth of the core thread's time.
+// tenth of the core thread's time. While the trail is broken or unreadable
+// only whole walks check it.
 class AuditChain : public QObject {
     Q_OBJECT
     QML_ELEMENT

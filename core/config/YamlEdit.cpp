@@ -182,19 +182,21 @@ std::optional<std::string> setScalar(const std::string &text, const std::vector<
     // Adds the keys path[from..] under the line `after` (-1: at the end of
     // the text), `indent` deep.
     const auto addKeys = [&](std::size_t from, std::optional<std::size_t> after, const std::string &indent) {
+        const bool crlf = text.find("\r\n") != std::string::npos;
         std::size_t insertAt;
         if (after) {
             insertAt = *after + 1;
         } else if (!lines.back().empty()) {
+            if (crlf)
+                lines.back() += '\r';
             insertAt = lines.size();
             lines.push_back({}); // the text did not end with a newline
         } else {
             insertAt = lines.size() - 1; // before the "" after the last newline
         }
-        const bool crlf = insertAt > 0 && !lines[insertAt - 1].empty() && lines[insertAt - 1].back() == '\r';
         std::vector<std::string> added;
         for (std::size_t k = from; k < path.size(); ++k) {
-            std::string entry = indent + std::string(2 * (k - from), ' ') + path[k] + ':';
+            std::string entry = indent + std::string(2 * (k - from), ' ') + scalarText(path[k]) + ':';
             if (k + 1 == path.size())
                 entry += ' ' + scalarText(value);
             added.push_back(crlf ? entry + '\r' : entry);
@@ -252,39 +254,6 @@ std::optional<std::string> setScalar(const std::string &text, const std::vector<
         if (!child.IsMap())
             return std::nullopt;
         node.reset(child);
-    }
-    return std::nullopt;
-}
-
-std::optional<std::string> sharedPrefix(const std::string &text, const std::vector<std::string> &path)
-{
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::Exception &) {
-        return std::nullopt; // the caller reports the parse error
-    }
-    const std::vector<std::string> lines = splitLines(text);
-    // yaml-cpp marks an anchored node, and every alias of it (the same
-    // node), where its anchor stands: at a '&'.
-    const auto anchored = [&lines](const YAML::Node &node) {
-        const YAML::Mark mark = node.Mark();
-        if (mark.is_null() || std::size_t(mark.line) >= lines.size())
-            return false;
-        const std::string &line = lines[std::size_t(mark.line)];
-        const std::size_t at = std::size_t(mark.column) + (mark.line == 0 && line.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0);
-        return at < line.size() && (line[at] == '&' || line[at] == '*');
-    };
-    YAML::Node node = root;
-    std::string prefix;
-    for (const std::string &part : path) {
-        const auto entry = node.IsMap() ? findEntry(node, part) : std::nullopt;
-        if (!entry)
-            return std::nullopt;
-        prefix += prefix.empty() ? part : '.' + part;
-        if (anchored(entry->second))
-            return prefix;
-        node.reset(entry->second);
     }
     return std::nullopt;
 }

@@ -22,9 +22,4 @@ namespace cabinet::yamledit {
 std::optional<std::string> setScalar(const std::string &text, const std::vector<std::string> &path,
                                      const std::string &value);
 
-// The leading part of `path`, dotted, that the document defines through a
-// YAML anchor or alias: a change there would also show under the other keys
-// that share the node. Nothing when there is none.
-std::optional<std::string> sharedPrefix(const std::string &text, const std::vector<std::string> &path);
-
 } // namespace cabinet::yamledit

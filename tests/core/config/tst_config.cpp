@@ -130,6 +130,12 @@ private Q_SLOTS:
             << QByteArray("base: &b\n  level: info\nprod: *b\n") << QStringLiteral("prod.level") << QStringLiteral("alias");
         QTest::newRow("a key given twice")
             << QByteArray("log:\n  level: info\nlog:\n  level: warning\n") << QStringLiteral("log.level") << QStringLiteral("twice");
+        QTest::newRow("an alias whose anchor follows a tag")
+            << QByteArray("a: !!map &x\n  b: 1\nc: *x\n") << QStringLiteral("c.b") << QStringLiteral("'a.b' would change too");
+        QTest::newRow("an aliased scalar")
+            << QByteArray("a: !!str &x 1\nc: *x\n") << QStringLiteral("c") << QStringLiteral("'a' would change too");
+        QTest::newRow("a dotted key that would hide the new one")
+            << QByteArray("a:\n  c: 2\na.b: 1\n") << QStringLiteral("a.b") << QStringLiteral("twice");
     }
 
     void setRefusesWhatWouldLoseOrSpreadAndChangesNothing()
@@ -151,15 +157,45 @@ private Q_SLOTS:
         QCOMPARE(c->audit().verify()->entries, entries);
     }
 
-    void keyGivenTwiceDoesNotLoad()
+    void ambiguousFilesDoNotLoad_data()
     {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("a key given twice") << QByteArray("log:\n  level: info\nui:\n  theme: dark\n  theme: light\n")
+                                           << QStringLiteral(":5: 'ui.theme' is given twice (first on line 4)");
+        QTest::newRow("nested and dotted") << QByteArray("a:\n  b: 1\na.b: 2\n")
+                                           << QStringLiteral(":3: 'a.b' is given twice (first on line 2)");
+        QTest::newRow("a null key") << QByteArray("null: 1\n") << QStringLiteral(":1: a key must be a name, not null (quote it: \"null\")");
+        QTest::newRow("an alias inside its own mapping") << QByteArray("a: &x\n  b: *x\n")
+                                                         << QStringLiteral(":2: an alias refers to the mapping that holds it");
+        QTest::newRow("two documents") << QByteArray("a: 1\n---\nb: 2\n") << QStringLiteral(": holds 2 YAML documents; the configuration is one");
+    }
+
+    void ambiguousFilesDoNotLoad()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, message);
         QTemporaryDir dir;
         const QString path = DataDirectory::configPath(dir.path());
-        writeFile(path, "log:\n  level: info\nui:\n  theme: dark\n  theme: light\n");
+        writeFile(path, text);
         Config config(path, {});
         auto loaded = config.load();
         QVERIFY(!loaded);
-        QCOMPARE(loaded.error().message, path + QStringLiteral(":5: 'ui.theme' is given twice (first on line 4)"));
+        QCOMPARE(loaded.error().message, path + message);
+    }
+
+    void setBesideASelfReferencingList()
+    {
+        // Lists are not keys: one that holds itself through an alias loads,
+        // and a change beside it is made in place.
+        TestCabinet c;
+        const QString path = DataDirectory::configPath(c.dir.path());
+        writeFile(path, "a: &x [1, *x]\nc: 1\n");
+        QVERIFY(c.open());
+        QVERIFY(c->config().set(QStringLiteral("c"), QStringLiteral("2"), QStringLiteral("system"), c->database(), c->audit(), c->events()));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("a: &x [1, *x]\nc: 2\n"));
     }
 
     void badKeysAreRefusedAndNothingIsAudited()

@@ -74,6 +74,10 @@ private Q_SLOTS:
                                       << QByteArray("log:\n  file:\n    path: /x\n");
         QTest::newRow("byte order mark kept, columns right")
             << QByteArray("\xEF\xBB\xBF" "a: 1 # c\n") << path("a") << QByteArray("2") << QByteArray("\xEF\xBB\xBF" "a: 2 # c\n");
+        QTest::newRow("CRLF without a final line end")
+            << QByteArray("a: 1\r\nb: 2") << path("c") << QByteArray("3") << QByteArray("a: 1\r\nb: 2\r\nc: 3\r\n");
+        QTest::newRow("a new key YAML would read as null is quoted")
+            << QByteArray("a: 1\n") << path("null") << QByteArray("3") << QByteArray("a: 1\n\"null\": 3\n");
         QTest::newRow("CRLF value replaced before the CR")
             << QByteArray("a: 1\r\nb: 2\r\n") << path("a") << QByteArray("3") << QByteArray("a: 3\r\nb: 2\r\n");
     }
@@ -112,31 +116,6 @@ private Q_SLOTS:
         QFETCH(QByteArray, text);
         QFETCH(std::vector<std::string>, key);
         QVERIFY(!yamledit::setScalar(text.toStdString(), key, "v").has_value());
-    }
-
-    void sharedPrefix_data()
-    {
-        QTest::addColumn<QByteArray>("text");
-        QTest::addColumn<std::vector<std::string>>("key");
-        QTest::addColumn<QString>("shared");
-
-        const QByteArray merged = "base: &b\n  x: 1\nprod: *b\n";
-        QTest::newRow("through an alias") << merged << path("prod.x") << QStringLiteral("prod");
-        QTest::newRow("under the anchor") << merged << path("base.x") << QStringLiteral("base");
-        QTest::newRow("an aliased scalar") << QByteArray("a: &x 1\nb: *x\n") << path("b") << QStringLiteral("b");
-        QTest::newRow("the anchored scalar") << QByteArray("a: &x 1\nb: *x\n") << path("a") << QStringLiteral("a");
-        QTest::newRow("no anchors") << QByteArray("a:\n  b: 1\n") << path("a.b") << QString();
-        QTest::newRow("a missing key") << merged << path("other.y") << QString();
-        QTest::newRow("after a byte order mark") << QByteArray("\xEF\xBB\xBF" "a: &x 1\nb: *x\n") << path("a") << QStringLiteral("a");
-    }
-
-    void sharedPrefix()
-    {
-        QFETCH(QByteArray, text);
-        QFETCH(std::vector<std::string>, key);
-        QFETCH(QString, shared);
-        const auto found = yamledit::sharedPrefix(text.toStdString(), key);
-        QCOMPARE(found ? QString::fromStdString(*found) : QString(), shared);
     }
 };
 
