@@ -179,7 +179,7 @@ std::optional<std::string> setScalar(const std::string &text, const std::vector<
         return std::nullopt;
 
     std::vector<std::string> lines = splitLines(text);
-    // Adds the keys path[from..] under the line `after` (-1: at the end of
+    // Adds the keys path[from..] under the line `after` (none: at the end of
     // the text), `indent` deep.
     const auto addKeys = [&](std::size_t from, std::optional<std::size_t> after, const std::string &indent) {
         const bool crlf = text.find("\r\n") != std::string::npos;
