@@ -6,7 +6,6 @@
 #include <QThreadPool>
 
 #include <chrono>
-
 #include <map>
 #include <mutex>
 #include <optional>
