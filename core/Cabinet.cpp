@@ -63,7 +63,7 @@ Status Cabinet::start()
     if (m_running)
         return {};
     if (m_readOnly)
-        return Error { QStringLiteral("the core cannot start on a read-only data directory") };
+        return Error { ErrorCode::FailedPrecondition, QStringLiteral("the core cannot start on a read-only data directory") };
     const QJsonObject details { { QStringLiteral("data_dir"), m_dataDirPath },
                                 { QStringLiteral("version"), QCoreApplication::applicationVersion() },
                                 { QStringLiteral("pid"), QCoreApplication::applicationPid() },

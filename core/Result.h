@@ -1,18 +1,12 @@
 #pragma once
 
-#include <QString>
+#include "Error.h"
 
 #include <optional>
 #include <utility>
 #include <variant>
 
 namespace cabinet {
-
-// An error a user can act on. Errors are values at module boundaries: no
-// exception crosses into the event loop.
-struct Error {
-    QString message;
-};
 
 template <typename T>
 class [[nodiscard]] Result {

@@ -20,7 +20,7 @@ Result<QByteArray> readInput(const QString &source)
     const bool fromStdin = source.isEmpty() || source == QLatin1String("-");
     const bool opened = fromStdin ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(source), file.open(QIODevice::ReadOnly));
     if (!opened)
-        return Error { QStringLiteral("cannot read %1: %2").arg(fromStdin ? QStringLiteral("standard input") : source, file.errorString()) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("cannot read %1: %2").arg(fromStdin ? QStringLiteral("standard input") : source, file.errorString()) };
     return file.readAll();
 }
 
@@ -93,9 +93,9 @@ int createTransfers(Context &context, QCommandLineParser &parser)
 Result<std::vector<u128>> parseIds(const QStringList &args)
 {
     if (args.isEmpty())
-        return Error { QStringLiteral("give at least one ID") };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("give at least one ID") };
     if (args.size() > qsizetype(BatchMax))
-        return Error { QStringLiteral("at most %1 ids at a time").arg(BatchMax) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("at most %1 ids at a time").arg(BatchMax) };
     std::vector<u128> ids;
     for (const QString &arg : args) {
         auto id = json::parseId(arg);

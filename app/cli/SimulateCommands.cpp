@@ -17,13 +17,13 @@ Result<QJsonObject> readParamsFile(const QString &path)
     QFile file(path);
     const bool opened = path == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly) : file.open(QIODevice::ReadOnly);
     if (!opened)
-        return Error { QStringLiteral("cannot read %1: %2").arg(path, file.errorString()) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("cannot read %1: %2").arg(path, file.errorString()) };
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
     if (error.error != QJsonParseError::NoError)
-        return Error { QStringLiteral("%1: malformed JSON at offset %2: %3").arg(path).arg(error.offset).arg(error.errorString()) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("%1: malformed JSON at offset %2: %3").arg(path).arg(error.offset).arg(error.errorString()) };
     if (!document.isObject())
-        return Error { QStringLiteral("%1: expected a JSON object of scenario parameters").arg(path) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("%1: expected a JSON object of scenario parameters").arg(path) };
     return document.object();
 }
 

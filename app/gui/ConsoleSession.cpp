@@ -31,7 +31,7 @@ Status ConsoleSession::load(Cabinet::Options core, const QString &settingsFile)
     m_engine.load(QUrl(QStringLiteral("qrc:/Cabinet/Main.qml")));
     QObject::disconnect(&m_engine, &QQmlEngine::warnings, &m_engine, nullptr);
     if (!window())
-        return Error { QStringLiteral("cannot load the console window:\n") + warnings.join(u'\n') };
+        return Error { ErrorCode::Internal, QStringLiteral("cannot load the console window:\n") + warnings.join(u'\n') };
     return {};
 }
 

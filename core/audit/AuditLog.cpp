@@ -24,7 +24,7 @@ Status readEntries(Statement &select, const std::function<void(const AuditEntry 
     for (;;) {
         auto row = select.step();
         if (!row)
-            return Error { QStringLiteral("cannot read the audit trail: ") + row.error().message };
+            return Error { ErrorCode::Internal, QStringLiteral("cannot read the audit trail: ") + row.error().message };
         if (!*row)
             break;
         sink(readEntry(select));
@@ -55,7 +55,7 @@ Result<AuditEntry> AuditLog::append(Transaction &tx, const QString &actor, const
     auto &head = m_db.statement("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
     auto row = head.step();
     if (!row)
-        return Error { QStringLiteral("cannot read the audit chain: ") + row.error().message };
+        return Error { ErrorCode::Internal, QStringLiteral("cannot read the audit chain: ") + row.error().message };
     if (*row) {
         entry.seq = head.int64(0) + 1;
         entry.prevHash = head.blob(1);
@@ -72,7 +72,7 @@ Result<AuditEntry> AuditLog::append(Transaction &tx, const QString &actor, const
     insert.bindText(6, std::string_view(entry.payloadJson.constData(), size_t(entry.payloadJson.size())));
     insert.bindBlob(7, entry.prevHash).bindBlob(8, entry.hash);
     if (auto status = insert.exec(); !status)
-        return Error { QStringLiteral("cannot append to the audit trail: ") + status.error().message };
+        return Error { ErrorCode::Internal, QStringLiteral("cannot append to the audit trail: ") + status.error().message };
 
     QJsonObject event = entry.toJson();
     if (auto appended = m_events.append(tx, events::AuditAppended, event); !appended)
@@ -218,7 +218,7 @@ Result<QList<AuditEntry>> AuditLog::tail(int count) const
     auto &newest = m_db.statement("SELECT coalesce(max(seq), 0) FROM audit_log");
     auto row = newest.step();
     if (!row)
-        return Error { QStringLiteral("cannot read the audit trail: ") + row.error().message };
+        return Error { ErrorCode::Internal, QStringLiteral("cannot read the audit trail: ") + row.error().message };
     const qint64 last = newest.int64(0);
     newest.reset();
     return entriesAfter(std::max<qint64>(0, last - count), count);

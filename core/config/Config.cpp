@@ -78,15 +78,15 @@ Result<Parsed> parse(const QByteArray &text, const QString &path)
     try {
         const std::vector<YAML::Node> documents = YAML::LoadAll(text.toStdString());
         if (documents.size() > 1)
-            return Error { QStringLiteral("%1: holds %2 YAML documents; the configuration is one").arg(path).arg(documents.size()) };
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("%1: holds %2 YAML documents; the configuration is one").arg(path).arg(documents.size()) };
         parsed.root = documents.empty() ? YAML::Node() : documents.front();
         if (!parsed.root.IsNull() && !parsed.root.IsMap())
-            return Error { QStringLiteral("%1: the configuration must be a YAML mapping").arg(path) };
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("%1: the configuration must be a YAML mapping").arg(path) };
         if (parsed.root.IsMap())
             if (auto problem = Flattener(parsed.values).read(parsed.root))
-                return Error { path + u':' + *problem };
+                return Error { ErrorCode::InvalidArgument, path + u':' + *problem };
     } catch (const YAML::Exception &e) {
-        return Error { QStringLiteral("%1:%2: %3").arg(path).arg(e.mark.line + 1).arg(QString::fromStdString(e.msg)) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("%1:%2: %3").arg(path).arg(e.mark.line + 1).arg(QString::fromStdString(e.msg)) };
     }
     return parsed;
 }
@@ -104,7 +104,7 @@ Result<Parsed> readConfig(const QString &path)
     if (!file.exists())
         return parse({}, path);
     if (!file.open(QIODevice::ReadOnly))
-        return Error { QStringLiteral("cannot read %1: %2").arg(path, file.errorString()) };
+        return Error { ErrorCode::Unavailable, QStringLiteral("cannot read %1: %2").arg(path, file.errorString()) };
     return parse(file.readAll(), path);
 }
 } // namespace
@@ -177,13 +177,13 @@ Result<QByteArray> Config::withValue(const QString &key, const QString &value) c
     YAML::Node node = root;
     for (qsizetype i = 0; i < parts.size(); ++i) {
         if (!node.IsMap())
-            return Error { QStringLiteral("configuration key '%1' clashes with '%2', which is not a mapping")
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("configuration key '%1' clashes with '%2', which is not a mapping")
                                    .arg(key, parts.mid(0, i).join(u'.')) };
         path.push_back(parts[i].toStdString());
         YAML::Node child = node[path.back()];
         if (i + 1 == parts.size()) {
             if (child.IsDefined() && !child.IsNull() && !child.IsScalar())
-                return Error { QStringLiteral("configuration key '%1' holds a list or mapping; edit config.yaml to change it").arg(key) };
+                return Error { ErrorCode::InvalidArgument, QStringLiteral("configuration key '%1' holds a list or mapping; edit config.yaml to change it").arg(key) };
             child = value.toStdString();
         } else if (!child.IsDefined() || child.IsNull()) {
             child = YAML::Node(YAML::NodeType::Map);
@@ -235,9 +235,9 @@ Result<QByteArray> Config::withValue(const QString &key, const QString &value) c
     // read-back check, so a problem found there stands for it too.
     const QByteArray rewritten = QByteArray(expected.c_str()) + '\n';
     if (!problem.isEmpty() || !readsAsIntended(rewritten))
-        return Error { QStringLiteral("cannot change '%1' in %2 alone: %3; edit the file to change it").arg(key, m_path, problem) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("cannot change '%1' in %2 alone: %3; edit the file to change it").arg(key, m_path, problem) };
     if (hasComments(parsed->text))
-        return Error { QStringLiteral("cannot change '%1' in %2 without losing the file's comments: it is written there in "
+        return Error { ErrorCode::FailedPrecondition, QStringLiteral("cannot change '%1' in %2 without losing the file's comments: it is written there in "
                                       "a form Cabinet does not edit in place (flow style or a block scalar); edit the file to change it")
                                .arg(key, m_path) };
     qCInfo(lcConfig, "%s: written out afresh (it uses YAML that is not edited in place)", qPrintable(m_path));
@@ -248,10 +248,10 @@ Status Config::write(const QByteArray &text) const
 {
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly))
-        return Error { QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
+        return Error { ErrorCode::Unavailable, QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
     file.write(text);
     if (!file.commit())
-        return Error { QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
+        return Error { ErrorCode::Unavailable, QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
     return {};
 }
 
@@ -259,7 +259,7 @@ Status Config::set(const QString &key, const QString &value, const QString &acto
                    EventBus &events)
 {
     if (!validKey(key))
-        return Error { QStringLiteral("invalid configuration key '%1' (use lower-case words separated by dots)").arg(key) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("invalid configuration key '%1' (use lower-case words separated by dots)").arg(key) };
     auto updated = withValue(key, value);
     if (!updated)
         return updated.error();

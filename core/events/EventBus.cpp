@@ -20,7 +20,7 @@ Result<qint64> EventBus::append(Transaction &tx, const QString &type, const QJso
     if (!row || !*row) {
         const QString message = row ? m_db.lastError() : row.error().message;
         insert.reset();
-        return Error { QStringLiteral("cannot store event %1: %2").arg(type, message) };
+        return Error { ErrorCode::Internal, QStringLiteral("cannot store event %1: %2").arg(type, message) };
     }
     event.seq = insert.int64(0);
     insert.reset();
@@ -48,7 +48,7 @@ Result<QList<Event>> EventBus::replay(qint64 afterSeq, int limit) const
         auto row = select.step();
         if (!row) {
             select.reset();
-            return Error { QStringLiteral("cannot read events: ") + row.error().message };
+            return Error { ErrorCode::Internal, QStringLiteral("cannot read events: ") + row.error().message };
         }
         if (!*row)
             break;

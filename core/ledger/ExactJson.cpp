@@ -36,7 +36,7 @@ private:
                 ++column;
             }
         }
-        return Error { QStringLiteral("malformed JSON at line %1, column %2: %3").arg(line).arg(column).arg(m_error) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("malformed JSON at line %1, column %2: %3").arg(line).arg(column).arg(m_error) };
     }
 
     bool fail(const QString &message)

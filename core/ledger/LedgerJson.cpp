@@ -182,13 +182,13 @@ Result<std::vector<Object>> parseBatch(const QByteArray &text, const std::vector
     if (!document)
         return document.error();
     if (!document->isArray())
-        return Error { QStringLiteral("expected a JSON array of %1, got %2").arg(QLatin1StringView(what), document->typeName()) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("expected a JSON array of %1, got %2").arg(QLatin1StringView(what), document->typeName()) };
     if (document->items.size() > BatchMax)
-        return Error { QStringLiteral("a batch holds at most %1 %2, got %3").arg(BatchMax).arg(QLatin1StringView(what)).arg(document->items.size()) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("a batch holds at most %1 %2, got %3").arg(BatchMax).arg(QLatin1StringView(what)).arg(document->items.size()) };
     std::vector<Object> batch(document->items.size());
     for (size_t i = 0; i < batch.size(); ++i) {
         if (auto problem = readObject(document->items[i], fields, batch[i]))
-            return Error { QStringLiteral("event %1: %2").arg(i).arg(*problem) };
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("event %1: %2").arg(i).arg(*problem) };
     }
     return batch;
 }
@@ -201,7 +201,7 @@ Result<Object> parseOne(const QByteArray &text, const std::vector<Field<Object>>
         return document.error();
     Object object;
     if (auto problem = readObject(*document, fields, object))
-        return Error { QStringLiteral("filter: %1").arg(*problem) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("filter: %1").arg(*problem) };
     return object;
 }
 
@@ -307,7 +307,7 @@ Result<u128> parseId(const QString &text)
     value.text = text;
     u128 id = 0;
     if (auto problem = readUnsigned(value, U128Max, id))
-        return Error { QStringLiteral("id \"%1\" %2").arg(text, *problem) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("id \"%1\" %2").arg(text, *problem) };
     return id;
 }
 

@@ -15,7 +15,7 @@ namespace {
 
 Error tooManyEvents(size_t count)
 {
-    return Error { QStringLiteral("a ledger batch holds at most %1 events, got %2").arg(BatchMax).arg(count) };
+    return Error { ErrorCode::InvalidArgument, QStringLiteral("a ledger batch holds at most %1 events, got %2").arg(BatchMax).arg(count) };
 }
 
 template <typename Results>
@@ -65,7 +65,7 @@ Status SqliteLedgerBackend::runBatch(BatchSummary::Kind kind, u32 eventCount, u6
     Q_ASSERT(m_loaded && eventCount > 0);
     auto tx = m_db.begin();
     if (!tx)
-        return Error { QStringLiteral("the ledger batch was not applied: ") + tx.error().message };
+        return Error { ErrorCode::Internal, QStringLiteral("the ledger batch was not applied: ") + tx.error().message };
     m_machine.beginBatch(batchTimestamp);
     // First of the commit callbacks: the batch is final in memory before
     // anyone hears of it (events are published by later callbacks).
@@ -89,7 +89,7 @@ Status SqliteLedgerBackend::runBatch(BatchSummary::Kind kind, u32 eventCount, u6
         tx->rollback();
         m_machine.abortBatch();
         qCWarning(lcLedger).noquote() << "batch rolled back:" << error;
-        return Error { QStringLiteral("the ledger batch was not applied: ") + error };
+        return Error { ErrorCode::Internal, QStringLiteral("the ledger batch was not applied: ") + error };
     }
     Q_ASSERT(!m_machine.batchOpen());
     return {};
@@ -229,7 +229,7 @@ Status SqliteLedgerBackend::verifyHotState()
     if (!fresh)
         return fresh.error();
     const HotState &memory = m_machine.state();
-    auto differs = [](const QString &what) { return Error { QStringLiteral("memory and database differ: ") + what }; };
+    auto differs = [](const QString &what) { return Error { ErrorCode::Internal, QStringLiteral("memory and database differ: ") + what }; };
 
     if (memory.accounts.size() != fresh->accounts.size())
         return differs(QStringLiteral("%1 accounts in memory, %2 stored").arg(memory.accounts.size()).arg(fresh->accounts.size()));

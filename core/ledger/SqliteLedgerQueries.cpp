@@ -37,7 +37,7 @@ void bindOptional(Statement &select, int index, u64 value)
 
 Error readError(const char *what, const Error &error)
 {
-    return Error { QStringLiteral("cannot read %1: %2").arg(QLatin1StringView(what), error.message) };
+    return Error { ErrorCode::Internal, QStringLiteral("cannot read %1: %2").arg(QLatin1StringView(what), error.message) };
 }
 
 } // namespace
@@ -104,7 +104,7 @@ Result<std::vector<Account>> SqliteLedgerStore::lookupAccounts(std::span<const u
 {
     const ReadSnapshot snapshot(m_db);
     if (ids.size() > BatchMax)
-        return Error { QStringLiteral("a lookup takes at most %1 ids, got %2").arg(BatchMax).arg(ids.size()) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("a lookup takes at most %1 ids, got %2").arg(BatchMax).arg(ids.size()) };
     std::vector<Account> found;
     auto &select = m_db.statement(sql::SelectAccountById);
     for (u128 id : ids) {
@@ -125,7 +125,7 @@ Result<std::vector<Transfer>> SqliteLedgerStore::lookupTransfers(std::span<const
 {
     const ReadSnapshot snapshot(m_db);
     if (ids.size() > BatchMax)
-        return Error { QStringLiteral("a lookup takes at most %1 ids, got %2").arg(BatchMax).arg(ids.size()) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("a lookup takes at most %1 ids, got %2").arg(BatchMax).arg(ids.size()) };
     std::vector<Transfer> found;
     auto &select = m_db.statement(sql::SelectTransferById);
     for (u128 id : ids) {
@@ -210,7 +210,7 @@ Result<std::vector<Transfer>> SqliteLedgerStore::accountTransfers(const AccountF
                 transfer = readTransfer(byTimestamp, 0);
             byTimestamp.reset();
             if (!transfer)
-                return Error { QStringLiteral("the ledger's transfer lists name a transfer at %1 that is not stored").arg(timestamp) };
+                return Error { ErrorCode::DataLoss, QStringLiteral("the ledger's transfer lists name a transfer at %1 that is not stored").arg(timestamp) };
             if (matches(*transfer))
                 result.push_back(*transfer);
             if (result.size() >= limit)
@@ -249,7 +249,7 @@ Result<std::vector<AccountBalance>> SqliteLedgerStore::accountBalances(const Acc
         const bool decoded = *row && decodeBalance(select, column, balance);
         select.reset();
         if (!decoded)
-            return Error { QStringLiteral("account history is missing the balance after transfer %1").arg(toDecimal(transfer.id)) };
+            return Error { ErrorCode::DataLoss, QStringLiteral("account history is missing the balance after transfer %1").arg(toDecimal(transfer.id)) };
         result.push_back(balance);
     }
     return result;

@@ -60,7 +60,7 @@ Result<HotState> SqliteLedgerStore::loadHotState()
         auto row = accounts.step();
         if (!row) {
             accounts.reset();
-            return Error { QStringLiteral("cannot load ledger accounts: ") + row.error().message };
+            return Error { ErrorCode::DataLoss, QStringLiteral("cannot load ledger accounts: ") + row.error().message };
         }
         if (!*row)
             break;
@@ -76,7 +76,7 @@ Result<HotState> SqliteLedgerStore::loadHotState()
         auto row = pending.step();
         if (!row) {
             pending.reset();
-            return Error { QStringLiteral("cannot load pending transfers: ") + row.error().message };
+            return Error { ErrorCode::DataLoss, QStringLiteral("cannot load pending transfers: ") + row.error().message };
         }
         if (!*row)
             break;
@@ -93,7 +93,7 @@ Result<HotState> SqliteLedgerStore::loadHotState()
         auto row = orphans.step();
         if (!row) {
             orphans.reset();
-            return Error { QStringLiteral("cannot load failed transfer ids: ") + row.error().message };
+            return Error { ErrorCode::DataLoss, QStringLiteral("cannot load failed transfer ids: ") + row.error().message };
         }
         if (!*row)
             break;
@@ -109,7 +109,7 @@ Result<HotState> SqliteLedgerStore::loadHotState()
     if (!row || !*row) {
         const QString message = row ? QStringLiteral("no ledger_meta row") : row.error().message;
         marks.reset();
-        return Error { QStringLiteral("cannot load the ledger's clock: ") + message };
+        return Error { ErrorCode::DataLoss, QStringLiteral("cannot load the ledger's clock: ") + message };
     }
     const u64 lastTimestamp = u64(marks.int64(0));
     state.maxTransferTimestamp = u64(marks.int64(1));

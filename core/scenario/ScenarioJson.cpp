@@ -39,7 +39,7 @@ constexpr SeriesField seriesFields[] = {
 
 Error fieldError(const QString &field, const QString &problem)
 {
-    return Error { QStringLiteral("%1: %2").arg(field, problem) };
+    return Error { ErrorCode::InvalidArgument, QStringLiteral("%1: %2").arg(field, problem), field };
 }
 
 // An unsigned integer given as a JSON number or a decimal string.
@@ -120,7 +120,7 @@ Result<gpu::ScenarioParams> paramsFromJson(const QJsonObject &json, gpu::Scenari
             return fieldError(field, QStringLiteral("unknown field"));
     }
     if (auto problem = gpu::validate(params))
-        return Error { QString::fromStdString(*problem) };
+        return Error { ErrorCode::InvalidArgument, QString::fromStdString(*problem) };
     return params;
 }
 

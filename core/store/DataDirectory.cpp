@@ -35,9 +35,9 @@ QString DataDirectory::configPath(const QString &dir)
 Result<std::unique_ptr<DataDirectory>> DataDirectory::acquire(const QString &path)
 {
     if (QFileInfo(path).exists() && !QFileInfo(path).isDir())
-        return Error { QStringLiteral("data directory %1 is not a folder").arg(path) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("data directory %1 is not a folder").arg(path) };
     if (!QDir().mkpath(path))
-        return Error { QStringLiteral("cannot create data directory %1").arg(path) };
+        return Error { ErrorCode::PermissionDenied, QStringLiteral("cannot create data directory %1").arg(path) };
 
     auto lock = std::make_unique<QLockFile>(path + QStringLiteral("/cabinet.lock"));
     // Only a live owner keeps the lock: QLockFile removes the file of a dead
@@ -48,13 +48,13 @@ Result<std::unique_ptr<DataDirectory>> DataDirectory::acquire(const QString &pat
             qint64 pid = 0;
             QString host, app;
             lock->getLockInfo(&pid, &host, &app);
-            return Error { QStringLiteral("data directory %1 is in use by another Cabinet process (pid %2 on %3); "
+            return Error { ErrorCode::Unavailable, QStringLiteral("data directory %1 is in use by another Cabinet process (pid %2 on %3); "
                                           "stop it, or pass another --data-dir")
                                    .arg(path)
                                    .arg(pid)
                                    .arg(host.isEmpty() ? QStringLiteral("this host") : host) };
         }
-        return Error { QStringLiteral("cannot lock data directory %1 (permission denied?)").arg(path) };
+        return Error { ErrorCode::PermissionDenied, QStringLiteral("cannot lock data directory %1 (permission denied?)").arg(path) };
     }
     return std::unique_ptr<DataDirectory>(new DataDirectory(path, std::move(lock)));
 }
@@ -62,7 +62,7 @@ Result<std::unique_ptr<DataDirectory>> DataDirectory::acquire(const QString &pat
 Result<QString> DataDirectory::existing(const QString &path)
 {
     if (!QFileInfo(path).isDir())
-        return Error { QStringLiteral("no data directory at %1 (pass --data-dir)").arg(path) };
+        return Error { ErrorCode::NotFound, QStringLiteral("no data directory at %1 (pass --data-dir)").arg(path) };
     return path;
 }
 

@@ -51,7 +51,7 @@ Status Transaction::commit()
     Q_ASSERT(m_open);
     if (auto status = m_db->statement("COMMIT").exec(); !status) {
         rollback();
-        return Error { QStringLiteral("commit failed: ") + status.error().message };
+        return Error { ErrorCode::Internal, QStringLiteral("commit failed: ") + status.error().message };
     }
     m_open = false;
     m_db->m_inTransaction = false;
@@ -77,9 +77,9 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, Access acc
 {
     const QFileInfo info(path);
     if (access == Access::ReadOnly && !info.exists())
-        return Error { QStringLiteral("no Cabinet database at %1").arg(path) };
+        return Error { ErrorCode::NotFound, QStringLiteral("no Cabinet database at %1").arg(path) };
     if (info.exists() && !info.isFile())
-        return Error { QStringLiteral("%1 is not a file").arg(path) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("%1 is not a file").arg(path) };
 
     // The identity of an existing file is checked on a read-only connection:
     // closing a read-write one would checkpoint a foreign WAL or replay a
@@ -95,7 +95,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, Access acc
     if (rc != SQLITE_OK) {
         const QString message = handle ? QString::fromUtf8(sqlite3_errmsg(handle)) : QString::fromUtf8(sqlite3_errstr(rc));
         sqlite3_close(handle);
-        return Error { QStringLiteral("cannot open database %1: %2").arg(path, message) };
+        return Error { ErrorCode::Unavailable, QStringLiteral("cannot open database %1: %2").arg(path, message) };
     }
     std::unique_ptr<Database> db(new Database(handle, path, access));
     sqlite3_busy_timeout(handle, 5000);
@@ -107,7 +107,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, Access acc
         if (auto status = db->execScript(QStringLiteral("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                                         "PRAGMA foreign_keys=ON;"));
             !status)
-            return Error { QStringLiteral("cannot configure database %1: %2").arg(path, status.error().message) };
+            return Error { ErrorCode::Internal, QStringLiteral("cannot configure database %1: %2").arg(path, status.error().message) };
         if (auto status = db->migrate(); !status)
             return status.error();
     } else {
@@ -135,7 +135,7 @@ Status Database::checkIdentity()
     auto row = probe.step();
     if (!row) {
         probe.reset();
-        return Error { QStringLiteral("%1 is not a Cabinet database, or it is corrupt (%2); it was left untouched")
+        return Error { ErrorCode::DataLoss, QStringLiteral("%1 is not a Cabinet database, or it is corrupt (%2); it was left untouched")
                                .arg(m_path, row.error().message) };
     }
     const qint64 objects = probe.int64(0);
@@ -144,7 +144,7 @@ Status Database::checkIdentity()
     auto &ids = statement("SELECT (SELECT application_id FROM pragma_application_id),"
                           " (SELECT user_version FROM pragma_user_version)");
     if (auto r = ids.step(); !r || !*r)
-        return Error { QStringLiteral("cannot read the header of %1: %2").arg(m_path, lastError()) };
+        return Error { ErrorCode::DataLoss, QStringLiteral("cannot read the header of %1: %2").arg(m_path, lastError()) };
     const qint64 applicationId = ids.int64(0);
     m_schemaVersion = int(ids.int64(1));
     ids.reset();
@@ -152,11 +152,11 @@ Status Database::checkIdentity()
     if (objects == 0 && applicationId == 0)
         return {}; // a new, empty database
     if (applicationId != ApplicationId)
-        return Error { QStringLiteral("%1 is not a Cabinet database (it belongs to another program); it was left untouched")
+        return Error { ErrorCode::DataLoss, QStringLiteral("%1 is not a Cabinet database (it belongs to another program); it was left untouched")
                                .arg(m_path) };
     const int latest = latestSchemaVersion();
     if (m_schemaVersion > latest)
-        return Error { QStringLiteral("%1 was written by a newer Cabinet (schema version %2; this build knows up to %3). "
+        return Error { ErrorCode::FailedPrecondition, QStringLiteral("%1 was written by a newer Cabinet (schema version %2; this build knows up to %3). "
                                       "Upgrade Cabinet to open it.")
                                .arg(m_path)
                                .arg(m_schemaVersion)
@@ -171,7 +171,7 @@ Status Database::migrate()
             continue;
         QFile file(migration.path);
         if (!file.open(QIODevice::ReadOnly))
-            return Error { QStringLiteral("cannot read migration %1").arg(migration.path) };
+            return Error { ErrorCode::Internal, QStringLiteral("cannot read migration %1").arg(migration.path) };
         const QString sql = QString::fromUtf8(file.readAll());
 
         auto tx = begin();
@@ -190,7 +190,7 @@ Status Database::migrate()
         if (applied)
             applied = tx->commit();
         if (!applied)
-            return Error { QStringLiteral("migration %1 (%2) failed: %3")
+            return Error { ErrorCode::Internal, QStringLiteral("migration %1 (%2) failed: %3")
                                    .arg(migration.version)
                                    .arg(migration.name, applied.error().message) };
         qCInfo(lcStore) << "applied migration" << migration.version << migration.name;
@@ -220,7 +220,7 @@ Status Database::execScript(const QString &sql)
 {
     char *message = nullptr;
     if (sqlite3_exec(m_db, sql.toUtf8().constData(), nullptr, nullptr, &message) != SQLITE_OK) {
-        Error error { QString::fromUtf8(message ? message : sqlite3_errmsg(m_db)) };
+        Error error { sqliteErrorCode(sqlite3_extended_errcode(m_db)), QString::fromUtf8(message ? message : sqlite3_errmsg(m_db)) };
         sqlite3_free(message);
         return error;
     }
@@ -230,12 +230,12 @@ Status Database::execScript(const QString &sql)
 Result<Transaction> Database::begin()
 {
     if (m_access == Access::ReadOnly)
-        return Error { QStringLiteral("the database %1 is open read-only").arg(m_path) };
+        return Error { ErrorCode::FailedPrecondition, QStringLiteral("the database %1 is open read-only").arg(m_path) };
     Q_ASSERT_X(!m_inTransaction, "Database::begin", "transactions do not nest");
     if (m_inTransaction)
-        return Error { QStringLiteral("a transaction is already open on %1").arg(m_path) };
+        return Error { ErrorCode::Internal, QStringLiteral("a transaction is already open on %1").arg(m_path) };
     if (auto status = statement("BEGIN IMMEDIATE").exec(); !status)
-        return Error { QStringLiteral("cannot start a transaction: ") + status.error().message };
+        return Error { ErrorCode::Internal, QStringLiteral("cannot start a transaction: ") + status.error().message };
     m_inTransaction = true;
     return Transaction(this);
 }
@@ -243,6 +243,38 @@ Result<Transaction> Database::begin()
 QString Database::lastError() const
 {
     return QString::fromUtf8(sqlite3_errmsg(m_db));
+}
+
+ErrorCode Database::lastErrorCode() const
+{
+    return sqliteErrorCode(sqlite3_extended_errcode(m_db));
+}
+
+ErrorCode sqliteErrorCode(int resultCode)
+{
+    switch (resultCode & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return ErrorCode::Unavailable;
+    case SQLITE_FULL:
+    case SQLITE_NOMEM:
+    case SQLITE_TOOBIG:
+        return ErrorCode::ResourceExhausted;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+    case SQLITE_CANTOPEN:
+        return ErrorCode::PermissionDenied;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return ErrorCode::DataLoss;
+    case SQLITE_CONSTRAINT:
+        return ErrorCode::Conflict;
+    case SQLITE_INTERRUPT:
+        return ErrorCode::Cancelled;
+    default:
+        return ErrorCode::Internal;
+    }
 }
 
 } // namespace cabinet

@@ -17,6 +17,10 @@ namespace cabinet {
 
 class Database;
 
+// The closed error code that fits an SQLite result code (busy: unavailable,
+// full: resource_exhausted, corrupt: data_loss, ...).
+ErrorCode sqliteErrorCode(int resultCode);
+
 // One write transaction (BEGIN IMMEDIATE). Rolled back when it goes out of
 // scope uncommitted. Work queued with onCommit() runs only after a successful
 // COMMIT, so nothing is published for a change that did not happen.
@@ -74,6 +78,8 @@ public:
 
     sqlite3 *handle() const { return m_db; }
     QString lastError() const;
+    // The closed code that fits SQLite's last result on this connection.
+    ErrorCode lastErrorCode() const;
 
 private:
     friend class Transaction;

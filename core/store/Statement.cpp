@@ -1,5 +1,7 @@
 #include "store/Statement.h"
 
+#include "store/Database.h"
+
 #include <sqlite3.h>
 
 namespace cabinet {
@@ -75,17 +77,17 @@ QString Statement::lastError() const
 Result<bool> Statement::step()
 {
     if (!m_stmt)
-        return Error { m_prepareError };
+        return Error { ErrorCode::Internal, m_prepareError };
     // Some errors make SQLite roll the whole transaction back; every later
     // write would then commit on its own, half a change. Refuse them.
     if (m_inTransaction && *m_inTransaction && !sqlite3_stmt_readonly(m_stmt) && sqlite3_get_autocommit(sqlite3_db_handle(m_stmt)))
-        return Error { QStringLiteral("the transaction was rolled back by SQLite after an earlier error; nothing more is written") };
+        return Error { ErrorCode::Internal, QStringLiteral("the transaction was rolled back by SQLite after an earlier error; nothing more is written") };
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
     if (rc == SQLITE_DONE)
         return false;
-    Error error { lastError() };
+    Error error { sqliteErrorCode(sqlite3_extended_errcode(sqlite3_db_handle(m_stmt))), lastError() };
     sqlite3_reset(m_stmt);
     return error;
 }
