@@ -1,6 +1,8 @@
 // The cabinet executable: the console, headless mode and every subcommand
 // start here and build the same Cabinet core.
+#include "QuotedInput.h"
 #include "cli/Command.h"
+#include "config/Config.h"
 #include "headless/Headless.h"
 #include "store/DataDirectory.h"
 #ifdef CABINET_HAVE_GUI
@@ -11,6 +13,7 @@
 #include <QLoggingCategory>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cstdio>
 
 using namespace cabinet;
@@ -59,10 +62,16 @@ GlobalOptions parseGlobal(const QStringList &args)
         } else if (arg == QLatin1String("--set") || arg.startsWith(QLatin1String("--set="))) {
             const QString pair = takeValue(i, QStringLiteral("--set"));
             const qsizetype eq = pair.indexOf(u'=');
-            if (eq <= 0)
-                options.error = QStringLiteral("--set needs KEY=VALUE, got '%1'").arg(pair);
-            else
-                options.config.insert(pair.left(eq), pair.mid(eq + 1));
+            // The key is checked as 'config set' checks it: a key of another
+            // form would be one no setting is read from, silently.
+            if (options.error.isEmpty()) {
+                if (eq <= 0)
+                    options.error = QStringLiteral("--set needs KEY=VALUE, got %1").arg(quoteInput(pair));
+                else if (!Config::validKey(pair.left(eq)))
+                    options.error = QStringLiteral("--set: ") + Config::invalidKey(pair.left(eq)).message;
+                else
+                    options.config.insert(pair.left(eq), pair.mid(eq + 1));
+            }
         } else if (!commandSeen && arg == QLatin1String("--headless")) {
             options.headless = true;
         } else if (!commandSeen && arg == QLatin1String("--screenshot")) {
@@ -72,7 +81,7 @@ GlobalOptions parseGlobal(const QStringList &args)
         } else if (!commandSeen && (arg == QLatin1String("--version") || arg == QLatin1String("-v"))) {
             options.version = true;
         } else if (!commandSeen && arg.startsWith(u'-')) {
-            options.error = QStringLiteral("unknown option '%1'").arg(arg);
+            options.error = QStringLiteral("unknown option %1").arg(quoteInput(arg));
         } else {
             commandSeen = true;
             options.rest.append(arg);
@@ -81,6 +90,23 @@ GlobalOptions parseGlobal(const QStringList &args)
             break;
     }
     return options;
+}
+
+// The commands whose first word is `group` (all of them for an empty one),
+// one a line with their summaries.
+void listCommands(QTextStream &out, const QString &group = {})
+{
+    auto synopsis = [](const cli::Command &command) -> QString {
+        return command.path.join(u' ') + (command.arguments.isEmpty() ? QString() : u' ' + command.arguments);
+    };
+    auto listed = [&](const cli::Command &command) { return group.isEmpty() || command.path.first() == group; };
+    qsizetype width = 0;
+    for (const auto &command : cli::commands())
+        if (listed(command))
+            width = std::max(width, synopsis(command).size());
+    for (const auto &command : cli::commands())
+        if (listed(command))
+            out << "  " << synopsis(command).leftJustified(width) << "  " << command.summary << '\n';
 }
 
 void printHelp(QTextStream &out)
@@ -98,14 +124,19 @@ void printHelp(QTextStream &out)
            "  -h, --help           Show this help; 'cabinet COMMAND --help' for a command\n"
            "  -v, --version        Show the version\n\n"
            "Commands:\n";
-    auto synopsis = [](const cli::Command &command) -> QString {
-        return command.path.join(u' ') + (command.arguments.isEmpty() ? QString() : u' ' + command.arguments);
-    };
-    qsizetype width = 0;
-    for (const auto &command : cli::commands())
-        width = std::max(width, synopsis(command).size());
-    for (const auto &command : cli::commands())
-        out << "  " << synopsis(command).leftJustified(width) << "  " << command.summary << '\n';
+    listCommands(out);
+}
+
+// 'cabinet ledger' and 'cabinet ledger --help': the group's commands, as git
+// lists a command's subcommands. Asked for (--help): on stdout, exit 0;
+// a group alone or with an unknown word: on stderr, exit 2.
+int printGroup(const QString &group, bool asked, QTextStream &out, QTextStream &err)
+{
+    QTextStream &to = asked ? out : err;
+    to << "Usage: cabinet " << group << " COMMAND [ARGS]\n\nCommands:\n";
+    listCommands(to, group);
+    to << "\n'cabinet " << group << " COMMAND --help' for one command.\n";
+    return asked ? cli::Ok : cli::Usage;
 }
 
 int runCommand(const GlobalOptions &options, QTextStream &out, QTextStream &err)
@@ -118,15 +149,19 @@ int runCommand(const GlobalOptions &options, QTextStream &out, QTextStream &err)
             match = &command;
     }
     if (!match) {
-        QString words = options.rest.first();
-        for (const auto &command : cli::commands()) {
-            if (command.path.first() == options.rest.first() && options.rest.size() > 1) {
-                words = options.rest.mid(0, 2).join(u' ');
-                break;
-            }
+        const QString first = options.rest.first();
+        const bool group = std::any_of(cli::commands().begin(), cli::commands().end(),
+                                       [&](const cli::Command &command) { return command.path.size() > 1 && command.path.first() == first; });
+        if (!group) {
+            err << "cabinet: unknown command " << quoteInput(first) << " (see 'cabinet --help')\n";
+            return cli::Usage;
         }
-        err << "cabinet: unknown command '" << words << "' (see 'cabinet --help')\n";
-        return cli::Usage;
+        const QString second = options.rest.value(1);
+        if (second == QLatin1String("--help") || second == QLatin1String("-h"))
+            return printGroup(first, true, out, err);
+        if (options.rest.size() > 1)
+            err << "cabinet: unknown command " << quoteInput(options.rest.mid(0, 2).join(u' ')) << "\n\n";
+        return printGroup(first, false, out, err);
     }
     cli::Context context { options.rest.mid(match->path.size()), DataDirectory::resolve(options.dataDir), options.config, out, err };
     QCommandLineParser parser;
@@ -163,7 +198,7 @@ int main(int argc, char **argv)
         return cli::Ok;
     }
     if (options.headless && !options.rest.isEmpty()) {
-        err << "cabinet: --headless runs the server and takes no command (got '" << options.rest.join(u' ') << "')\n";
+        err << "cabinet: --headless runs the server and takes no command (got " << quoteInput(options.rest.join(u' ')) << ")\n";
         return cli::Usage;
     }
     if (options.headless)

@@ -48,7 +48,7 @@ Result<std::unique_ptr<Cabinet>> Cabinet::open(Options options)
             std::make_unique<ledger::SqliteLedgerBackend>(*cabinet->m_db, *cabinet->m_clock), *cabinet->m_events,
             *cabinet->m_audit);
     cabinet->m_config = std::make_unique<Config>(DataDirectory::configPath(options.dataDir), options.config);
-    if (auto loaded = cabinet->m_config->load(); !loaded)
+    if (auto loaded = cabinet->m_config->load(); !loaded && options.configRequired)
         return loaded.error();
     return cabinet;
 }

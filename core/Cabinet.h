@@ -34,6 +34,10 @@ public:
         bool readOnly = false;         // no lock, no writes: audit verify / export
         std::shared_ptr<Clock> clock;  // SystemClock when null
         QMap<QString, QString> config; // command-line overrides
+        // False: a config.yaml that does not load (Config::loadError()) does
+        // not stop open(), for read-only work that reads no setting (audit
+        // verify / export): a broken file must not block checking the trail.
+        bool configRequired = true;
     };
 
     static Result<std::unique_ptr<Cabinet>> open(Options options);

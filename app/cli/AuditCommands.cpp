@@ -1,4 +1,5 @@
 // cabinet audit verify | export | tail
+#include "QuotedInput.h"
 #include "audit/AuditLog.h"
 #include "cli/Command.h"
 
@@ -8,6 +9,7 @@
 #include <QSaveFile>
 
 #include <unistd.h>
+#include <limits>
 #include <QJsonDocument>
 
 namespace cabinet::cli {
@@ -35,7 +37,7 @@ int exportJsonl(Context &context, QCommandLineParser &parser)
 {
     const QString format = parser.value(QStringLiteral("format"));
     if (format != QLatin1String("jsonl"))
-        return fail(context, QStringLiteral("unknown export format '%1' (supported: jsonl)").arg(format), Usage);
+        return fail(context, QStringLiteral("unknown export format %1 (supported: jsonl)").arg(quoteInput(format)), Usage);
     auto cabinet = openCabinet(context, true);
     if (!cabinet)
         return fail(context, cabinet.error().message);
@@ -83,7 +85,10 @@ int tail(Context &context, QCommandLineParser &parser)
     bool ok = false;
     const int count = parser.value(QStringLiteral("n")).toInt(&ok);
     if (!ok || count <= 0)
-        return fail(context, QStringLiteral("-n needs a positive number, got '%1'").arg(parser.value(QStringLiteral("n"))), Usage);
+        return fail(context, QStringLiteral("-n needs a whole number from 1 to %1, got %2")
+                                     .arg(std::numeric_limits<int>::max())
+                                     .arg(quoteInput(parser.value(QStringLiteral("n")))),
+                    Usage);
     auto cabinet = openCabinet(context, true);
     if (!cabinet)
         return fail(context, cabinet.error().message);

@@ -1,5 +1,8 @@
 #include "cli/Command.h"
 
+#include "QuotedInput.h"
+#include "config/Config.h"
+
 namespace cabinet::cli {
 
 const std::vector<Command> &commands()
@@ -23,8 +26,15 @@ std::optional<int> parse(const Command &command, Context &context, QCommandLineP
     if (command.declare)
         command.declare(parser);
     const QString name = QStringLiteral("cabinet ") + command.path.join(u' ');
-    if (!parser.parse(QStringList { name } + context.args))
-        return fail(context, parser.errorText() + QStringLiteral(" (see '%1 --help')").arg(name), Usage);
+    const QString seeHelp = QStringLiteral(" (see '%1 --help')").arg(name);
+    if (!parser.parse(QStringList { name } + context.args)) {
+        // Qt's text quotes an unknown option whole and raw; say it through
+        // quoteInput like every other echo of what was typed.
+        const QStringList unknown = parser.unknownOptionNames();
+        const QString problem = unknown.isEmpty() ? escapeInput(parser.errorText())
+                                                  : QStringLiteral("unknown option %1").arg(quoteInput(unknown.first()));
+        return fail(context, problem + seeHelp, Usage);
+    }
     if (parser.isSet(help)) {
         QString text = parser.helpText();
         // Qt names the binary in the usage line; name the whole command.
@@ -36,16 +46,32 @@ std::optional<int> parse(const Command &command, Context &context, QCommandLineP
         context.out.flush();
         return Ok;
     }
+    // A word the command does not use is a mistake to report, not to drop:
+    // 'audit verify extra' may have meant another command. Commands with a
+    // synopsis check their own counts.
+    if (command.arguments.isEmpty() && !parser.positionalArguments().isEmpty())
+        return fail(context,
+                    QStringLiteral("%1 takes no arguments, got %2").arg(command.path.join(u' '), quoteInput(parser.positionalArguments().join(u' ')))
+                            + seeHelp,
+                    Usage);
     return std::nullopt;
 }
 
-Result<std::unique_ptr<Cabinet>> openCabinet(const Context &context, bool readOnly)
+Result<std::unique_ptr<Cabinet>> openCabinet(const Context &context, bool readOnly, ConfigUse config)
 {
     Cabinet::Options options;
     options.dataDir = context.dataDir;
     options.readOnly = readOnly;
     options.config = context.configOverrides;
-    return Cabinet::open(options);
+    // A core that writes acts on its settings; so does a command that shows them.
+    options.configRequired = !readOnly || config == ConfigUse::Read;
+    auto cabinet = Cabinet::open(options);
+    if (cabinet && !options.configRequired)
+        if (const auto &problem = (*cabinet)->config().loadError()) {
+            context.err << "cabinet: warning: this command reads no setting and runs without config.yaml: " << problem->message << '\n';
+            context.err.flush();
+        }
+    return cabinet;
 }
 
 int fail(Context &context, const QString &message, int code)

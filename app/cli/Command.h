@@ -39,12 +39,22 @@ struct Command {
 const std::vector<Command> &commands();
 
 // Parses a command's arguments. Returns an exit code when the command must
-// not run: its --help was printed (0) or the arguments are bad (2).
+// not run: its --help was printed (0) or the arguments are bad (2),
+// positional arguments given to a command whose synopsis has none included.
 std::optional<int> parse(const Command &command, Context &context, QCommandLineParser &parser);
 
+// Whether a command reads settings from config.yaml.
+enum class ConfigUse {
+    NotRead, // audit verify, ledger queries: run even when config.yaml is broken
+    Read,    // config get / list
+};
+
 // Opens the data directory for a command: read-only commands take no lock
-// and work beside a running console.
-Result<std::unique_ptr<Cabinet>> openCabinet(const Context &context, bool readOnly);
+// and work beside a running console. A read-only command that reads no
+// setting runs on when config.yaml does not load, with a warning on stderr,
+// so the trail can be verified and exported before the file is mended; a
+// command that reads settings or writes refuses, naming the file and line.
+Result<std::unique_ptr<Cabinet>> openCabinet(const Context &context, bool readOnly, ConfigUse config = ConfigUse::NotRead);
 
 // Prints "cabinet: <message>" on stderr and returns the code.
 int fail(Context &context, const QString &message, int code = Failure);

@@ -1,4 +1,5 @@
 // cabinet config get | set | list
+#include "QuotedInput.h"
 #include "audit/AuditLog.h"
 #include "cli/Command.h"
 #include "config/Config.h"
@@ -11,13 +12,14 @@ int get(Context &context, QCommandLineParser &parser)
 {
     if (parser.positionalArguments().size() != 1)
         return fail(context, QStringLiteral("config get takes one KEY"), Usage);
-    auto cabinet = openCabinet(context, true);
+    const QString key = parser.positionalArguments().first();
+    auto cabinet = openCabinet(context, true, ConfigUse::Read);
     if (!cabinet)
         return fail(context, cabinet.error().message);
-    const QString key = parser.positionalArguments().first();
     const QString value = (*cabinet)->config().value(key);
     if (value.isNull())
-        return fail(context, QStringLiteral("configuration key '%1' is not set").arg(key));
+        return fail(context, QStringLiteral("configuration key %1 is not set").arg(quoteInput(key)));
+    // The value as it is: it is the answer, for scripts ($(cabinet config get ...)).
     context.out << value << '\n';
     return Ok;
 }
@@ -28,7 +30,7 @@ int set(Context &context, QCommandLineParser &parser)
     if (args.size() != 2)
         return fail(context, QStringLiteral("config set takes KEY VALUE"), Usage);
     if (!Config::validKey(args[0]))
-        return fail(context, QStringLiteral("invalid configuration key '%1' (use lower-case words separated by dots)").arg(args[0]), Usage);
+        return fail(context, Config::invalidKey(args[0]).message, Usage);
     auto cabinet = openCabinet(context, false);
     if (!cabinet)
         return fail(context, cabinet.error().message);
@@ -40,11 +42,14 @@ int set(Context &context, QCommandLineParser &parser)
 
 int list(Context &context, QCommandLineParser &)
 {
-    auto cabinet = openCabinet(context, true);
+    auto cabinet = openCabinet(context, true, ConfigUse::Read);
     if (!cabinet)
         return fail(context, cabinet.error().message);
+    // One line a key: a value with a newline or a terminal escape in it is
+    // shown escaped (\n, \x1b), so it neither spans lines nor acts on the
+    // terminal. Keys are escaped too: the file may spell one as any YAML scalar.
     for (const auto &item : (*cabinet)->config().items())
-        context.out << item.key << " = " << item.value << "  (" << item.source << ")\n";
+        context.out << escapeInput(item.key) << " = " << escapeInput(item.value) << "  (" << item.source << ")\n";
     return Ok;
 }
 

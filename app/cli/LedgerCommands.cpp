@@ -1,11 +1,14 @@
 // cabinet ledger ...: the ledger in JSON with TigerBeetle's field names
 // (docs/ledger.md). Input is checked whole before anything is applied: a
 // malformed or out-of-range batch exits 2 and changes nothing.
+#include "QuotedInput.h"
 #include "cli/Command.h"
 #include "ledger/Ledger.h"
 #include "ledger/LedgerJson.h"
 
 #include <QFile>
+
+#include <limits>
 
 namespace cabinet::cli {
 
@@ -219,9 +222,15 @@ int journal(Context &context, QCommandLineParser &parser)
     bool limitOk = false;
     const uint limit = parser.value(QStringLiteral("limit")).toUInt(&limitOk);
     if (!after || *after > TimestampMax)
-        return fail(context, QStringLiteral("--after needs a timestamp (ns), got '%1'").arg(parser.value(QStringLiteral("after"))), Usage);
+        return fail(context, QStringLiteral("--after needs a timestamp (ns) from 0 to %1, got %2")
+                                     .arg(TimestampMax)
+                                     .arg(quoteInput(parser.value(QStringLiteral("after")))),
+                    Usage);
     if (!limitOk || limit == 0)
-        return fail(context, QStringLiteral("--limit needs a positive number, got '%1'").arg(parser.value(QStringLiteral("limit"))), Usage);
+        return fail(context, QStringLiteral("--limit needs a whole number from 1 to %1, got %2")
+                                     .arg(std::numeric_limits<u32>::max())
+                                     .arg(quoteInput(parser.value(QStringLiteral("limit")))),
+                    Usage);
     auto cabinet = openCabinet(context, true);
     if (!cabinet)
         return fail(context, cabinet.error().message);

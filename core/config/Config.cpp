@@ -1,6 +1,7 @@
 #include "config/Config.h"
 #include "config/YamlEdit.h"
 
+#include "QuotedInput.h"
 #include "audit/AuditLog.h"
 #include "events/EventBus.h"
 #include "store/Database.h"
@@ -11,7 +12,11 @@
 #include <QSaveFile>
 #include <QSet>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+
+#include <sstream>
+#include <unordered_map>
 
 Q_LOGGING_CATEGORY(lcConfig, "cabinet.config")
 
@@ -26,17 +31,153 @@ struct Parsed {
     QMap<QString, QString> values;
 };
 
+// The path as messages show it: it comes from --data-dir, which may hold
+// anything a shell can pass.
+QString shown(const QString &path)
+{
+    return escapeInput(path);
+}
+
+// What every error about the file on disk ends with: 'cabinet config set'
+// reads the file before it changes it, so it cannot mend one that does not
+// read; the person must.
+QString mendAdvice()
+{
+    return QStringLiteral(" - edit the file to fix it, or move it aside to run on the defaults ('cabinet config' cannot "
+                          "change a file it cannot read)");
+}
+
+// Thrown from inside yaml-cpp's parser by Census to stop it at the first
+// limit crossed; parse() turns it into the error.
+struct Refusal {
+    int line; // 1-based
+    QString problem;
+};
+
+// Counts what the file would cost while yaml-cpp's parser reads it, before
+// any tree is built or walked: nodes as a walk over the tree visits them
+// (an alias counts as every node it repeats), aliases, nesting (through
+// aliases too), documents. Stops the parse at the first limit crossed, so a
+// file of nested aliases costs what its text costs, not what it expands to.
+class Census : public YAML::EventHandler {
+public:
+    int documents() const { return m_documents; }
+    int secondDocumentLine() const { return m_secondDocumentLine; }
+
+    void OnDocumentStart(const YAML::Mark &mark) override
+    {
+        if (++m_documents == 2)
+            m_secondDocumentLine = mark.line + 1;
+    }
+    void OnDocumentEnd() override { }
+    void OnNull(const YAML::Mark &mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+    void OnScalar(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor, const std::string &) override
+    {
+        leaf(mark, anchor);
+    }
+    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor, YAML::EmitterStyle::value) override
+    {
+        open(mark, anchor, false);
+    }
+    void OnSequenceEnd() override { close(); }
+    void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t anchor, YAML::EmitterStyle::value) override
+    {
+        open(mark, anchor, true);
+    }
+    void OnMapEnd() override { close(); }
+
+    void OnAlias(const YAML::Mark &mark, YAML::anchor_t anchor) override
+    {
+        if (++m_aliases > ConfigAliasesMax)
+            throw Refusal { mark.line + 1, QStringLiteral("more than %1 aliases; a configuration may hold at most %1").arg(ConfigAliasesMax) };
+        // An alias inside the list or mapping it names repeats it without
+        // end: every walk over it would never finish (YamlEdit's overflowed
+        // the stack).
+        for (const Open &outer : m_open)
+            if (outer.anchor == anchor)
+                throw Refusal { mark.line + 1, QStringLiteral("an alias refers to the %1 that holds it")
+                                                       .arg(outer.map ? QStringLiteral("mapping") : QStringLiteral("list")) };
+        // yaml-cpp refuses an alias to an anchor it has not seen before it
+        // tells us, so the anchor is known and complete here.
+        const auto named = m_anchors.find(anchor);
+        if (named == m_anchors.end())
+            throw Refusal { mark.line + 1, QStringLiteral("the alias names no anchor before it") };
+        add(mark, named->second.nodes, named->second.depth, true);
+    }
+
+private:
+    struct Open {
+        YAML::anchor_t anchor;
+        bool map;
+        qint64 nodesBefore; // the running count before this node
+        int innerDepth;     // the deepest list or mapping inside it, relative (0: none)
+    };
+    struct Anchored {
+        qint64 nodes;
+        int depth; // 0 for a scalar, 1 for a flat list or mapping, ...
+    };
+
+    // `nodes` more nodes reached, `depth` levels deep below the innermost
+    // open list or mapping (through an alias: what the alias repeats).
+    void add(const YAML::Mark &mark, qint64 nodes, int depth, bool alias = false)
+    {
+        m_nodes += nodes;
+        if (m_nodes > ConfigNodesMax)
+            throw Refusal { mark.line + 1, QStringLiteral("expands to more than %1 nodes (keys, values and list items, an alias "
+                                                          "counted as all it repeats); a configuration may hold at most %1")
+                                                   .arg(ConfigNodesMax) };
+        if (qsizetype(m_open.size()) + depth > ConfigDepthMax)
+            throw Refusal { mark.line + 1, QStringLiteral("lists and mappings are nested more than %1 deep%2; a configuration "
+                                                          "may nest at most %1")
+                                                   .arg(ConfigDepthMax)
+                                                   .arg(alias ? QStringLiteral(" through an alias") : QString()) };
+        if (!m_open.empty())
+            m_open.back().innerDepth = std::max(m_open.back().innerDepth, depth);
+    }
+
+    void leaf(const YAML::Mark &mark, YAML::anchor_t anchor)
+    {
+        add(mark, 1, 0);
+        if (anchor != YAML::NullAnchor)
+            m_anchors[anchor] = { 1, 0 };
+    }
+
+    void open(const YAML::Mark &mark, YAML::anchor_t anchor, bool map)
+    {
+        add(mark, 1, 1);
+        m_open.push_back({ anchor, map, m_nodes - 1, 0 });
+    }
+
+    void close()
+    {
+        const Open done = m_open.back();
+        m_open.pop_back();
+        const int depth = done.innerDepth + 1;
+        if (done.anchor != YAML::NullAnchor)
+            m_anchors[done.anchor] = { m_nodes - done.nodesBefore, depth };
+        if (!m_open.empty())
+            m_open.back().innerDepth = std::max(m_open.back().innerDepth, depth);
+    }
+
+    std::vector<Open> m_open; // the lists and mappings being read, outermost first
+    std::unordered_map<YAML::anchor_t, Anchored> m_anchors;
+    qint64 m_nodes = 0;
+    qint64 m_aliases = 0;
+    int m_documents = 0;
+    int m_secondDocumentLine = 0;
+};
+
 // Reads mappings into dotted keys (lists and nulls are kept in the tree but
 // are not keys). Refuses what would make a value depend on who reads the
 // file: a key given twice (in one mapping, or once nested and once dotted),
-// a key that is not a name, an alias inside the mapping it names.
+// a key that is not a name. The Census has bounded the walk (no alias
+// cycles, nodes and depth within their limits) before this runs.
 class Flattener {
 public:
     explicit Flattener(QMap<QString, QString> &values) : m_values(values) { }
 
     std::optional<QString> read(const YAML::Node &map, const QString &prefix = {})
     {
-        m_open.push_back(map);
         QSet<QString> here;
         for (const auto &item : map) {
             const int line = item.first.Mark().line + 1;
@@ -47,46 +188,62 @@ public:
             const QString name = QString::fromStdString(item.first.Scalar());
             const QString key = prefix.isEmpty() ? name : prefix + u'.' + name;
             if (here.contains(name) || (item.second.IsScalar() && m_values.contains(key)))
-                return QStringLiteral("%1: '%2' is given twice (first on line %3)").arg(line).arg(key).arg(m_lines.value(key));
+                return QStringLiteral("%1: %2 is given twice (first on line %3)").arg(line).arg(quoteInput(key)).arg(m_lines.value(key));
             here.insert(name);
             if (!m_lines.contains(key))
                 m_lines.insert(key, line);
             if (item.second.IsMap()) {
-                for (const YAML::Node &outer : m_open)
-                    if (outer.is(item.second))
-                        return QStringLiteral("%1: an alias refers to the mapping that holds it").arg(line);
                 if (auto problem = read(item.second, key))
                     return problem;
             } else if (item.second.IsScalar()) {
                 m_values.insert(key, QString::fromStdString(item.second.Scalar()));
             }
         }
-        m_open.pop_back();
         return std::nullopt;
     }
 
 private:
     QMap<QString, QString> &m_values;
     QMap<QString, int> m_lines; // where each key is first given
-    std::vector<YAML::Node> m_open; // the mappings being read
 };
+
+// Reads the text's events through a Census: throws a Refusal at the first
+// limit crossed (or for more than one document), a YAML::Exception where
+// the text is not YAML. Run before anything builds or walks a tree of it.
+void takeCensus(const std::string &source)
+{
+    std::istringstream stream(source);
+    YAML::Parser parser(stream);
+    Census census;
+    while (parser.HandleNextDocument(census)) {
+    }
+    if (census.documents() > 1)
+        throw Refusal { census.secondDocumentLine(),
+                        QStringLiteral("holds %1 YAML documents (the second starts here); the configuration is one").arg(census.documents()) };
+}
 
 // Errors name the file and, where there is one, the line.
 Result<Parsed> parse(const QByteArray &text, const QString &path)
 {
     Parsed parsed { text, {}, {} };
+    const std::string source = text.toStdString();
     try {
-        const std::vector<YAML::Node> documents = YAML::LoadAll(text.toStdString());
-        if (documents.size() > 1)
-            return Error { ErrorCode::InvalidArgument, QStringLiteral("%1: holds %2 YAML documents; the configuration is one").arg(path).arg(documents.size()) };
-        parsed.root = documents.empty() ? YAML::Node() : documents.front();
+        takeCensus(source);
+        parsed.root = YAML::Load(source);
         if (!parsed.root.IsNull() && !parsed.root.IsMap())
-            return Error { ErrorCode::InvalidArgument, QStringLiteral("%1: the configuration must be a YAML mapping").arg(path) };
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("%1:%2: the configuration must be a YAML mapping")
+                                                               .arg(shown(path))
+                                                               .arg(parsed.root.Mark().line + 1) };
         if (parsed.root.IsMap())
             if (auto problem = Flattener(parsed.values).read(parsed.root))
-                return Error { ErrorCode::InvalidArgument, path + u':' + *problem };
+                return Error { ErrorCode::InvalidArgument, shown(path) + u':' + *problem };
+    } catch (const Refusal &refusal) {
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("%1:%2: %3").arg(shown(path)).arg(refusal.line).arg(refusal.problem) };
     } catch (const YAML::Exception &e) {
-        return Error { ErrorCode::InvalidArgument, QStringLiteral("%1:%2: %3").arg(path).arg(e.mark.line + 1).arg(QString::fromStdString(e.msg)) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("%1:%2: %3")
+                                                           .arg(shown(path))
+                                                           .arg(e.mark.line + 1)
+                                                           .arg(escapeInput(QString::fromStdString(e.msg))) };
     }
     return parsed;
 }
@@ -97,16 +254,133 @@ bool hasComments(const QByteArray &text)
     return comment.match(QString::fromUtf8(text)).hasMatch();
 }
 
+Error tooLarge(const QString &path, qint64 bytes)
+{
+    return Error { ErrorCode::InvalidArgument,
+                   QStringLiteral("%1: is %2 bytes; a configuration may be at most %3 bytes").arg(shown(path)).arg(bytes).arg(ConfigFileMaxBytes)
+                           + mendAdvice() };
+}
+
 // The file as it is now (none: an empty configuration).
 Result<Parsed> readConfig(const QString &path)
 {
     QFile file(path);
     if (!file.exists())
         return parse({}, path);
+    // The size first, so an oversized file is never read; then no more than
+    // one byte past the limit, for a file that grows meanwhile or a device
+    // or pipe that reports no size.
+    if (file.size() > ConfigFileMaxBytes)
+        return tooLarge(path, file.size());
     if (!file.open(QIODevice::ReadOnly))
-        return Error { ErrorCode::Unavailable, QStringLiteral("cannot read %1: %2").arg(path, file.errorString()) };
-    return parse(file.readAll(), path);
+        return Error { ErrorCode::Unavailable, QStringLiteral("cannot read %1: %2").arg(shown(path), file.errorString()) };
+    const QByteArray text = file.read(ConfigFileMaxBytes + 1);
+    if (text.size() > ConfigFileMaxBytes)
+        return tooLarge(path, std::max<qint64>(file.size(), text.size()));
+    auto parsed = parse(text, path);
+    if (!parsed)
+        return Error { parsed.error().code, parsed.error().message + mendAdvice() };
+    return parsed;
 }
+
+// config.yaml's text with `key` set to `value`, everything else kept.
+Result<QByteArray> withValue(Parsed current, const QString &configPath, const QString &key, const QString &value)
+{
+    YAML::Node root = current.root.IsNull() ? YAML::Node(YAML::NodeType::Map) : current.root;
+
+    // The tree the file must hold afterwards.
+    const QStringList parts = key.split(u'.');
+    std::vector<std::string> path;
+    YAML::Node node = root;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        if (!node.IsMap())
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("configuration key %1 clashes with %2, which is not a mapping")
+                                                               .arg(quoteInput(key), quoteInput(parts.mid(0, i).join(u'.'))) };
+        path.push_back(parts[i].toStdString());
+        YAML::Node child = node[path.back()];
+        if (i + 1 == parts.size()) {
+            if (child.IsDefined() && !child.IsNull() && !child.IsScalar())
+                return Error { ErrorCode::InvalidArgument,
+                               QStringLiteral("configuration key %1 holds a list or mapping; edit config.yaml to change it").arg(quoteInput(key)) };
+            child = value.toStdString();
+        } else if (!child.IsDefined() || child.IsNull()) {
+            child = YAML::Node(YAML::NodeType::Map);
+        }
+        node.reset(child);
+    }
+    YAML::Emitter expected;
+    expected << root;
+
+    // Whatever is written must read back as the keys read now with only
+    // this one changed: that catches a node shared through an anchor or
+    // alias (the others would change too) and a key written two ways.
+    QMap<QString, QString> intended = current.values;
+    intended.insert(key, value);
+    QString problem;
+    const auto readsAsIntended = [&](const QByteArray &candidate) {
+        auto reread = parse(candidate, configPath);
+        if (!reread) {
+            problem = reread.error().message;
+            return false;
+        }
+        if (reread->values == intended)
+            return true;
+        QStringList others;
+        for (auto it = intended.cbegin(); it != intended.cend(); ++it)
+            if (it.key() != key && reread->values.value(it.key()) != it.value())
+                others.append(quoteInput(it.key()));
+        problem = others.isEmpty() ? QStringLiteral("%1 would not read back as that value").arg(quoteInput(key))
+                                   : QStringLiteral("%1 would change too (a YAML anchor or alias shares it)").arg(others.join(QStringLiteral(", ")));
+        return false;
+    };
+
+    // The operator's text with only that value changed (comments, order and
+    // layout kept), used when it reads back as exactly that tree. Otherwise
+    // (flow style, block scalars, ...) the tree is written out afresh, which
+    // loses nothing but layout, unless the file has comments: those are
+    // refused rather than lost.
+    const auto tooLargeAfter = [&](qint64 bytes) {
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("cannot change %1 in %2: the file would be %3 bytes; a configuration may be at most %4 bytes")
+                                                           .arg(quoteInput(key), shown(configPath))
+                                                           .arg(bytes)
+                                                           .arg(ConfigFileMaxBytes) };
+    };
+    if (auto edited = yamledit::setScalar(current.text.toStdString(), path, value.toStdString())) {
+        const QByteArray candidate = QByteArray::fromStdString(*edited);
+        // Only the edit keeps comments; the rewrite would be refused for them.
+        if (candidate.size() > ConfigFileMaxBytes && hasComments(current.text))
+            return tooLargeAfter(candidate.size());
+        try {
+            // The edited text goes through the limits before it is loaded:
+            // the new value may take it over one.
+            if (candidate.size() <= ConfigFileMaxBytes) {
+                takeCensus(*edited);
+                YAML::Emitter check;
+                check << YAML::Load(*edited);
+                if (std::string_view(check.c_str()) == std::string_view(expected.c_str()) && readsAsIntended(candidate))
+                    return candidate;
+            }
+        } catch (const Refusal &) {
+        } catch (const YAML::Exception &) {
+        }
+    }
+    // The rewrite holds the same tree as an edit that got as far as the
+    // read-back check, so a problem found there stands for it too.
+    const QByteArray rewritten = QByteArray(expected.c_str()) + '\n';
+    if (rewritten.size() > ConfigFileMaxBytes)
+        return tooLargeAfter(rewritten.size());
+    if (!problem.isEmpty() || !readsAsIntended(rewritten))
+        return Error { ErrorCode::InvalidArgument,
+                       QStringLiteral("cannot change %1 in %2 alone: %3; edit the file to change it").arg(quoteInput(key), shown(configPath), problem) };
+    if (hasComments(current.text))
+        return Error { ErrorCode::FailedPrecondition,
+                       QStringLiteral("cannot change %1 in %2 without losing the file's comments: it is written there in "
+                                      "a form Cabinet does not edit in place (flow style or a block scalar); edit the file to change it")
+                               .arg(quoteInput(key), shown(configPath)) };
+    qCInfo(lcConfig, "%s: written out afresh (it uses YAML that is not edited in place)", qPrintable(shown(configPath)));
+    return rewritten;
+}
+
 } // namespace
 
 Config::Config(QString path, QMap<QString, QString> commandLine, QObject *parent)
@@ -120,6 +394,12 @@ bool Config::validKey(const QString &key)
     return pattern.match(key).hasMatch();
 }
 
+Error Config::invalidKey(const QString &key)
+{
+    return Error { ErrorCode::InvalidArgument,
+                   QStringLiteral("invalid configuration key %1 (use lower-case words separated by dots)").arg(quoteInput(key)) };
+}
+
 QString Config::environmentName(const QString &key)
 {
     return QStringLiteral("CABINET_") + QString(key).replace(u'.', u'_').toUpper();
@@ -128,9 +408,12 @@ QString Config::environmentName(const QString &key)
 Status Config::load()
 {
     m_file.clear();
+    m_loadError.reset();
     auto parsed = readConfig(m_path);
-    if (!parsed)
+    if (!parsed) {
+        m_loadError = parsed.error();
         return parsed.error();
+    }
     m_file = parsed->values;
     return {};
 }
@@ -161,97 +444,14 @@ QList<Config::Item> Config::items() const
     return result;
 }
 
-Result<QByteArray> Config::withValue(const QString &key, const QString &value) const
-{
-    // Edit the file as it is now, so lists, nulls and anything else Cabinet
-    // does not model are kept, and so are edits made outside Cabinet since
-    // it started.
-    auto parsed = readConfig(m_path);
-    if (!parsed)
-        return parsed.error();
-    YAML::Node root = parsed->root.IsNull() ? YAML::Node(YAML::NodeType::Map) : parsed->root;
-
-    // The tree the file must hold afterwards.
-    const QStringList parts = key.split(u'.');
-    std::vector<std::string> path;
-    YAML::Node node = root;
-    for (qsizetype i = 0; i < parts.size(); ++i) {
-        if (!node.IsMap())
-            return Error { ErrorCode::InvalidArgument, QStringLiteral("configuration key '%1' clashes with '%2', which is not a mapping")
-                                   .arg(key, parts.mid(0, i).join(u'.')) };
-        path.push_back(parts[i].toStdString());
-        YAML::Node child = node[path.back()];
-        if (i + 1 == parts.size()) {
-            if (child.IsDefined() && !child.IsNull() && !child.IsScalar())
-                return Error { ErrorCode::InvalidArgument, QStringLiteral("configuration key '%1' holds a list or mapping; edit config.yaml to change it").arg(key) };
-            child = value.toStdString();
-        } else if (!child.IsDefined() || child.IsNull()) {
-            child = YAML::Node(YAML::NodeType::Map);
-        }
-        node.reset(child);
-    }
-    YAML::Emitter expected;
-    expected << root;
-
-    // Whatever is written must read back as the keys read now with only
-    // this one changed: that catches a node shared through an anchor or
-    // alias (the others would change too) and a key written two ways.
-    QMap<QString, QString> intended = parsed->values;
-    intended.insert(key, value);
-    QString problem;
-    const auto readsAsIntended = [&](const QByteArray &candidate) {
-        auto reread = parse(candidate, m_path);
-        if (!reread) {
-            problem = reread.error().message;
-            return false;
-        }
-        if (reread->values == intended)
-            return true;
-        QStringList others;
-        for (auto it = intended.cbegin(); it != intended.cend(); ++it)
-            if (it.key() != key && reread->values.value(it.key()) != it.value())
-                others.append(it.key());
-        problem = others.isEmpty() ? QStringLiteral("'%1' would not read back as that value").arg(key)
-                                   : QStringLiteral("'%1' would change too (a YAML anchor or alias shares it)").arg(others.join(QStringLiteral("', '")));
-        return false;
-    };
-
-    // The operator's text with only that value changed (comments, order and
-    // layout kept), used when it reads back as exactly that tree. Otherwise
-    // (flow style, block scalars, ...) the tree is written out afresh, which
-    // loses nothing but layout, unless the file has comments: those are
-    // refused rather than lost.
-    if (auto edited = yamledit::setScalar(parsed->text.toStdString(), path, value.toStdString())) {
-        const QByteArray candidate = QByteArray::fromStdString(*edited);
-        try {
-            YAML::Emitter check;
-            check << YAML::Load(*edited);
-            if (std::string_view(check.c_str()) == std::string_view(expected.c_str()) && readsAsIntended(candidate))
-                return candidate;
-        } catch (const YAML::Exception &) {
-        }
-    }
-    // The rewrite holds the same tree as an edit that got as far as the
-    // read-back check, so a problem found there stands for it too.
-    const QByteArray rewritten = QByteArray(expected.c_str()) + '\n';
-    if (!problem.isEmpty() || !readsAsIntended(rewritten))
-        return Error { ErrorCode::InvalidArgument, QStringLiteral("cannot change '%1' in %2 alone: %3; edit the file to change it").arg(key, m_path, problem) };
-    if (hasComments(parsed->text))
-        return Error { ErrorCode::FailedPrecondition, QStringLiteral("cannot change '%1' in %2 without losing the file's comments: it is written there in "
-                                      "a form Cabinet does not edit in place (flow style or a block scalar); edit the file to change it")
-                               .arg(key, m_path) };
-    qCInfo(lcConfig, "%s: written out afresh (it uses YAML that is not edited in place)", qPrintable(m_path));
-    return rewritten;
-}
-
 Status Config::write(const QByteArray &text) const
 {
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly))
-        return Error { ErrorCode::Unavailable, QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
+        return Error { ErrorCode::Unavailable, QStringLiteral("cannot write %1: %2").arg(shown(m_path), file.errorString()) };
     file.write(text);
     if (!file.commit())
-        return Error { ErrorCode::Unavailable, QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString()) };
+        return Error { ErrorCode::Unavailable, QStringLiteral("cannot write %1: %2").arg(shown(m_path), file.errorString()) };
     return {};
 }
 
@@ -259,13 +459,17 @@ Status Config::set(const QString &key, const QString &value, const QString &acto
                    EventBus &events)
 {
     if (!validKey(key))
-        return Error { ErrorCode::InvalidArgument, QStringLiteral("invalid configuration key '%1' (use lower-case words separated by dots)").arg(key) };
-    auto updated = withValue(key, value);
+        return invalidKey(key);
+    // Edit the file as it is now, so lists, nulls and anything else Cabinet
+    // does not model are kept, and so are edits made outside Cabinet since
+    // it started.
+    auto current = readConfig(m_path);
+    if (!current)
+        return current.error();
+    const QByteArray previousText = current->text;
+    auto updated = withValue(std::move(*current), m_path, key, value);
     if (!updated)
         return updated.error();
-    QByteArray previousText;
-    if (QFile file(m_path); file.open(QIODevice::ReadOnly))
-        previousText = file.readAll();
     const QString previous = m_file.value(key);
 
     auto tx = db.begin();

@@ -1,5 +1,7 @@
 #include "ledger/ExactJson.h"
 
+#include "QuotedInput.h"
+
 namespace cabinet::ledger {
 
 namespace {
@@ -112,7 +114,7 @@ private:
             if (!parseString(key))
                 return false;
             if (value.keys.contains(key))
-                return fail(QStringLiteral("duplicate key \"%1\"").arg(key));
+                return fail(QStringLiteral("duplicate key %1").arg(quoteInput(key, u'"')));
             skipSpace();
             if (peek() != ':')
                 return fail(QStringLiteral("expected ':'"));

@@ -1,5 +1,6 @@
 #include "ledger/LedgerJson.h"
 
+#include "QuotedInput.h"
 #include "ledger/ExactJson.h"
 #include "ledger/U128.h"
 
@@ -18,16 +19,16 @@ std::optional<QString> readUnsigned(const JsonValue &value, u128 max, u128 &out)
         return QStringLiteral("must be a number or a decimal string, not %1").arg(value.typeName());
     const QString &text = value.text;
     if (text.startsWith(u'-'))
-        return QStringLiteral("must not be negative (got %1)").arg(text);
+        return QStringLiteral("must not be negative (got %1)").arg(quoteInput(text, u'"'));
     if (value.type == JsonValue::Type::Number && (text.contains(u'.') || text.contains(u'e') || text.contains(u'E')))
-        return QStringLiteral("must be a whole number (got %1)").arg(text);
+        return QStringLiteral("must be a whole number (got %1)").arg(quoteInput(text, u'"'));
     const QByteArray latin1 = text.toLatin1();
     const bool allDigits = !latin1.isEmpty() && std::all_of(latin1.begin(), latin1.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!allDigits)
-        return QStringLiteral("is not a decimal number (got \"%1\")").arg(text);
+        return QStringLiteral("is not a decimal number (got %1)").arg(quoteInput(text, u'"'));
     const auto parsed = parseDecimal(std::string_view(latin1.constData(), size_t(latin1.size())), max);
     if (!parsed)
-        return QStringLiteral("is out of range (got %1, the most is %2)").arg(text, toDecimal(max));
+        return QStringLiteral("is out of range (got %1, the most is %2)").arg(quoteInput(text, u'"'), toDecimal(max));
     out = *parsed;
     return std::nullopt;
 }
@@ -54,7 +55,7 @@ std::optional<QString> readFlags(const JsonValue &value, u32 max, FlagName nameO
             QStringList known;
             for (int b = 0; !nameOf(b).isEmpty(); ++b)
                 known.append(QString(nameOf(b)));
-            return QStringLiteral("has an unknown flag \"%1\" (known: %2)").arg(item.text, known.join(QStringLiteral(", ")));
+            return QStringLiteral("has an unknown flag %1 (known: %2)").arg(quoteInput(item.text, u'"'), known.join(QStringLiteral(", ")));
         }
         out |= u32(1) << bit;
     }
@@ -82,7 +83,7 @@ std::optional<QString> readObject(const JsonValue &value, const std::vector<Fiel
         const QString &key = value.keys[qsizetype(i)];
         const auto field = std::find_if(fields.begin(), fields.end(), [&](const Field<Object> &f) { return key == QLatin1StringView(f.name); });
         if (field == fields.end())
-            return QStringLiteral("unknown field \"%1\"").arg(key);
+            return QStringLiteral("unknown field %1").arg(quoteInput(key, u'"'));
         u128 number = 0;
         std::optional<QString> problem;
         if (field->flagNames) {
@@ -307,7 +308,7 @@ Result<u128> parseId(const QString &text)
     value.text = text;
     u128 id = 0;
     if (auto problem = readUnsigned(value, U128Max, id))
-        return Error { ErrorCode::InvalidArgument, QStringLiteral("id \"%1\" %2").arg(text, *problem) };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("id %1 %2").arg(quoteInput(text, u'"'), *problem) };
     return id;
 }
 

@@ -1,5 +1,7 @@
 #include "scenario/ScenarioJson.h"
 
+#include "QuotedInput.h"
+
 #include <QJsonArray>
 
 #include <cmath>
@@ -116,8 +118,8 @@ Result<gpu::ScenarioParams> paramsFromJson(const QJsonObject &json, gpu::Scenari
             }
             params.*f.member = std::move(series);
         }
-        if (!known)
-            return fieldError(field, QStringLiteral("unknown field"));
+        if (!known) // the name is the user's: quoted safely, not as a known field's
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("unknown field %1").arg(quoteInput(field)), field };
     }
     if (auto problem = gpu::validate(params))
         return Error { ErrorCode::InvalidArgument, QString::fromStdString(*problem) };

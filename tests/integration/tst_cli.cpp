@@ -1,5 +1,6 @@
 #include "CabinetProcess.h"
 #include "RawSqlite.h"
+#include "ledger/LedgerTypes.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -8,16 +9,80 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <limits>
+
 using namespace cabinet::test;
+
+namespace {
+
+// No byte a terminal acts on (ESC, NUL, BEL, C1, DEL) nor a carriage return:
+// newlines end the lines cabinet writes, nothing else may reach the terminal raw.
+bool noRawControls(const QString &text)
+{
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if ((u < 0x20 && u != u'\n') || u == 0x7f || (u >= 0x80 && u <= 0x9f))
+            return false;
+    }
+    return true;
+}
+
+// Every command with one argument more than it takes. `path` is the command,
+// for the check that no command listed by --help is missing here.
+struct ExtraArguments {
+    QStringList path;
+    QStringList args;
+};
+
+QList<ExtraArguments> extraArgumentCases()
+{
+    const QString x = QStringLiteral("extra");
+    const QString filter = QStringLiteral("{\"account_id\": 1}");
+    QStringList tooManyIds;
+    for (cabinet::ledger::u32 i = 0; i <= cabinet::ledger::BatchMax; ++i)
+        tooManyIds << QString::number(i + 1);
+    const auto words = [](const char *text) { return QString::fromLatin1(text).split(u' '); };
+    return {
+        { words("audit verify"), { x } },
+        { words("audit export"), { x } },
+        { words("audit tail"), { x } },
+        { words("audit checkpoint"), { x } },
+        { words("config get"), { QStringLiteral("k.v"), x } },
+        { words("config set"), { QStringLiteral("k.v"), QStringLiteral("1"), x } },
+        { words("config list"), { x } },
+        { words("ledger create-accounts"), { QStringLiteral("-"), x } },
+        { words("ledger create-transfers"), { QStringLiteral("-"), x } },
+        { words("ledger lookup-accounts"), tooManyIds },
+        { words("ledger lookup-transfers"), tooManyIds },
+        { words("ledger account-transfers"), { filter, x } },
+        { words("ledger account-balances"), { filter, x } },
+        { words("ledger query-accounts"), { QStringLiteral("{}"), x } },
+        { words("ledger query-transfers"), { QStringLiteral("{}"), x } },
+        { words("ledger expire"), { x } },
+        { words("ledger replay-check"), { x } },
+        { words("ledger journal"), { x } },
+        { words("simulate"), { x } },
+    };
+}
+
+} // namespace
 
 class TestCli : public QObject {
     Q_OBJECT
 
     QTemporaryDir m_dir;
     QStringList withDir(const QStringList &args) const { return QStringList { QStringLiteral("--data-dir"), m_dir.path() } + args; }
+    // A data directory of its own, with a database, for commands that open one.
+    QTemporaryDir m_other;
+    QStringList withOther(const QStringList &args) const { return QStringList { QStringLiteral("--data-dir"), m_other.path() } + args; }
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(!cabinetBinary().isEmpty()); }
+    void initTestCase()
+    {
+        QVERIFY(!cabinetBinary().isEmpty());
+        QCOMPARE(runCabinet(withOther({ QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("k.v"), QStringLiteral("1") })).exitCode, 0);
+    }
 
     void versionAndHelp()
     {
@@ -55,7 +120,7 @@ private Q_SLOTS:
         QTest::newRow("unknown subcommand") << QStringList { QStringLiteral("audit"), QStringLiteral("frob") } << QStringLiteral("unknown command 'audit frob'");
         QTest::newRow("unknown global option") << QStringList { QStringLiteral("--frob") } << QStringLiteral("unknown option '--frob'");
         QTest::newRow("unknown command option") << QStringList { QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("--frob") } << QStringLiteral("frob");
-        QTest::newRow("bad count") << QStringList { QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("-n"), QStringLiteral("-3") } << QStringLiteral("-n needs a positive number");
+        QTest::newRow("bad count") << QStringList { QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("-n"), QStringLiteral("-3") } << QStringLiteral("-n needs a whole number from 1 to");
         QTest::newRow("bad format") << QStringList { QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--format"), QStringLiteral("xml") } << QStringLiteral("unknown export format 'xml'");
         QTest::newRow("missing value") << QStringList { QStringLiteral("--data-dir") } << QStringLiteral("--data-dir needs a value");
         QTest::newRow("bad --set") << QStringList { QStringLiteral("--set"), QStringLiteral("novalue"), QStringLiteral("config"), QStringLiteral("list") } << QStringLiteral("--set needs KEY=VALUE");
@@ -148,6 +213,154 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(QStringLiteral("no data directory")), qPrintable(run.err));
         QVERIFY(!QFile::exists(missing));
+    }
+
+    void groupsListTheirCommands_data()
+    {
+        QTest::addColumn<QString>("group");
+        for (const char *group : { "audit", "config", "ledger" })
+            QTest::newRow(group) << QString::fromLatin1(group);
+    }
+    void groupsListTheirCommands()
+    {
+        QFETCH(QString, group);
+        // The group's lines of 'cabinet --help', spaces aside.
+        const Run help = runCabinet({ QStringLiteral("--help") });
+        QStringList expected;
+        for (const QString &line : help.out.split(u'\n'))
+            if (line.startsWith(QStringLiteral("  ") + group + u' '))
+                expected << line.simplified();
+        QVERIFY(expected.size() >= 3);
+        const auto lists = [&](const QString &text) {
+            QStringList lines;
+            for (const QString &line : text.split(u'\n'))
+                lines << line.simplified();
+            for (const QString &line : expected)
+                if (!lines.contains(line))
+                    return false;
+            return true;
+        };
+
+        const Run asked = runCabinet(withDir({ group, QStringLiteral("--help") }));
+        QCOMPARE(asked.exitCode, 0);
+        QVERIFY2(lists(asked.out), qPrintable(asked.out + asked.err));
+        const Run shortAsked = runCabinet(withDir({ group, QStringLiteral("-h") }));
+        QCOMPARE(shortAsked.exitCode, 0);
+        QVERIFY2(lists(shortAsked.out), qPrintable(shortAsked.out + shortAsked.err));
+
+        const Run bare = runCabinet(withDir({ group }));
+        QCOMPARE(bare.exitCode, 2);
+        QVERIFY(bare.out.isEmpty());
+        QVERIFY2(lists(bare.err), qPrintable(bare.err));
+
+        const Run unknown = runCabinet(withDir({ group, QStringLiteral("frob") }));
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(lists(unknown.err), qPrintable(unknown.err));
+    }
+
+    void everyCommandRefusesExtraArguments_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        for (const ExtraArguments &command : extraArgumentCases())
+            QTest::newRow(qPrintable(command.path.join(u' '))) << command.path + command.args;
+    }
+    void everyCommandRefusesExtraArguments()
+    {
+        QFETCH(QStringList, args);
+        const QByteArray before = fileDigest(m_other.filePath(QStringLiteral("cabinet.db")));
+        const Run run = runCabinet(withOther(args));
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.out.isEmpty(), qPrintable(run.out));
+        QCOMPARE(fileDigest(m_other.filePath(QStringLiteral("cabinet.db"))), before);
+    }
+
+    void everyCommandHasAnExtraArgumentsCase()
+    {
+        const Run help = runCabinet({ QStringLiteral("--help") });
+        const QString commands = help.out.mid(help.out.indexOf(QStringLiteral("\nCommands:\n")));
+        QVERIFY(!commands.isEmpty());
+        const QList<ExtraArguments> cases = extraArgumentCases();
+        int listed = 0;
+        for (const QString &line : commands.split(u'\n').mid(2)) {
+            if (line.trimmed().isEmpty())
+                continue;
+            ++listed;
+            const QString entry = line.trimmed() + u' ';
+            const bool covered = std::any_of(cases.cbegin(), cases.cend(),
+                                             [&](const ExtraArguments &c) { return entry.startsWith(c.path.join(u' ') + u' '); });
+            QVERIFY2(covered, qPrintable(QStringLiteral("no extra-arguments case for: ") + line));
+        }
+        QVERIFY(listed >= 10); // the list was found and read
+    }
+
+    void numbersOutOfRangeSayTheMaximum_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("maximum");
+        QTest::newRow("journal --limit") << QStringList { QStringLiteral("ledger"), QStringLiteral("journal"), QStringLiteral("--limit"), QStringLiteral("99999999999") }
+                                         << QString::number(std::numeric_limits<cabinet::ledger::u32>::max());
+        QTest::newRow("journal --after") << QStringList { QStringLiteral("ledger"), QStringLiteral("journal"), QStringLiteral("--after"), QStringLiteral("99999999999999999999") }
+                                         << QString::number(cabinet::ledger::TimestampMax);
+        QTest::newRow("audit tail -n") << QStringList { QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("-n"), QStringLiteral("99999999999") }
+                                       << QString::number(std::numeric_limits<int>::max());
+    }
+    void numbersOutOfRangeSayTheMaximum()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, maximum);
+        const Run run = runCabinet(withOther(args));
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(maximum), qPrintable(run.err));
+    }
+
+    void echoedInputIsEscapedAndBounded_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QByteArray>("input");
+        QTest::addColumn<int>("exitCode");
+        // Clear the screen, retitle the terminal, ring the bell. (The JSON
+        // rows are plain literals: moc 6.4 loses the class after a raw
+        // string holding \u0000.)
+        const QString esc = QStringLiteral("\x1b[2J\x1b]0;owned\x07\x7f\u009b");
+        const QString longArg(100 * 1024, u'9'); // about the most one argument may be
+        const auto words = [](const char *text) { return QString::fromLatin1(text).split(u' '); };
+        QTest::newRow("unknown command") << QStringList { esc } << QByteArray() << 2;
+        QTest::newRow("unknown subcommand") << QStringList { QStringLiteral("audit"), esc } << QByteArray() << 2;
+        QTest::newRow("a long unknown command") << QStringList { longArg } << QByteArray() << 2;
+        QTest::newRow("unknown global option") << QStringList { QStringLiteral("--") + esc } << QByteArray() << 2;
+        QTest::newRow("unknown command option") << words("audit tail") + QStringList { QStringLiteral("--") + esc } << QByteArray() << 2;
+        QTest::newRow("a long unknown command option") << words("audit tail") + QStringList { QStringLiteral("--") + longArg } << QByteArray() << 2;
+        QTest::newRow("--set without =") << QStringList { QStringLiteral("--set"), esc, QStringLiteral("audit"), QStringLiteral("verify") } << QByteArray() << 2;
+        QTest::newRow("--set with a bad key") << QStringList { QStringLiteral("--set"), esc + u'=', QStringLiteral("audit"), QStringLiteral("verify") } << QByteArray() << 2;
+        QTest::newRow("--headless with a command") << QStringList { QStringLiteral("--headless"), esc } << QByteArray() << 2;
+        QTest::newRow("extra argument") << words("audit verify") + QStringList { esc } << QByteArray() << 2;
+        QTest::newRow("tail -n") << words("audit tail -n") + QStringList { esc } << QByteArray() << 2;
+        QTest::newRow("export --format") << words("audit export --format") + QStringList { esc } << QByteArray() << 2;
+        QTest::newRow("config get") << words("config get") + QStringList { esc } << QByteArray() << 1;
+        QTest::newRow("config set key") << words("config set") + QStringList { esc, QStringLiteral("v") } << QByteArray() << 2;
+        QTest::newRow("journal --limit") << words("ledger journal --limit") + QStringList { esc } << QByteArray() << 2;
+        QTest::newRow("journal --after") << words("ledger journal --after") + QStringList { esc } << QByteArray() << 2;
+        QTest::newRow("ledger id") << words("ledger lookup-accounts") + QStringList { u'1' + esc } << QByteArray() << 2;
+        QTest::newRow("a 100 KB ledger id") << words("ledger lookup-accounts") + QStringList { longArg } << QByteArray() << 2;
+        QTest::newRow("JSON field name") << words("ledger create-accounts")
+                                         << QByteArray("[{\"id\": 1, \"\\u001b[2Jcolour\\u0000\\u009b\": 1}]") << 2;
+        QTest::newRow("JSON flag") << words("ledger create-accounts") << QByteArray("[{\"id\": 1, \"flags\": [\"\\u001b[2J\\u0007\"]}]") << 2;
+        QTest::newRow("JSON duplicate key") << words("ledger create-accounts") << QByteArray("[{\"id\": 1, \"\\u001b\": 1, \"\\u001b\": 2}]") << 2;
+        QTest::newRow("JSON text that is not a number") << words("ledger create-accounts") << QByteArray("[{\"id\": \"1\\u001b[2J\"}]") << 2;
+        QTest::newRow("scenario JSON field name") << words("simulate --params -") << QByteArray("{\"\\u001b[2Jvolatility\": 1}") << 2;
+        QTest::newRow("a 10 MB JSON number") << words("ledger create-accounts")
+                                             << "[{\"id\": " + QByteArray(10 * 1024 * 1024, '9') + "}]" << 2;
+    }
+    void echoedInputIsEscapedAndBounded()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QByteArray, input);
+        QFETCH(int, exitCode);
+        const Run run = runCabinet(withOther(args), input);
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(noRawControls(run.err), run.err.toUtf8().toPercentEncoding(" '\"(),.:;=-_/").constData());
+        QVERIFY2(run.err.size() < 1024 + m_other.path().size(), qPrintable(QString::number(run.err.size())));
+        QVERIFY(run.out.isEmpty());
     }
 
     void foreignDatabaseIsRefusedAndKept()

@@ -78,7 +78,7 @@ private Q_SLOTS:
         QTest::newRow("negative volatility") << QStringList { QStringLiteral("--params"), QStringLiteral("-") } << QByteArray(R"({"value_volatility_daily": -0.2})")
                                              << QStringLiteral("value_volatility_daily");
         QTest::newRow("malformed json") << QStringList { QStringLiteral("--params"), QStringLiteral("-") } << QByteArray("{nope") << QStringLiteral("malformed JSON");
-        QTest::newRow("unknown field") << QStringList { QStringLiteral("--params"), QStringLiteral("-") } << QByteArray(R"({"volatility": 1})") << QStringLiteral("volatility: unknown field");
+        QTest::newRow("unknown field") << QStringList { QStringLiteral("--params"), QStringLiteral("-") } << QByteArray(R"({"volatility": 1})") << QStringLiteral("unknown field 'volatility'");
         QTest::newRow("bad horizon") << QStringList { QStringLiteral("--horizon"), QStringLiteral("soon") } << QByteArray() << QStringLiteral("horizon_days");
     }
     void badParametersExitTwo()

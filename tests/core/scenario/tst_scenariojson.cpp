@@ -42,7 +42,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QJsonObject>("json");
         QTest::addColumn<QString>("field");
-        QTest::newRow("unknown") << QJsonObject { { QStringLiteral("volatility"), 0.1 } } << QStringLiteral("volatility: unknown field");
+        QTest::newRow("unknown") << QJsonObject { { QStringLiteral("volatility"), 0.1 } } << QStringLiteral("unknown field 'volatility'");
         QTest::newRow("negative volatility") << QJsonObject { { QStringLiteral("value_volatility_daily"), -0.1 } } << QStringLiteral("value_volatility_daily");
         QTest::newRow("zero scenarios") << QJsonObject { { QStringLiteral("scenarios"), 0 } } << QStringLiteral("scenarios");
         QTest::newRow("fractional scenarios") << QJsonObject { { QStringLiteral("scenarios"), 1.5 } } << QStringLiteral("scenarios: expected a non-negative integer");
