@@ -1,4 +1,5 @@
 // cabinet simulate: a Monte-Carlo run of the scenario engine.
+#include "QuotedInput.h"
 #include "cli/Command.h"
 #include "scenario/ScenarioJson.h"
 
@@ -81,10 +82,16 @@ int simulate(Context &context, QCommandLineParser &parser)
     bool ok = true;
     options.histogram_bins = parser.value(QStringLiteral("bins")).toUInt(&ok);
     if (!ok)
-        return fail(context, QStringLiteral("--bins needs a positive integer"), Usage);
+        return fail(context, QStringLiteral("--bins needs a whole number from 1 to %1, got %2")
+                                     .arg(gpu::kMaxHistogramBins)
+                                     .arg(quoteInput(parser.value(QStringLiteral("bins")))),
+                    Usage);
     options.sample_paths = parser.value(QStringLiteral("paths")).toUInt(&ok);
     if (!ok)
-        return fail(context, QStringLiteral("--paths needs a non-negative integer"), Usage);
+        return fail(context, QStringLiteral("--paths needs a whole number from 0 to %1, got %2")
+                                     .arg(gpu::kMaxSamplePaths)
+                                     .arg(quoteInput(parser.value(QStringLiteral("paths")))),
+                    Usage);
     if (auto problem = gpu::validate(options, params))
         return fail(context, QString::fromStdString(*problem), Usage);
 

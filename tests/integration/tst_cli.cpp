@@ -303,6 +303,10 @@ private Q_SLOTS:
                                          << QString::number(cabinet::ledger::TimestampMax);
         QTest::newRow("audit tail -n") << QStringList { QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("-n"), QStringLiteral("99999999999") }
                                        << QString::number(std::numeric_limits<int>::max());
+        QTest::newRow("simulate --bins") << QStringList { QStringLiteral("simulate"), QStringLiteral("--bins"), QStringLiteral("99999999999") }
+                                         << QStringLiteral("from 1 to 10000");
+        QTest::newRow("simulate --paths") << QStringList { QStringLiteral("simulate"), QStringLiteral("--paths"), QStringLiteral("99999999999") }
+                                          << QStringLiteral("from 0 to 1000");
     }
     void numbersOutOfRangeSayTheMaximum()
     {
