@@ -5,6 +5,7 @@
 #include "ledger/LedgerTypes.h"
 
 #include <functional>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -137,6 +138,19 @@ public:
     // Journal records with timestamp > afterTimestamp, oldest first, at most
     // `limit` (a consumer tails the journal by passing the last timestamp it saw).
     virtual Result<std::vector<JournalRecord>> journal(u64 afterTimestamp, u32 limit) = 0;
+
+    // While the returned scope lives, every read through this backend sees
+    // one committed state, however many requests it takes and whatever
+    // another process commits meanwhile: a check that compares one read
+    // with another (the journal with the balances) needs that, or a batch
+    // committed between them reads as a mismatch. The embedded backend
+    // holds one SQLite read transaction. A cluster has no snapshot across
+    // requests; its backend would have to bound such a check by timestamps.
+    class ReadScope {
+    public:
+        virtual ~ReadScope() = default;
+    };
+    virtual std::unique_ptr<ReadScope> readSnapshot() = 0;
 };
 
 } // namespace cabinet::ledger

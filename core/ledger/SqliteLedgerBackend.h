@@ -4,6 +4,7 @@
 #include "ledger/LedgerBackend.h"
 #include "ledger/SqliteLedgerStore.h"
 #include "ledger/StateMachine.h"
+#include "store/ReadSnapshot.h"
 
 namespace cabinet {
 class Database;
@@ -41,6 +42,15 @@ public:
     Result<u64> nextExpiryNs() override;
     Result<OpenPendingTransfers> openPendingTransfers(u32 limit) override;
     Result<std::vector<JournalRecord>> journal(u64 afterTimestamp, u32 limit) override;
+    // One read transaction; each query's own snapshot nests in it.
+    std::unique_ptr<ReadScope> readSnapshot() override
+    {
+        struct Scope final : ReadScope {
+            explicit Scope(Database &db) : snapshot(db) { }
+            ReadSnapshot snapshot;
+        };
+        return std::make_unique<Scope>(m_db);
+    }
 
     // Loads the hot state now instead of on the first write.
     Status load();
