@@ -17,6 +17,11 @@ std::optional<std::string> validate(const RunOptions& o, const ScenarioParams& p
     if (o.sample_paths > maxPaths)
         return "sample_paths must be in [0, " + std::to_string(maxPaths) + "] (got " + std::to_string(o.sample_paths)
             + ")";
+    const std::uint64_t pathDays = std::uint64_t(o.sample_paths) * p.horizon_days;
+    if (pathDays > kMaxSamplePathDays)
+        return "sample_paths x horizon_days must be at most " + std::to_string(kMaxSamplePathDays)
+            + " path-days, more than a plot can show (got " + std::to_string(o.sample_paths) + " x "
+            + std::to_string(p.horizon_days) + " = " + std::to_string(pathDays) + "); ask for fewer paths or a shorter horizon";
     if (o.histogram_bins == 0 || o.histogram_bins > kMaxHistogramBins)
         return "histogram_bins must be in [1, " + std::to_string(kMaxHistogramBins) + "] (got "
             + std::to_string(o.histogram_bins) + ")";

@@ -28,11 +28,19 @@
 namespace cabinet::gpu {
 
 inline constexpr std::uint32_t kMaxSamplePaths = 1000;
+// Sample paths are for plotting, and a plot shows a few hundred thousand
+// points at most (a 4K screen is 3,840 pixels wide): sample_paths x
+// horizon_days may be at most this many path-days, e.g. 1,000 paths of 500
+// days or 13 of 100 years. Every path-day is two floats in the result and
+// about 58 bytes of `cabinet simulate --json`, so this also bounds that
+// output (29 MB at the bound); within each limit alone, 1,000 paths of
+// 36,500 days took 13 GB to print 2 GB (docs/scenario-engine.md, "Limits").
+inline constexpr std::uint64_t kMaxSamplePathDays = 500'000;
 inline constexpr std::uint32_t kMaxHistogramBins = 10000;
 
 struct RunOptions {
     // Paths (value and cumulative cost per day) of scenarios 0 .. sample_paths-1.
-    std::uint32_t sample_paths = 0; // 0 .. min(kMaxSamplePaths, scenarios)
+    std::uint32_t sample_paths = 0; // 0 .. min(kMaxSamplePaths, scenarios); sample_paths x horizon_days <= kMaxSamplePathDays
     std::uint32_t histogram_bins = 50; // 1 .. kMaxHistogramBins
     // Histogram range; both or neither, min < max. Default: min and max of the net outcomes.
     std::optional<double> histogram_min;

@@ -3,11 +3,13 @@
 // malformed or out-of-range batch exits 2 and changes nothing.
 #include "QuotedInput.h"
 #include "cli/Command.h"
+#include "ledger/ExactJson.h"
 #include "ledger/Ledger.h"
 #include "ledger/LedgerJson.h"
 
 #include <QFile>
 
+#include <algorithm>
 #include <limits>
 
 namespace cabinet::cli {
@@ -16,15 +18,40 @@ namespace {
 
 using namespace cabinet::ledger;
 
-// FILE, or "-" / nothing for standard input.
+// FILE, or "-" / nothing for standard input. At most JsonBytesMax bytes are
+// read: a file's size is checked before reading it, standard input is read
+// only up to one byte past the limit, so a gigabyte piped in costs nothing
+// before it is refused.
 Result<QByteArray> readInput(const QString &source)
 {
     QFile file;
     const bool fromStdin = source.isEmpty() || source == QLatin1String("-");
+    const QString name = fromStdin ? QStringLiteral("standard input") : source;
     const bool opened = fromStdin ? file.open(stdin, QIODevice::ReadOnly) : (file.setFileName(source), file.open(QIODevice::ReadOnly));
     if (!opened)
-        return Error { ErrorCode::InvalidArgument, QStringLiteral("cannot read %1: %2").arg(fromStdin ? QStringLiteral("standard input") : source, file.errorString()) };
-    return file.readAll();
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("cannot read %1: %2").arg(name, file.errorString()) };
+    auto tooLarge = [&] {
+        return Error { ErrorCode::InvalidArgument,
+                       QStringLiteral("%1 holds more than %2 bytes, the most a ledger command reads (a full batch of %3 events "
+                                      "takes far less)")
+                               .arg(name)
+                               .arg(JsonBytesMax)
+                               .arg(BatchMax) };
+    };
+    if (!file.isSequential() && file.size() > JsonBytesMax)
+        return tooLarge();
+    QByteArray data;
+    for (;;) {
+        const QByteArray chunk = file.read(std::min<qint64>(1 << 20, JsonBytesMax + 1 - data.size()));
+        if (chunk.isEmpty())
+            break;
+        data.append(chunk);
+        if (data.size() > JsonBytesMax)
+            return tooLarge();
+    }
+    if (file.error() != QFileDevice::NoError)
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("cannot read %1: %2").arg(name, file.errorString()) };
+    return data;
 }
 
 // A filter is given inline ('{...}'), in FILE, or on standard input ("-" or nothing).

@@ -2,22 +2,35 @@
 
 #include "QuotedInput.h"
 
+#include <QSet>
+
 namespace cabinet::ledger {
 
 namespace {
 
-constexpr int DepthMax = 64;
+// Up to this many keys a duplicate is looked for by scanning the keys read
+// so far (a ledger object has at most 13, and a scan of a few beats hashing);
+// past it by a hash set, so that a wide object costs n, not n^2 (100,000
+// keys took 25 s scanned).
+constexpr qsizetype KeysScanned = 16;
 
 class Reader {
 public:
-    explicit Reader(const QByteArray &input) : m_data(input.constData()), m_size(input.size()) { }
+    Reader(const QByteArray &input, const JsonLimits &limits, const JsonItemSink *take = nullptr)
+        : m_data(input.constData()), m_size(input.size()), m_limits(limits), m_take(take)
+    {
+    }
 
     Result<JsonValue> document()
     {
         JsonValue value;
+        // Refused before a byte is parsed: the size alone says it is too much.
+        if (m_size > m_limits.bytesMax)
+            return Error { ErrorCode::InvalidArgument,
+                           QStringLiteral("the JSON text is %1 bytes; at most %2 are read").arg(m_size).arg(m_limits.bytesMax) };
         skipSpace();
         if (!parseValue(value, 0))
-            return error();
+            return m_takeError ? *m_takeError : error();
         skipSpace();
         if (m_pos != m_size) {
             fail(QStringLiteral("unexpected text after the JSON value"));
@@ -38,7 +51,20 @@ private:
                 ++column;
             }
         }
-        return Error { ErrorCode::InvalidArgument, QStringLiteral("malformed JSON at line %1, column %2: %3").arg(line).arg(column).arg(m_error) };
+        // Input past a limit may be well-formed: it is not called malformed.
+        return Error { ErrorCode::InvalidArgument,
+                       QStringLiteral("%1 at line %2, column %3: %4")
+                               .arg(m_overLimit ? QStringLiteral("JSON over a limit") : QStringLiteral("malformed JSON"))
+                               .arg(line)
+                               .arg(column)
+                               .arg(m_error) };
+    }
+
+    bool overLimit(const QString &message)
+    {
+        if (m_error.isEmpty())
+            m_overLimit = true;
+        return fail(message);
     }
 
     bool fail(const QString &message)
@@ -68,14 +94,19 @@ private:
         return true;
     }
 
+    // `depth`: the objects and arrays around the value.
     bool parseValue(JsonValue &value, int depth)
     {
-        if (depth > DepthMax)
-            return fail(QStringLiteral("nested more than %1 deep").arg(DepthMax));
+        if (++m_values > m_limits.valuesMax)
+            return overLimit(QStringLiteral("more than %1 values in one document").arg(m_limits.valuesMax));
         switch (peek()) {
         case '{':
+            if (depth >= m_limits.depthMax)
+                return overLimit(QStringLiteral("nested more than %1 deep").arg(m_limits.depthMax));
             return parseObject(value, depth);
         case '[':
+            if (depth >= m_limits.depthMax)
+                return overLimit(QStringLiteral("nested more than %1 deep").arg(m_limits.depthMax));
             return parseArray(value, depth);
         case '"':
             value.type = JsonValue::Type::String;
@@ -106,15 +137,23 @@ private:
             ++m_pos;
             return true;
         }
+        QSet<QString> seen; // filled once the object has more than KeysScanned keys
         for (;;) {
             skipSpace();
             if (peek() != '"')
                 return fail(QStringLiteral("expected a quoted key"));
+            if (value.keys.size() >= m_limits.keysPerObjectMax)
+                return overLimit(QStringLiteral("an object holds at most %1 keys").arg(m_limits.keysPerObjectMax));
             QString key;
             if (!parseString(key))
                 return false;
-            if (value.keys.contains(key))
+            if (value.keys.size() == KeysScanned)
+                seen = QSet<QString>(value.keys.cbegin(), value.keys.cend());
+            const bool duplicate = value.keys.size() < KeysScanned ? value.keys.contains(key) : seen.contains(key);
+            if (duplicate)
                 return fail(QStringLiteral("duplicate key %1").arg(quoteInput(key, u'"')));
+            if (value.keys.size() >= KeysScanned)
+                seen.insert(key);
             skipSpace();
             if (peek() != ':')
                 return fail(QStringLiteral("expected ':'"));
@@ -141,18 +180,27 @@ private:
     bool parseArray(JsonValue &value, int depth)
     {
         value.type = JsonValue::Type::Array;
+        // Only the document's own array goes to the sink.
+        const JsonItemSink *take = depth == 0 ? m_take : nullptr;
         ++m_pos; // [
         skipSpace();
         if (peek() == ']') {
             ++m_pos;
             return true;
         }
-        for (;;) {
+        for (qsizetype index = 0;; ++index) {
             skipSpace();
             JsonValue item;
             if (!parseValue(item, depth + 1))
                 return false;
-            value.items.push_back(std::move(item));
+            if (take) {
+                if (Status taken = (*take)(index, item); !taken) {
+                    m_takeError = taken.error();
+                    return false;
+                }
+            } else {
+                value.items.push_back(std::move(item));
+            }
             skipSpace();
             if (peek() == ',') {
                 ++m_pos;
@@ -281,9 +329,14 @@ private:
 
     const char *m_data;
     qsizetype m_size;
+    const JsonLimits m_limits;
+    const JsonItemSink *m_take;
     qsizetype m_pos = 0;
+    qsizetype m_values = 0;
     QString m_error;
     qsizetype m_errorPos = 0;
+    bool m_overLimit = false;
+    std::optional<Error> m_takeError;
 };
 
 } // namespace
@@ -301,9 +354,14 @@ QString JsonValue::typeName() const
     return {};
 }
 
-Result<JsonValue> parseExactJson(const QByteArray &utf8)
+Result<JsonValue> parseExactJson(const QByteArray &utf8, const JsonLimits &limits)
 {
-    return Reader(utf8).document();
+    return Reader(utf8, limits).document();
+}
+
+Result<JsonValue> parseExactJsonArray(const QByteArray &utf8, const JsonItemSink &take, const JsonLimits &limits)
+{
+    return Reader(utf8, limits, &take).document();
 }
 
 void JsonWriter::separate()

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <vector>
 
 namespace cabinet::ledger {
@@ -27,8 +28,39 @@ struct JsonValue {
     QString typeName() const;
 };
 
+// What one document may hold (TigerBeetle: a limit on everything), so that
+// no input costs more time or memory than its size allows. Each is checked
+// while reading, before the work it would cost; going past one is an
+// ErrorCode::InvalidArgument error that names the limit. A full ledger
+// batch (8,189 transfers, every field at its widest, pretty-printed) is
+// about 7.5 MB, 190,000 values and 13 keys an object: every default leaves
+// room for that and stops input that is nothing like it.
+inline constexpr qsizetype JsonBytesMax = 16 * 1024 * 1024;
+// Objects and arrays inside one another.
+inline constexpr int JsonDepthMax = 64;
+inline constexpr qsizetype JsonKeysPerObjectMax = 256;
+// Values of every kind in the document, containers included: the tree
+// costs about 100 bytes a value, so this caps the memory too (~26 MB).
+inline constexpr qsizetype JsonValuesMax = 262'144;
+
+struct JsonLimits {
+    qsizetype bytesMax = JsonBytesMax;
+    int depthMax = JsonDepthMax;
+    qsizetype keysPerObjectMax = JsonKeysPerObjectMax;
+    qsizetype valuesMax = JsonValuesMax;
+};
+
 // Parses a whole document; the error names the line and column.
-Result<JsonValue> parseExactJson(const QByteArray &utf8);
+Result<JsonValue> parseExactJson(const QByteArray &utf8, const JsonLimits &limits = {});
+
+// Parses a document that should be an array, handing each item to `take`
+// as soon as it is read and then dropping it, so a caller can convert items
+// one by one and stop at a limit of its own without reading the rest: an
+// error from `take` ends the parse and is returned as it is. For an array
+// the value returned is the array without its items; a document that is not
+// an array is parsed whole and returned, for the caller to refuse by type.
+using JsonItemSink = std::function<Status(qsizetype index, const JsonValue &item)>;
+Result<JsonValue> parseExactJsonArray(const QByteArray &utf8, const JsonItemSink &take, const JsonLimits &limits = {});
 
 // Writes JSON text without reordering keys (QJsonObject sorts them).
 class JsonWriter {

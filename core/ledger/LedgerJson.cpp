@@ -176,21 +176,29 @@ const std::vector<Field<QueryFilter>> &queryFilterFields()
 
 #undef CABINET_FIELD
 
+// Each event is converted as soon as it is read and its JSON dropped, and
+// reading stops at the first event past BatchMax: a batch of a million
+// events costs no more than a full one before it is refused.
 template <typename Object>
 Result<std::vector<Object>> parseBatch(const QByteArray &text, const std::vector<Field<Object>> &fields, const char *what)
 {
-    auto document = parseExactJson(text);
+    std::vector<Object> batch;
+    auto document = parseExactJsonArray(text, [&](qsizetype index, const JsonValue &item) -> Status {
+        if (index >= qsizetype(BatchMax))
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("a batch holds at most %1 %2; reading stopped at event %3, one past it")
+                                                               .arg(BatchMax)
+                                                               .arg(QLatin1StringView(what))
+                                                               .arg(index) };
+        Object object {};
+        if (auto problem = readObject(item, fields, object))
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("event %1: %2").arg(index).arg(*problem) };
+        batch.push_back(object);
+        return {};
+    });
     if (!document)
         return document.error();
     if (!document->isArray())
         return Error { ErrorCode::InvalidArgument, QStringLiteral("expected a JSON array of %1, got %2").arg(QLatin1StringView(what), document->typeName()) };
-    if (document->items.size() > BatchMax)
-        return Error { ErrorCode::InvalidArgument, QStringLiteral("a batch holds at most %1 %2, got %3").arg(BatchMax).arg(QLatin1StringView(what)).arg(document->items.size()) };
-    std::vector<Object> batch(document->items.size());
-    for (size_t i = 0; i < batch.size(); ++i) {
-        if (auto problem = readObject(document->items[i], fields, batch[i]))
-            return Error { ErrorCode::InvalidArgument, QStringLiteral("event %1: %2").arg(i).arg(*problem) };
-    }
     return batch;
 }
 

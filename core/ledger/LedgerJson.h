@@ -10,6 +10,10 @@
 // doubles to most readers) and read from strings or numbers; 32- and 16-bit
 // values are numbers. Flags are written as a list of names and read from a
 // list of names or an integer. Statuses are written by name.
+//
+// Input is bounded before it costs: the limits of ExactJson.h (bytes, depth,
+// keys, values) apply, and a batch is read event by event and refused at the
+// first event past BatchMax (docs/ledger.md, "Limits and deviations").
 #include "Result.h"
 #include "ledger/LedgerBackend.h"
 

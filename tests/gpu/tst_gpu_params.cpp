@@ -125,6 +125,43 @@ void options()
     expectBad("histogram_min", o);
     o.histogram_max = kNaN;
     expectBad("histogram_min", o);
+
+    // Paths x days: at the bound (1,000 paths of 500 days, run for real and
+    // returned whole), and one day past it refused before anything runs.
+    static_assert(kMaxSamplePathDays == 500'000);
+    ScenarioParams wide;
+    wide.scenarios = 1000;
+    wide.horizon_days = 500;
+    o = {};
+    o.sample_paths = 1000;
+    CHECK(!validate(o, wide).has_value());
+    auto full = (*engine)->run(wide, o);
+    CHECK(full.ok());
+    if (full) {
+        CHECK_EQ(full->sample_paths.size(), std::size_t(1000));
+        CHECK_EQ(full->sample_paths.back().value.size(), std::size_t(501));
+    }
+    wide.horizon_days = 501;
+    const auto past = validate(o, wide);
+    CHECK(past.has_value());
+    if (past)
+        CHECK_CONTAINS(*past, "sample_paths x horizon_days must be at most 500000");
+    // The case that took 13 GB: each value inside its own limit.
+    wide.horizon_days = kMaxHorizonDays;
+    CHECK(!validate(wide).has_value());
+    const auto huge = validate(o, wide);
+    CHECK(huge.has_value());
+    if (huge)
+        CHECK_CONTAINS(*huge, "1000 x 36500 = 36500000");
+    auto refused = (*engine)->run(wide, o);
+    CHECK(!refused.ok());
+    if (!refused)
+        CHECK(refused.error().code == Error::Code::InvalidOptions);
+    // One path may span the whole horizon.
+    o.sample_paths = 13;
+    CHECK(!validate(o, wide).has_value());
+    o.sample_paths = 14;
+    CHECK(validate(o, wide).has_value());
 }
 
 void backends()
