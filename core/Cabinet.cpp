@@ -1,5 +1,6 @@
 #include "Cabinet.h"
 
+#include "audit/AuditCheckpointer.h"
 #include "audit/AuditLog.h"
 #include "config/Config.h"
 #include "events/EventBus.h"
@@ -8,6 +9,7 @@
 #include "scenario/ScenarioRunner.h"
 #include "store/DataDirectory.h"
 #include "store/Database.h"
+#include "store/DirectoryIdentity.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
@@ -36,13 +38,14 @@ Result<std::unique_ptr<Cabinet>> Cabinet::open(Options options)
         cabinet->m_dataDir = std::move(*dir);
     }
 
-    auto db = Database::open(DataDirectory::databasePath(options.dataDir),
-                             options.readOnly ? Database::Access::ReadOnly : Database::Access::ReadWrite);
+    auto db = DirectoryIdentity::openDatabase(options.dataDir, options.readOnly ? Database::Access::ReadOnly : Database::Access::ReadWrite);
     if (!db)
         return db.error();
     cabinet->m_db = std::move(*db);
     cabinet->m_events = std::make_unique<EventBus>(*cabinet->m_db, *cabinet->m_clock);
     cabinet->m_audit = std::make_unique<AuditLog>(*cabinet->m_db, *cabinet->m_events, *cabinet->m_clock);
+    cabinet->m_auditCheckpointer = AuditCheckpointer::attach(options.dataDir, *cabinet->m_db, *cabinet->m_audit, *cabinet->m_events,
+                                                             *cabinet->m_clock, options.readOnly);
     cabinet->m_scenarios = std::make_unique<ScenarioRunner>(*cabinet->m_events);
     cabinet->m_ledger = std::make_unique<ledger::Ledger>(
             std::make_unique<ledger::SqliteLedgerBackend>(*cabinet->m_db, *cabinet->m_clock), *cabinet->m_events,
@@ -91,6 +94,7 @@ void Cabinet::stop()
     auto entry = m_audit->record(QStringLiteral("system"), QStringLiteral("core.stop"), m_dataDirPath);
     if (!entry)
         qCWarning(lcCore).noquote() << "could not audit the stop:" << entry.error().message;
+    m_auditCheckpointer->checkpointAtStop();
     qCInfo(lcCore).noquote() << "core stopped";
 }
 

@@ -17,6 +17,7 @@ namespace ledger {
 class Ledger;
 }
 
+class AuditCheckpointer;
 class AuditLog;
 class Config;
 class DataDirectory;
@@ -76,6 +77,7 @@ private:
     std::unique_ptr<Database> m_db;
     std::unique_ptr<EventBus> m_events;
     std::unique_ptr<AuditLog> m_audit;
+    std::unique_ptr<AuditCheckpointer> m_auditCheckpointer; // signs the trail's head (docs/data-directory.md)
     std::unique_ptr<Config> m_config;
     std::unique_ptr<ScenarioRunner> m_scenarios;
     std::unique_ptr<ledger::Ledger> m_ledger; // after the store, events and audit it writes through

@@ -1,7 +1,10 @@
-// cabinet audit verify | export | tail
+// cabinet audit verify | export | tail | checkpoint
 #include "QuotedInput.h"
+#include "audit/AuditCheckpointer.h"
+#include "audit/AuditCheckpoints.h"
 #include "audit/AuditLog.h"
 #include "cli/Command.h"
+#include "store/Database.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -25,11 +28,51 @@ int verify(Context &context, QCommandLineParser &)
     if (!result)
         return fail(context, result.error().message);
     if (!result->intact) {
-        context.out << "audit trail BROKEN at entry " << result->firstBrokenSeq << ": " << result->reason << '\n'
-                    << result->entries << " entries before it verified\n";
+        context.out << "audit trail BROKEN at entry " << result->firstBrokenSeq << ": " << result->reason << '\n';
+        if (result->signedHeld)
+            context.out << result->entries << " entries before it verified\n";
+        else
+            context.out << "the trail is not the one signed in the checkpoint of entry " << result->signedSeq
+                        << " (docs/data-directory.md)\n";
         return Failure;
     }
     context.out << "audit trail intact: " << result->entries << " entries\n";
+    if (result->signedSeq > 0)
+        context.out << "newest signed checkpoint: entry " << result->signedSeq << ", signed "
+                    << QDateTime::fromMSecsSinceEpoch(result->signedTimeMs, Qt::UTC).toString(Qt::ISODateWithMs) << "; "
+                    << result->entries - result->signedSeq << " entries after it\n";
+    else
+        context.out << "no signed checkpoint yet\n";
+    return Ok;
+}
+
+// Without --export it signs the head now (owning the data directory, as any
+// write does); with it, it prints the newest checkpoint, read-only.
+int checkpoint(Context &context, QCommandLineParser &parser)
+{
+    const bool exportOnly = parser.isSet(QStringLiteral("export"));
+    auto cabinet = openCabinet(context, exportOnly);
+    if (!cabinet)
+        return fail(context, cabinet.error().message);
+    Cabinet &core = **cabinet;
+    auto checkpointer = AuditCheckpointer::attach(context.dataDir, core.database(), core.audit(), core.events(), core.clock(), exportOnly);
+    if (!exportOnly) {
+        auto made = checkpointer->checkpointNow();
+        if (!made)
+            return fail(context, made.error().message);
+        if (*made)
+            context.err << "signed the audit trail's head, entry " << (*made)->seq << '\n';
+    }
+    auto newest = checkpointer->newest();
+    if (!newest)
+        return fail(context, newest.error().message);
+    if (!*newest)
+        return fail(context, QStringLiteral("no signed checkpoint yet in %1: one is signed when the core stops, every %2 entries and "
+                                            "every %3 minutes, or now with 'cabinet audit checkpoint'")
+                                     .arg(checkpointer->checkpoints()->logPath())
+                                     .arg(AuditCheckpointer::EveryEntries)
+                                     .arg(AuditCheckpointer::EveryNs / 60'000'000'000));
+    context.out << QString::fromLatin1((*newest)->toJson()) << '\n';
     return Ok;
 }
 
@@ -109,7 +152,8 @@ std::vector<Command> auditCommands()
 {
     return {
         { { QStringLiteral("audit"), QStringLiteral("verify") }, {},
-          QStringLiteral("Recompute the audit hash chain; exit 1 and name the first broken entry if it was tampered with."),
+          QStringLiteral("Recompute the audit hash chain and check it holds the newest signed checkpoint; exit 1 and name the "
+                         "first broken entry if it was tampered with."),
           nullptr, verify },
         { { QStringLiteral("audit"), QStringLiteral("export") }, {},
           QStringLiteral("Write every audit entry, one JSON object a line."),
@@ -126,6 +170,14 @@ std::vector<Command> auditCommands()
                                  QStringLiteral("10") });
           },
           tail },
+        { { QStringLiteral("audit"), QStringLiteral("checkpoint") }, {},
+          QStringLiteral("Sign the audit trail's head now and print it; with --export, print the newest signed checkpoint for an "
+                         "outside witness to keep."),
+          [](QCommandLineParser &parser) {
+              parser.addOption({ QStringLiteral("export"), QStringLiteral("Only print the newest checkpoint (read-only; works beside a "
+                                                                          "running console).") });
+          },
+          checkpoint },
     };
 }
 

@@ -1,9 +1,11 @@
 #include "audit/AuditLog.h"
 
+#include "audit/AuditCheckpointer.h"
 #include "events/EventBus.h"
 #include "store/Database.h"
 #include "store/ReadSnapshot.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 
 #include <optional>
@@ -115,7 +117,58 @@ Status AuditLog::forEach(const std::function<void(const AuditEntry &)> &sink) co
 
 Result<AuditLog::Verification> AuditLog::verify() const
 {
-    return verifyAfter({});
+    auto result = verifyAfter({});
+    if (!result || !m_checkpoints)
+        return result;
+    auto newest = m_checkpoints->newest();
+    if (!newest)
+        return newest.error();
+    if (!*newest)
+        return result;
+    const SignedCheckpoint &signedHead = **newest;
+    result->signedSeq = signedHead.seq;
+    result->signedTimeMs = signedHead.timeMs;
+
+    auto &select = m_db.statement(std::string(SelectColumns) + "WHERE seq = ?1");
+    select.bind(1, signedHead.seq);
+    std::optional<AuditEntry> entry;
+    if (auto status = readEntries(select, [&entry](const AuditEntry &found) { entry = found; }); !status)
+        return status.error();
+    auto &newestSeq = m_db.statement("SELECT coalesce(max(seq), 0) FROM audit_log");
+    auto row = newestSeq.step();
+    const qint64 lastSeq = row && *row ? newestSeq.int64(0) : 0;
+    newestSeq.reset();
+
+    const QString signedAt = QDateTime::fromMSecsSinceEpoch(signedHead.timeMs, Qt::UTC).toString(Qt::ISODateWithMs);
+    QString problem;
+    qint64 brokenSeq = 0;
+    if (!entry) {
+        brokenSeq = lastSeq + 1;
+        problem = QStringLiteral("the trail ends at entry %1, below the checkpoint signed at %2 for entry %3: entries %4 to %3 are gone "
+                                 "(cut off, or the database was restored from an older backup)")
+                          .arg(lastSeq)
+                          .arg(signedAt)
+                          .arg(signedHead.seq)
+                          .arg(lastSeq + 1);
+    } else if (entry->hash != signedHead.hash) {
+        brokenSeq = signedHead.seq;
+        problem = QStringLiteral("entry %1 is not the one signed in the checkpoint of %2 (hash %3…, signed %4…): the trail was replaced "
+                                 "by another chain or rewritten")
+                          .arg(signedHead.seq)
+                          .arg(signedAt, QString::fromLatin1(entry->hash.toHex().left(12)), QString::fromLatin1(signedHead.hash.toHex().left(12)));
+    }
+    if (problem.isEmpty())
+        return result;
+    result->signedHeld = false;
+    if (result->intact) {
+        result->intact = false;
+        result->firstBrokenSeq = brokenSeq;
+        result->reason = problem;
+        result->last = {};
+    } else {
+        result->reason += QStringLiteral("; also, ") + problem;
+    }
+    return result;
 }
 
 Result<AuditLog::Verification> AuditLog::verifyAfter(const Checkpoint &from) const

@@ -11,6 +11,7 @@
 
 namespace cabinet {
 
+class AuditCheckpointer;
 class Database;
 class EventBus;
 class Transaction;
@@ -43,8 +44,17 @@ public:
         qint64 firstBrokenSeq = 0; // 0 when intact
         QString reason;
         Checkpoint last; // the newest entry, when intact
+        // The newest signed checkpoint verify() checked the trail against
+        // (docs/data-directory.md); signedSeq 0 when there was none.
+        qint64 signedSeq = 0;
+        qint64 signedTimeMs = 0;
+        bool signedHeld = true; // false: that entry is missing or is not the one signed
     };
-    // Walks the whole trail.
+    // Walks the whole trail, then checks it holds the newest signed
+    // checkpoint's entry with the hash that was signed: a chain that is sound
+    // in itself but was swapped for another, cut below the checkpoint or
+    // rewritten from its start is reported broken, naming the checkpoint. A
+    // checkpoint log that is damaged or forged is an error (data_loss).
     Result<Verification> verify() const;
     // Walks only what was appended after `from`: checks that entry is still
     // there with the hash it had, then every entry after it. A change before
@@ -61,10 +71,15 @@ public:
 
     static AuditEntry fromEvent(const QJsonObject &payload);
 
+    // Where verify() finds the signed checkpoints (AuditCheckpointer::attach
+    // sets it; null: none are checked).
+    void setCheckpoints(const AuditCheckpointer *checkpoints) { m_checkpoints = checkpoints; }
+
 private:
     Database &m_db;
     EventBus &m_events;
     const Clock &m_clock;
+    const AuditCheckpointer *m_checkpoints = nullptr;
 };
 
 } // namespace cabinet

@@ -1,5 +1,7 @@
 #include "store/Database.h"
 
+#include "store/WalFile.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -73,36 +75,73 @@ void Transaction::rollback()
     m_db->m_inTransaction = false;
 }
 
-Result<std::unique_ptr<Database>> Database::open(const QString &path, Access access)
+Result<std::unique_ptr<Database>> Database::open(const QString &path, Access access, const Owner &owner)
 {
     const QFileInfo info(path);
     if (access == Access::ReadOnly && !info.exists())
         return Error { ErrorCode::NotFound, QStringLiteral("no Cabinet database at %1").arg(path) };
     if (info.exists() && !info.isFile())
         return Error { ErrorCode::InvalidArgument, QStringLiteral("%1 is not a file").arg(path) };
+    // Before SQLite sees it: it would read an empty file as a new database
+    // (and delete a WAL beside it), and a write would start a fresh ledger
+    // over whatever this file was meant to hold.
+    if (info.exists() && info.size() == 0)
+        return Error { ErrorCode::DataLoss, QStringLiteral("%1 is empty (0 bytes): it holds no Cabinet database, and Cabinet does not "
+                                                           "start a new one over an existing file. Nothing was changed. If it should "
+                                                           "hold your data, restore it from a backup; to start afresh, move it out of "
+                                                           "the way (or use another --data-dir).")
+                                                            .arg(path),
+                       path };
+    if (!info.exists()) {
+        if (auto created = create(path); !created)
+            return created.error();
+    }
 
-    // The identity of an existing file is checked on a read-only connection:
-    // closing a read-write one would checkpoint a foreign WAL or replay a
-    // foreign journal into a file that is not ours.
-    if (access == Access::ReadWrite && info.exists()) {
-        auto probe = open(path, Access::ReadOnly);
+    // With no WAL beside it the file alone is all there is: it is checked
+    // through a connection that creates nothing (SQLite's read-only one
+    // would leave an empty -wal and a -shm beside a file it then refuses).
+    if (access == Access::ReadOnly && !QFileInfo::exists(WalFile::pathFor(path))) {
+        auto alone = openAlone(path);
+        if (!alone)
+            return alone.error();
+        if (auto status = (*alone)->checkOwnership(owner); !status)
+            return status.error();
+    }
+    // An existing file is checked on a read-only connection: closing a
+    // read-write one would checkpoint a foreign WAL or replay a foreign
+    // journal into a file that is not ours.
+    if (access == Access::ReadWrite) {
+        auto probe = open(path, Access::ReadOnly, owner);
         if (!probe)
             return probe.error();
     }
     sqlite3 *handle = nullptr;
-    const int flags = access == Access::ReadOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    const int flags = access == Access::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &handle, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         const QString message = handle ? QString::fromUtf8(sqlite3_errmsg(handle)) : QString::fromUtf8(sqlite3_errstr(rc));
+        const int code = handle ? sqlite3_extended_errcode(handle) : rc;
         sqlite3_close(handle);
-        return Error { ErrorCode::Unavailable, QStringLiteral("cannot open database %1: %2").arg(path, message) };
+        const ErrorCode errorCode = sqliteErrorCode(code);
+        return Error { errorCode == ErrorCode::PermissionDenied ? errorCode : ErrorCode::Unavailable,
+                       QStringLiteral("cannot open database %1: %2").arg(path, message) };
     }
-    std::unique_ptr<Database> db(new Database(handle, path, access));
-    sqlite3_busy_timeout(handle, 5000);
-    sqlite3_extended_result_codes(handle, 1);
+    std::unique_ptr<Database> db = adopt(handle, path, access);
+    // SQLite quietly opens a file it may not write read-only; every write
+    // would then fail with "attempt to write a readonly database".
+    if (access == Access::ReadWrite && sqlite3_db_readonly(handle, "main") == 1)
+        return Error { ErrorCode::PermissionDenied, QStringLiteral("cannot write %1: permission denied. Cabinet needs to write the database "
+                                                                   "and the folder it is in; read-only commands (audit verify, "
+                                                                   "audit tail) work without.")
+                                                            .arg(path),
+                       path };
 
     if (auto status = db->checkIdentity(); !status)
-        return status.error();
+        return access == Access::ReadOnly ? blameWal(path, status.error()) : status.error();
+    if (access == Access::ReadOnly) {
+        if (auto status = db->checkOwnership(owner); !status)
+            return status.error();
+    }
     if (access == Access::ReadWrite) {
         if (auto status = db->execScript(QStringLiteral("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                                         "PRAGMA foreign_keys=ON;"));
@@ -110,9 +149,19 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, Access acc
             return Error { ErrorCode::Internal, QStringLiteral("cannot configure database %1: %2").arg(path, status.error().message) };
         if (auto status = db->migrate(); !status)
             return status.error();
+        if (auto status = db->readDirectoryIdentity(); !status)
+            return status.error();
     } else {
         (void)db->execScript(QStringLiteral("PRAGMA foreign_keys=ON;"));
     }
+    return db;
+}
+
+std::unique_ptr<Database> Database::adopt(sqlite3 *handle, const QString &path, Access access)
+{
+    std::unique_ptr<Database> db(new Database(handle, path, access));
+    sqlite3_busy_timeout(handle, 5000);
+    sqlite3_extended_result_codes(handle, 1);
     return db;
 }
 
@@ -135,6 +184,18 @@ Status Database::checkIdentity()
     auto row = probe.step();
     if (!row) {
         probe.reset();
+        // A sound file that cannot be read, or whose -shm and -wal cannot be
+        // made beside it (a WAL database needs them even to read), is a
+        // matter of permissions, not of what the file holds.
+        // (The first statement fails to prepare, reading the schema, so the
+        // connection's own last result has the cause.)
+        if (row.error().code == ErrorCode::PermissionDenied || lastErrorCode() == ErrorCode::PermissionDenied)
+            return Error { ErrorCode::PermissionDenied,
+                           QStringLiteral("cannot read %1: permission denied (%2). Cabinet needs to read it and, because it keeps "
+                                          "a write-ahead log, to create or write %1-shm and %1-wal in %3: check the permissions "
+                                          "of that folder and those files.")
+                                   .arg(m_path, row.error().message, QFileInfo(m_path).absolutePath()),
+                           m_path };
         return Error { ErrorCode::DataLoss, QStringLiteral("%1 is not a Cabinet database, or it is corrupt (%2); it was left untouched")
                                .arg(m_path, row.error().message) };
     }
@@ -149,8 +210,15 @@ Status Database::checkIdentity()
     m_schemaVersion = int(ids.int64(1));
     ids.reset();
 
+    // Cabinet creates a database under another name and moves it here only
+    // once it is migrated (create()), so an existing file without tables was
+    // not made by us: starting a ledger in it would hide whatever went wrong.
     if (objects == 0 && applicationId == 0)
-        return {}; // a new, empty database
+        return Error { ErrorCode::DataLoss, QStringLiteral("%1 is an empty SQLite file, not a Cabinet database, and Cabinet does not "
+                                                           "start a new one over an existing file; it was left untouched. To start "
+                                                           "afresh, move it out of the way (or use another --data-dir).")
+                                                            .arg(m_path),
+                       m_path };
     if (applicationId != ApplicationId)
         return Error { ErrorCode::DataLoss, QStringLiteral("%1 is not a Cabinet database (it belongs to another program); it was left untouched")
                                .arg(m_path) };
@@ -237,7 +305,15 @@ Result<Transaction> Database::begin()
     if (auto status = statement("BEGIN IMMEDIATE").exec(); !status)
         return Error { ErrorCode::Internal, QStringLiteral("cannot start a transaction: ") + status.error().message };
     m_inTransaction = true;
-    return Transaction(this);
+    Transaction tx(this);
+    // Every commit writes the identity row's page, so every WAL this
+    // database writes holds it: how a WAL is known to be this database's
+    // (checkOwnership, docs/data-directory.md).
+    if (m_schemaVersion >= IdentitySchemaVersion) {
+        if (auto status = statement("UPDATE data_directory SET write_count = write_count + 1 WHERE id = 1").exec(); !status)
+            return Error { status.error().code, QStringLiteral("cannot start a transaction on %1: %2").arg(m_path, status.error().message) };
+    }
+    return Result<Transaction>(std::move(tx));
 }
 
 QString Database::lastError() const

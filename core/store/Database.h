@@ -56,8 +56,26 @@ public:
 
     // 'CBNT': marks a file as ours in the SQLite header.
     static constexpr int ApplicationId = 0x43424E54;
+    // From this schema version on (0003_identity.sql) a database names the
+    // data directory it belongs to, and every write transaction writes that
+    // row's page.
+    static constexpr int IdentitySchemaVersion = 3;
 
-    static Result<std::unique_ptr<Database>> open(const QString &path, Access access = Access::ReadWrite);
+    // The data directory a database must belong to: its id, and the file
+    // that id was read from (for the messages).
+    struct Owner {
+        QString directoryId;  // empty: no identity known yet
+        QString identityFile;
+    };
+
+    // Opens `path`, creating it (fully migrated, under a temporary name
+    // first) only where no file exists. An existing file is checked on a
+    // read-only connection before anything may write, and refused, left as
+    // it was, when it is empty, not Cabinet's, corrupt, newer, or not
+    // `owner`'s; a WAL beside it is replayed only when it was written for it
+    // (docs/data-directory.md). An error about one file names it in
+    // Error::field (the database, or its -wal when the WAL is at fault).
+    static Result<std::unique_ptr<Database>> open(const QString &path, Access access = Access::ReadWrite, const Owner &owner = {});
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
@@ -65,6 +83,9 @@ public:
     const QString &path() const { return m_path; }
     bool readOnly() const { return m_access == Access::ReadOnly; }
     int schemaVersion() const { return m_schemaVersion; }
+    // The id of the data directory this database belongs to; empty before
+    // schema version IdentitySchemaVersion.
+    const QString &identity() const { return m_identity; }
     // The newest schema version this build knows (its highest migration).
     static int latestSchemaVersion();
 
@@ -85,12 +106,23 @@ private:
     friend class Transaction;
     Database(sqlite3 *db, QString path, Access access) : m_db(db), m_path(std::move(path)), m_access(access) { }
     Status checkIdentity();
+    // Wraps a connection just opened: the one place a Database is made.
+    static std::unique_ptr<Database> adopt(sqlite3 *handle, const QString &path, Access access);
+    // DatabaseOwnership.cpp: whose database and WAL these are.
+    static Status create(const QString &path);
+    static Result<std::unique_ptr<Database>> openAlone(const QString &path);
+    Status checkOwnership(const Owner &owner);
+    Status readDirectoryIdentity();
+    // The error for a database that failed its checks: the WAL's when the
+    // file alone passes them and a WAL beside it would be replayed.
+    static Error blameWal(const QString &path, Error databaseError);
     Status migrate();
 
     sqlite3 *m_db;
     QString m_path;
     Access m_access;
     int m_schemaVersion = 0;
+    QString m_identity;
     bool m_inTransaction = false;
     std::unordered_map<std::string, Statement> m_statements;
     Statement m_failedStatement; // the last SQL that did not prepare

@@ -1,7 +1,10 @@
+#include "FilePermissions.h"
 #include "RawSqlite.h"
 #include "store/Database.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -207,6 +210,148 @@ private Q_SLOTS:
         QVERIFY(!status);
         QVERIFY(status.error().message.contains(QStringLiteral("SELEKT")));
         QVERIFY(!(*db)->execScript(QStringLiteral("INSERT INTO nowhere VALUES (1)")));
+    }
+
+    // Defect 5 (issue 9): an empty file was read as a new database, so reads
+    // failed with "no such table" and the first write started a ledger in it.
+    void zeroLengthFileIsRefusedNotInitialised()
+    {
+        const QString file = path("zero.db");
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        for (const auto access : { Database::Access::ReadOnly, Database::Access::ReadWrite }) {
+            auto db = Database::open(file, access);
+            QVERIFY(!db);
+            QCOMPARE(db.error().code, ErrorCode::DataLoss);
+            QCOMPARE(db.error().field, file);
+            QCOMPARE(QFileInfo(file).size(), 0);
+            QVERIFY(!QFile::exists(file + QStringLiteral("-wal")));
+        }
+    }
+
+    void tablelessSqliteFileIsRefusedNotInitialised()
+    {
+        const QString file = path("tableless.db");
+        QVERIFY(rawExec(file, "CREATE TABLE scratch(x); DROP TABLE scratch;"));
+        QVERIFY(QFileInfo(file).size() > 0);
+        const QByteArray before = fileDigest(file);
+        auto db = Database::open(file);
+        QVERIFY(!db);
+        QCOMPARE(db.error().code, ErrorCode::DataLoss);
+        QCOMPARE(fileDigest(file), before);
+    }
+
+    void creationCutShortLeavesNoDatabase()
+    {
+        // What a creation killed half-way leaves is under another name: the
+        // next open starts over instead of finding a half-made cabinet.db.
+        const QString file = path("created.db");
+        QFile leftover(file + QStringLiteral(".creating"));
+        QVERIFY(leftover.open(QIODevice::WriteOnly));
+        leftover.write("half a database");
+        leftover.close();
+        auto db = Database::open(file);
+        QVERIFY2(db, db ? "" : qPrintable(db.error().message));
+        QVERIFY(!QFile::exists(file + QStringLiteral(".creating")));
+        QCOMPARE((*db)->schemaVersion(), Database::latestSchemaVersion());
+        QVERIFY(!(*db)->identity().isEmpty());
+    }
+
+    // Defect 5: a sound database in a folder this user cannot write was
+    // reported as "not a Cabinet database, or it is corrupt", reads too.
+    void unwritableFolderIsAPermissionProblem()
+    {
+        QTemporaryDir top;
+        QVERIFY(::chmod(QFile::encodeName(top.path()).constData(), 0755) == 0);
+        const QString folder = top.filePath(QStringLiteral("data"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString file = folder + QStringLiteral("/cabinet.db");
+        { QVERIFY(Database::open(file)); }
+        QVERIFY(!QFile::exists(file + QStringLiteral("-shm")));
+        const QByteArray before = fileDigest(file);
+        QVERIFY(makeFolderReadOnly(folder));
+        {
+            const ActAsNobody nobody;
+            for (const auto access : { Database::Access::ReadOnly, Database::Access::ReadWrite }) {
+                auto db = Database::open(file, access);
+                QVERIFY(!db);
+                QCOMPARE(db.error().code, ErrorCode::PermissionDenied);
+                QCOMPARE(db.error().field, file);
+            }
+        }
+        QVERIFY(::chmod(QFile::encodeName(folder).constData(), 0755) == 0);
+        QCOMPARE(fileDigest(file), before);
+    }
+
+    void unwritableFileIsAPermissionProblemForWritesOnly()
+    {
+        QTemporaryDir top;
+        QVERIFY(::chmod(QFile::encodeName(top.path()).constData(), 0755) == 0);
+        const QString folder = top.filePath(QStringLiteral("data"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString file = folder + QStringLiteral("/cabinet.db");
+        { QVERIFY(Database::open(file)); }
+        QVERIFY(makeFileReadOnly(file, folder));
+        const ActAsNobody nobody;
+        auto reader = Database::open(file, Database::Access::ReadOnly);
+        QVERIFY2(reader, reader ? "" : qPrintable(reader.error().message));
+        reader->reset();
+        auto writer = Database::open(file);
+        QVERIFY(!writer);
+        QCOMPARE(writer.error().code, ErrorCode::PermissionDenied);
+        QCOMPARE(writer.error().field, file);
+    }
+
+    // Defect 5: a WAL of another Cabinet database was replayed onto this
+    // one, and a foreign WAL was blamed on the database.
+    void walOfAnotherCabinetDatabaseIsRefusedAndBlamed()
+    {
+        const QString mine = path("mine.db");
+        const QString theirs = path("theirs.db");
+        { QVERIFY(Database::open(mine)); } // closed: its WAL folded in and removed
+        auto other = Database::open(theirs);
+        QVERIFY(other);
+        {
+            auto tx = (*other)->begin();
+            QVERIFY(tx);
+            QVERIFY((*other)->execScript(QStringLiteral("INSERT INTO events(time_ms, type, payload) VALUES (1, 'theirs', '{}')")));
+            QVERIFY(tx->commit());
+        }
+        // A copy of their WAL as a crash leaves it, put beside my database.
+        QVERIFY(QFile::copy(theirs + QStringLiteral("-wal"), mine + QStringLiteral("-wal")));
+        other->reset();
+        const QByteArray before = fileDigest(mine);
+        const QByteArray walBefore = fileDigest(mine + QStringLiteral("-wal"));
+        for (const auto access : { Database::Access::ReadOnly, Database::Access::ReadWrite }) {
+            auto db = Database::open(mine, access);
+            QVERIFY(!db);
+            QCOMPARE(db.error().code, ErrorCode::DataLoss);
+            QCOMPARE(db.error().field, mine + QStringLiteral("-wal"));
+        }
+        QCOMPARE(fileDigest(mine), before);
+        QCOMPARE(fileDigest(mine + QStringLiteral("-wal")), walBefore);
+    }
+
+    void ownWalIsReplayed()
+    {
+        // The same database and its own WAL, as a crash leaves them.
+        const QString source = path("crashed-src.db");
+        auto db = Database::open(source);
+        QVERIFY(db);
+        {
+            auto tx = (*db)->begin();
+            QVERIFY((*db)->execScript(QStringLiteral("INSERT INTO events(time_ms, type, payload) VALUES (1, 'kept', '{}')")));
+            QVERIFY(tx->commit());
+        }
+        const QString copy = path("crashed.db");
+        QVERIFY(QFile::copy(source, copy));
+        QVERIFY(QFile::copy(source + QStringLiteral("-wal"), copy + QStringLiteral("-wal")));
+        db->reset();
+        auto reopened = Database::open(copy);
+        QVERIFY2(reopened, reopened ? "" : qPrintable(reopened.error().message));
+        QCOMPARE(scalar(**reopened, "SELECT count(*) FROM events WHERE type = 'kept'"), 1);
     }
 };
 
