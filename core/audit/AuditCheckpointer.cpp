@@ -6,6 +6,8 @@
 
 #include <QLoggingCategory>
 
+#include <limits>
+
 Q_LOGGING_CATEGORY(lcCheckpoints, "cabinet.audit.checkpoints")
 
 namespace cabinet {
@@ -33,8 +35,10 @@ std::unique_ptr<AuditCheckpointer> AuditCheckpointer::attach(const QString &data
             qCWarning(lcCheckpoints).noquote() << "audit checkpoints unavailable:" << opened.error().message;
     }
     audit.setCheckpoints(checkpointer.get());
-    if (readOnly)
+    if (readOnly) {
+        checkpointer->m_nextDueNs = std::numeric_limits<qint64>::max(); // never due: it signs nothing
         return checkpointer;
+    }
 
     auto head = audit.tail(1);
     checkpointer->m_headSeq = head && !head->isEmpty() ? head->constFirst().seq : 0;

@@ -48,7 +48,8 @@ public:
     // was made. After a failure it waits for the next due point instead of
     // retrying on every append.
     Result<bool> checkpointIfDue(qint64 nowNs);
-    // When the time rule next falls due, on the Clock (ns since the epoch).
+    // When the time rule next falls due, on the Clock (ns since the epoch);
+    // never for a read-only one.
     qint64 nextDueNs() const { return m_nextDueNs; }
     // checkpointNow() for Cabinet::stop(), which logs instead of failing.
     void checkpointAtStop();
