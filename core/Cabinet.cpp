@@ -1,12 +1,19 @@
 #include "Cabinet.h"
 
+#include "Assert.h"
+#include "api/ControlServer.h"
+#include "api/Dispatcher.h"
+#include "audit/AuditCheckpointService.h"
 #include "audit/AuditCheckpointer.h"
 #include "audit/AuditLog.h"
 #include "config/Config.h"
 #include "events/EventBus.h"
+#include "events/EventRetention.h"
 #include "ledger/Ledger.h"
 #include "ledger/SqliteLedgerBackend.h"
 #include "scenario/ScenarioRunner.h"
+#include "service/Scheduler.h"
+#include "service/Service.h"
 #include "store/DataDirectory.h"
 #include "store/Database.h"
 #include "store/DirectoryIdentity.h"
@@ -14,7 +21,6 @@
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcCore, "cabinet.core")
 
@@ -46,19 +52,46 @@ Result<std::unique_ptr<Cabinet>> Cabinet::open(Options options)
     cabinet->m_audit = std::make_unique<AuditLog>(*cabinet->m_db, *cabinet->m_events, *cabinet->m_clock);
     cabinet->m_auditCheckpointer = AuditCheckpointer::attach(options.dataDir, *cabinet->m_db, *cabinet->m_audit, *cabinet->m_events,
                                                              *cabinet->m_clock, options.readOnly);
-    cabinet->m_scenarios = std::make_unique<ScenarioRunner>(*cabinet->m_events);
-    cabinet->m_ledger = std::make_unique<ledger::Ledger>(
-            std::make_unique<ledger::SqliteLedgerBackend>(*cabinet->m_db, *cabinet->m_clock), *cabinet->m_events,
-            *cabinet->m_audit);
     cabinet->m_config = std::make_unique<Config>(DataDirectory::configPath(options.dataDir), options.config);
+    // A config.yaml that does not load is the data directory's state, not
+    // the command's input: failed_precondition, whatever the parser said.
     if (auto loaded = cabinet->m_config->load(); !loaded && options.configRequired)
-        return loaded.error();
+        return Error { ErrorCode::FailedPrecondition, loaded.error().message, loaded.error().field };
+    cabinet->m_scheduler = std::make_unique<Scheduler>(*cabinet->m_clock);
+    cabinet->m_api = std::make_unique<api::Dispatcher>(*cabinet);
+    cabinet->buildServices();
     return cabinet;
+}
+
+// The one list of services, in dependency order. A new subsystem adds its
+// line here; it is reached with service<T>() and its deadlines run on the
+// scheduler once start() has started it.
+void Cabinet::buildServices()
+{
+    Config &config = *m_config;
+    m_services.push_back(std::make_unique<EventRetention>(*m_events, *m_clock, [&config] {
+        return config.value(QStringLiteral("events.retention"), QString::number(EventBus::RetentionDefault)).toLongLong();
+    }));
+    m_services.push_back(std::make_unique<AuditCheckpointService>(*m_auditCheckpointer));
+    m_services.push_back(std::make_unique<ScenarioRunner>(*m_events));
+    m_services.push_back(std::make_unique<ledger::Ledger>(
+            std::make_unique<ledger::SqliteLedgerBackend>(*m_db, *m_clock), *m_events, *m_audit));
+    // Last: calls arrive once everything they reach has started.
+    m_services.push_back(std::make_unique<api::ControlServer>(*m_api, m_dataDirPath));
 }
 
 Cabinet::~Cabinet()
 {
     stop();
+    // In reverse: a service may use the ones before it until it goes.
+    while (!m_services.empty())
+        m_services.pop_back();
+}
+
+void Cabinet::serviceMissing(const char *type)
+{
+    CABINET_ASSERT_MSG(false, "no service of type %s in the list", type);
+    std::abort();
 }
 
 Status Cabinet::start()
@@ -71,16 +104,29 @@ Status Cabinet::start()
                                 { QStringLiteral("version"), QCoreApplication::applicationVersion() },
                                 { QStringLiteral("pid"), QCoreApplication::applicationPid() },
                                 { QStringLiteral("schema_version"), m_db->schemaVersion() } };
-    auto entry = m_audit->record(QStringLiteral("system"), QStringLiteral("core.start"), m_dataDirPath, details);
-    if (!entry)
-        return entry.error();
+    {
+        auto tx = m_db->begin();
+        if (!tx)
+            return tx.error();
+        if (auto entry = m_audit->append(*tx, QStringLiteral("system:core"), QStringLiteral("core.start"), m_dataDirPath, details); !entry)
+            return entry.error();
+        if (auto event = m_events->append(*tx, events::CoreStarted, details); !event)
+            return event.error();
+        if (auto status = tx->commit(); !status)
+            return status;
+    }
+    for (; m_started < m_services.size(); ++m_started) {
+        Service &service = *m_services[m_started];
+        if (auto status = service.start(); !status) {
+            const Error error { status.error().code,
+                                QStringLiteral("cannot start %1: %2").arg(service.name(), status.error().message) };
+            m_running = true; // so stop() audits the stop of what did start
+            stop();
+            return error;
+        }
+        m_scheduler->add(service);
+    }
     m_running = true;
-    // Pending ledger transfers expire by the clock. A post or void already
-    // refuses an expired one; the sweep releases its reserved amounts.
-    m_ledgerExpiryTimer = new QTimer(this);
-    m_ledgerExpiryTimer->setInterval(1000);
-    connect(m_ledgerExpiryTimer, &QTimer::timeout, this, &Cabinet::sweepExpiredTransfers);
-    m_ledgerExpiryTimer->start();
     qCInfo(lcCore).noquote() << "core started on" << m_dataDirPath;
     return {};
 }
@@ -90,18 +136,21 @@ void Cabinet::stop()
     if (!m_running)
         return;
     m_running = false;
-    delete std::exchange(m_ledgerExpiryTimer, nullptr);
-    auto entry = m_audit->record(QStringLiteral("system"), QStringLiteral("core.stop"), m_dataDirPath);
+    auto tx = m_db->begin();
+    if (tx) {
+        if (auto event = m_events->append(*tx, events::CoreStopping, { { QStringLiteral("data_dir"), m_dataDirPath } }); event)
+            (void)tx->commit();
+    }
+    while (m_started > 0) {
+        Service &service = *m_services[--m_started];
+        m_scheduler->remove(service);
+        service.stop();
+    }
+    auto entry = m_audit->record(QStringLiteral("system:core"), QStringLiteral("core.stop"), m_dataDirPath);
     if (!entry)
         qCWarning(lcCore).noquote() << "could not audit the stop:" << entry.error().message;
     m_auditCheckpointer->checkpointAtStop();
     qCInfo(lcCore).noquote() << "core stopped";
-}
-
-void Cabinet::sweepExpiredTransfers()
-{
-    if (auto swept = m_ledger->expirePending(); !swept)
-        qCWarning(lcCore).noquote() << "ledger expiry sweep failed:" << swept.error().message;
 }
 
 QString Cabinet::operatingMode() const
@@ -109,12 +158,12 @@ QString Cabinet::operatingMode() const
     return m_config->value(QStringLiteral("mode"), QStringLiteral("supervised"));
 }
 
-QString Cabinet::localOperator()
+QString Cabinet::localLogin()
 {
     QString login = qEnvironmentVariable("CABINET_OPERATOR");
     if (login.isEmpty())
         login = qEnvironmentVariable("USER", QStringLiteral("unknown"));
-    return QStringLiteral("operator:") + login;
+    return login;
 }
 
 } // namespace cabinet

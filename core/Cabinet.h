@@ -8,13 +8,12 @@
 #include <QString>
 
 #include <memory>
-
-class QTimer;
+#include <vector>
 
 namespace cabinet {
 
-namespace ledger {
-class Ledger;
+namespace api {
+class Dispatcher;
 }
 
 class AuditCheckpointer;
@@ -23,10 +22,14 @@ class Config;
 class DataDirectory;
 class Database;
 class EventBus;
-class ScenarioRunner;
+class Scheduler;
+class Service;
 
-// The root object: owns and wires every service. The console, headless mode
-// and the command line all build it the same way, through open().
+// The root object: opens the data directory, builds the foundation (store,
+// events, audit, configuration) and the services from one list, in
+// dependency order, and runs their deadlines on one Scheduler. The console,
+// headless mode and the command line all build it the same way, through
+// open(), and act on it through api() (docs/api.md).
 class Cabinet : public QObject {
     Q_OBJECT
 public:
@@ -44,7 +47,8 @@ public:
     static Result<std::unique_ptr<Cabinet>> open(Options options);
     ~Cabinet() override;
 
-    // Audits the start of the core; stop() (or the destructor) audits the stop.
+    // Starts the services in list order and audits the start; stop() (or the
+    // destructor) stops them in reverse and audits the stop.
     Status start();
     void stop();
     bool running() const { return m_running; }
@@ -55,19 +59,32 @@ public:
     EventBus &events() const { return *m_events; }
     AuditLog &audit() const { return *m_audit; }
     Config &config() const { return *m_config; }
-    ScenarioRunner &scenarios() const { return *m_scenarios; }
-    ledger::Ledger &ledger() const { return *m_ledger; }
     const Clock &clock() const { return *m_clock; }
+    Scheduler &scheduler() const { return *m_scheduler; }
+    // The catalogue of operations: the one way in for every face.
+    api::Dispatcher &api() const { return *m_api; }
+
+    // The service of type T from the list (the ledger, the scenario runner, ...).
+    template <typename T> T &service() const
+    {
+        for (const auto &service : m_services) {
+            if (auto *found = dynamic_cast<T *>(service.get()))
+                return *found;
+        }
+        serviceMissing(typeid(T).name());
+    }
+    const std::vector<std::unique_ptr<Service>> &services() const { return m_services; }
 
     // Operating mode: autonomous, supervised, manual or paused.
     QString operatingMode() const;
 
-    // "operator:<login>" for actions taken by the person at this terminal.
-    static QString localOperator();
+    // The login of the person at this terminal ($CABINET_OPERATOR, else $USER).
+    static QString localLogin();
 
 private:
     Cabinet() = default;
-    void sweepExpiredTransfers();
+    void buildServices();
+    [[noreturn]] static void serviceMissing(const char *type);
 
     QString m_dataDirPath;
     bool m_readOnly = false;
@@ -79,9 +96,11 @@ private:
     std::unique_ptr<AuditLog> m_audit;
     std::unique_ptr<AuditCheckpointer> m_auditCheckpointer; // signs the trail's head (docs/data-directory.md)
     std::unique_ptr<Config> m_config;
-    std::unique_ptr<ScenarioRunner> m_scenarios;
-    std::unique_ptr<ledger::Ledger> m_ledger; // after the store, events and audit it writes through
-    QTimer *m_ledgerExpiryTimer = nullptr;
+    std::unique_ptr<Scheduler> m_scheduler;
+    // In dependency order: each may use the ones before it.
+    std::vector<std::unique_ptr<Service>> m_services;
+    size_t m_started = 0; // services started, from the front of the list
+    std::unique_ptr<api::Dispatcher> m_api;
 };
 
 } // namespace cabinet

@@ -4,6 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <mutex>
+#include <vector>
 
 namespace cabinet {
 
@@ -15,6 +18,13 @@ public:
     // Nanoseconds since the Unix epoch (the ledger's resolution).
     virtual qint64 nowNs() const = 0;
     qint64 nowMs() const { return nowNs() / 1'000'000; }
+    // Whether time moves on its own. The scheduler waits on a real timer for
+    // a clock that does, and is told of every move of one that does not.
+    virtual bool movesOnItsOwn() const { return true; }
+    // Called after every move of a clock that does not move on its own, on
+    // the thread that moved it. Returns an id for removeListener().
+    virtual int addListener(std::function<void()>) { return 0; }
+    virtual void removeListener(int) { }
 };
 
 class SystemClock final : public Clock {
@@ -27,17 +37,53 @@ public:
 };
 
 // A clock that moves only when told to. Thread-safe so a test can advance it
-// while a service on another thread reads it.
+// while a service on another thread reads it. Every move tells the listeners
+// (the scheduler), so deadlines that fall due fire at once, with no waiting.
 class ManualClock final : public Clock {
 public:
     explicit ManualClock(qint64 startNs = 1'700'000'000'000'000'000) : m_nowNs(startNs) { }
     qint64 nowNs() const override { return m_nowNs.load(); }
-    void setNs(qint64 ns) { m_nowNs.store(ns); }
-    void advanceMs(qint64 ms) { m_nowNs.fetch_add(ms * 1'000'000); }
-    void advanceNs(qint64 ns) { m_nowNs.fetch_add(ns); }
+    bool movesOnItsOwn() const override { return false; }
+    void setNs(qint64 ns)
+    {
+        m_nowNs.store(ns);
+        notify();
+    }
+    void advanceMs(qint64 ms) { advanceNs(ms * 1'000'000); }
+    void advanceNs(qint64 ns)
+    {
+        m_nowNs.fetch_add(ns);
+        notify();
+    }
+
+    int addListener(std::function<void()> listener) override
+    {
+        std::lock_guard lock(m_mutex);
+        m_listeners.push_back({ ++m_lastId, std::move(listener) });
+        return m_lastId;
+    }
+    void removeListener(int id) override
+    {
+        std::lock_guard lock(m_mutex);
+        std::erase_if(m_listeners, [id](const auto &entry) { return entry.first == id; });
+    }
 
 private:
+    void notify()
+    {
+        std::vector<std::pair<int, std::function<void()>>> listeners;
+        {
+            std::lock_guard lock(m_mutex);
+            listeners = m_listeners;
+        }
+        for (const auto &entry : listeners)
+            entry.second();
+    }
+
     std::atomic<qint64> m_nowNs;
+    std::mutex m_mutex;
+    int m_lastId = 0;
+    std::vector<std::pair<int, std::function<void()>>> m_listeners;
 };
 
 } // namespace cabinet

@@ -58,6 +58,16 @@ Result<std::unique_ptr<Cabinet>> openCabinet(const Context &context, bool readOn
 
 // Prints "cabinet: <message>" on stderr and returns the code.
 int fail(Context &context, const QString &message, int code = Failure);
+// Prints the error and returns its exit code: 2 for invalid_argument, else 1.
+int fail(Context &context, const Error &error);
+
+// Runs an operation of the catalogue (docs/api.md) as the person at this
+// terminal and returns its result's JSON text. A mutating one goes to the
+// owner's control socket when a console or server owns the data directory,
+// and otherwise opens the directory here; a reading one opens it read-only
+// here (that works beside an owner).
+Result<QByteArray> callOperation(const Context &context, const QString &name, const QByteArray &params,
+                                 ConfigUse config = ConfigUse::NotRead);
 
 std::vector<Command> auditCommands();
 std::vector<Command> configCommands();

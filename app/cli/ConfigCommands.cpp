@@ -1,5 +1,6 @@
 // cabinet config get | set | list
 #include "QuotedInput.h"
+#include "api/JsonText.h"
 #include "audit/AuditLog.h"
 #include "cli/Command.h"
 #include "config/Config.h"
@@ -31,12 +32,9 @@ int set(Context &context, QCommandLineParser &parser)
         return fail(context, QStringLiteral("config set takes KEY VALUE"), Usage);
     if (!Config::validKey(args[0]))
         return fail(context, Config::invalidKey(args[0]).message, Usage);
-    auto cabinet = openCabinet(context, false);
-    if (!cabinet)
-        return fail(context, cabinet.error().message);
-    Cabinet &c = **cabinet;
-    if (auto status = c.config().set(args[0], args[1], Cabinet::localOperator(), c.database(), c.audit(), c.events()); !status)
-        return fail(context, status.error().message);
+    const QByteArray params = "{\"key\":" + api::jsonString(args[0]) + ",\"value\":" + api::jsonString(args[1]) + '}';
+    if (auto set = callOperation(context, QStringLiteral("config.set"), params); !set)
+        return fail(context, set.error());
     return Ok;
 }
 

@@ -176,12 +176,12 @@ bool LedgerAccountsModel::refresh()
             [](Cabinet &cabinet) {
                 QueryFilter filter;
                 filter.limit = BatchMax;
-                Snapshot snapshot { cabinet.ledger().queryAccounts(filter) };
+                Snapshot snapshot { cabinet.service<cabinet::ledger::Ledger>().queryAccounts(filter) };
                 if (snapshot.accounts && snapshot.accounts->size() == BatchMax) {
                     QueryFilter beyond;
                     beyond.limit = 1;
                     beyond.timestamp_min = snapshot.accounts->back().timestamp + 1;
-                    const auto next = cabinet.ledger().queryAccounts(beyond);
+                    const auto next = cabinet.service<cabinet::ledger::Ledger>().queryAccounts(beyond);
                     snapshot.more = next && !next->empty();
                 }
                 return snapshot;
@@ -214,7 +214,7 @@ bool LedgerAccountsModel::refresh()
     if (ids.empty())
         return false;
     m_connection->request(
-        this, [ids = std::move(ids)](Cabinet &cabinet) { return cabinet.ledger().lookupAccounts(ids); },
+        this, [ids = std::move(ids)](Cabinet &cabinet) { return cabinet.service<cabinet::ledger::Ledger>().lookupAccounts(ids); },
         [this](const Result<std::vector<Account>> &accounts) {
             m_throttle->finished();
             if (!accounts) {

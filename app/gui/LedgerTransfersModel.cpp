@@ -146,7 +146,7 @@ bool LedgerTransfersModel::refresh()
     // Only what is newer than the newest listed.
     filter.timestamp_min = m_rows.empty() ? 0 : m_rows.front().timestamp + 1;
     m_connection->request(
-        this, [filter](Cabinet &cabinet) { return cabinet.ledger().getAccountTransfers(filter); },
+        this, [filter](Cabinet &cabinet) { return cabinet.service<cabinet::ledger::Ledger>().getAccountTransfers(filter); },
         [this, generation = m_generation](const Result<std::vector<Transfer>> &transfers) {
             m_throttle->finished();
             if (generation != m_generation)

@@ -168,7 +168,7 @@ bool PendingTransfersModel::refresh()
     if (!m_connection || m_connection->state() != CoreConnection::Ready)
         return false;
     m_connection->request(
-        this, [limit = u32(m_limit)](Cabinet &cabinet) { return cabinet.ledger().openPendingTransfers(limit); },
+        this, [limit = u32(m_limit)](Cabinet &cabinet) { return cabinet.service<cabinet::ledger::Ledger>().openPendingTransfers(limit); },
         [this](Result<OpenPendingTransfers> reply) {
             m_throttle->finished();
             if (!reply) {

@@ -9,11 +9,11 @@
 
 namespace cabinet::gui {
 
-// What run() hands to the core thread: the relay that forwards this run's
-// reports. Only the core thread reads or writes it, so cancel() can tell
-// whether the runner is still busy with this run rather than another.
+// What run() hands to the core thread: the job id of this run, once the
+// runner gave one. Only the core thread reads or writes it, so cancel()
+// stops this run and never another.
 struct ScenarioSession::Ticket {
-    QPointer<QObject> relay;
+    quint64 job = 0;
 };
 
 namespace {
@@ -36,7 +36,11 @@ void ScenarioSession::setConnection(CoreConnection *connection)
 {
     if (connection == m_connection)
         return;
+    if (m_connection)
+        m_connection->disconnect(this);
     m_connection = connection;
+    if (m_connection)
+        connect(m_connection, &CoreConnection::eventPublished, this, &ScenarioSession::onEvent);
     Q_EMIT connectionChanged();
 }
 
@@ -128,54 +132,26 @@ void ScenarioSession::run()
     setProgress(0);
     setRunning(true);
 
-    // The relay lives on the core thread, next to the runner, and is
-    // connected before start() so the runner's synchronous report of bad
-    // parameters reaches it too. Its reports hop to the GUI thread through
-    // the connection (which outlives the core thread) and reach this
-    // session only if it still exists.
-    CoreConnection *connection = m_connection;
+    // The run is a job of the core's runner: its progress and its end come
+    // as job events carrying its id. The id is known on the core thread
+    // first (the ticket), so a cancel that overtakes the reply still finds it.
     QPointer<ScenarioSession> self(this);
-    const QString backend = m_backend;
-    auto forward = [connection, self, run](auto deliver) {
-        QMetaObject::invokeMethod(
-            connection,
-            [self, run, deliver] {
-                if (self)
-                    deliver(self.data(), run);
-            },
-            Qt::QueuedConnection);
-    };
     m_connection->request(
         this,
-        [ticket = m_ticket, json = parameters(), backend, forward](Cabinet &cabinet) {
-            ScenarioRunner &runner = cabinet.scenarios();
-            if (runner.busy()) {
-                // Connecting now would also hear the other run's reports.
-                const QString message = ScenarioSession::tr("Another simulation is running; try again when it has finished.");
-                forward([message](ScenarioSession *s, quint64 r) { s->onFailed(r, message); });
-                return true;
-            }
-            auto *relay = new QObject(&runner);
-            ticket->relay = relay;
-            auto done = [&runner, relay] {
-                runner.disconnect(relay);
-                relay->deleteLater();
-            };
-            QObject::connect(&runner, &ScenarioRunner::progress, relay, [forward](double fraction) {
-                forward([fraction](ScenarioSession *s, quint64 r) { s->onProgress(r, fraction); });
-            });
-            QObject::connect(&runner, &ScenarioRunner::finished, relay, [forward, done](const QJsonObject &result) {
-                done();
-                forward([result](ScenarioSession *s, quint64 r) { s->onFinished(r, result); });
-            });
-            QObject::connect(&runner, &ScenarioRunner::failed, relay, [forward, done](const QString &message) {
-                done();
-                forward([message](ScenarioSession *s, quint64 r) { s->onFailed(r, message); });
-            });
-            runner.start(json, backend, HistogramBins, 0);
-            return true;
+        [ticket = m_ticket, json = parameters(), backend = m_backend](Cabinet &cabinet) -> Result<quint64> {
+            auto job = cabinet.service<ScenarioRunner>().start(json, backend, int(gpu::kDefaultHistogramBins), 0);
+            if (job)
+                ticket->job = *job;
+            return job;
         },
-        [](bool) {});
+        [this, run](const Result<quint64> &job) {
+            if (run != m_run)
+                return;
+            if (!job)
+                onFailed(run, job.error());
+            else
+                m_job = *job;
+        });
 }
 
 void ScenarioSession::cancel()
@@ -185,12 +161,23 @@ void ScenarioSession::cancel()
     m_cancelRequested = true;
     m_connection->request(
         this,
-        [ticket = m_ticket](Cabinet &cabinet) {
-            if (ticket->relay)
-                cabinet.scenarios().cancel();
-            return true;
-        },
+        [ticket = m_ticket](Cabinet &cabinet) { return ticket->job != 0 && cabinet.service<ScenarioRunner>().cancel(ticket->job); },
         [](bool) {});
+}
+
+void ScenarioSession::onEvent(const Event &event)
+{
+    if (!event.type.startsWith(u"job.") || m_job == 0 || quint64(event.payload.value(u"job").toInteger()) != m_job)
+        return;
+    if (event.type == events::JobProgress) {
+        onProgress(m_run, event.payload.value(u"fraction").toDouble());
+    } else if (event.type == events::JobFinished) {
+        onFinished(m_run, event.payload.value(u"result").toObject());
+    } else if (event.type == events::JobFailed) {
+        ErrorCode code = ErrorCode::Internal;
+        errorCodeFromName(event.payload.value(u"code").toString(), &code);
+        onFailed(m_run, Error { code, event.payload.value(u"message").toString(), event.payload.value(u"field").toString() });
+    }
 }
 
 void ScenarioSession::onProgress(quint64 run, double fraction)
@@ -203,6 +190,7 @@ void ScenarioSession::onFinished(quint64 run, const QJsonObject &result)
 {
     if (run != m_run || !m_running)
         return;
+    m_job = 0;
     m_result = result;
     const QJsonObject histogram = result.value(u"histogram").toObject();
     m_histogramMin = histogram.value(u"min").toDouble();
@@ -218,18 +206,16 @@ void ScenarioSession::onFinished(quint64 run, const QJsonObject &result)
     Q_EMIT finished();
 }
 
-void ScenarioSession::onFailed(quint64 run, const QString &message)
+void ScenarioSession::onFailed(quint64 run, const Error &error)
 {
     if (run != m_run || !m_running)
         return;
-    if (m_cancelRequested) {
+    m_job = 0;
+    if (m_cancelRequested || error.code == ErrorCode::Cancelled) {
         setCancelled(true);
         setError({});
     } else {
-        // The engine names the field first: "value_volatility_daily must be
-        // ..." or "budget: expected a number".
-        const QString field = message.section(u' ', 0, 0).section(u':', 0, 0);
-        setError(message, parameters().contains(field) || field == u"budget" ? field : QString());
+        setError(error.message, error.field);
     }
     setRunning(false);
     Q_EMIT finished();

@@ -68,7 +68,7 @@ class ScenarioSession : public QObject {
     Q_PROPERTY(double p95 READ p95 NOTIFY resultChanged)
     Q_PROPERTY(double probabilityOfLoss READ probabilityOfLoss NOTIFY resultChanged)
     Q_PROPERTY(double probabilityOfBreach READ probabilityOfBreach NOTIFY resultChanged)
-    Q_PROPERTY(double cvar95 READ cvar95 NOTIFY resultChanged)
+    Q_PROPERTY(double expectedShortfall95 READ expectedShortfall95 NOTIFY resultChanged)
     Q_PROPERTY(double costMean READ costMean NOTIFY resultChanged)
     Q_PROPERTY(double costP5 READ costP5 NOTIFY resultChanged)
     Q_PROPERTY(double costP50 READ costP50 NOTIFY resultChanged)
@@ -79,8 +79,6 @@ class ScenarioSession : public QObject {
     Q_PROPERTY(double resultBudget READ resultBudget NOTIFY resultChanged)           // infinity: none
     Q_PROPERTY(double resultInitialCapital READ resultInitialCapital NOTIFY resultChanged)
 public:
-    static constexpr int HistogramBins = 40;
-
     explicit ScenarioSession(QObject *parent = nullptr);
     ~ScenarioSession() override;
 
@@ -106,7 +104,7 @@ public:
     double p95() const { return number(u"p95"); }
     double probabilityOfLoss() const { return number(u"probability_of_loss"); }
     double probabilityOfBreach() const { return number(u"probability_of_budget_breach"); }
-    double cvar95() const { return number(u"expected_shortfall_95"); }
+    double expectedShortfall95() const { return number(u"expected_shortfall_95"); }
     double costMean() const { return number(u"cost_mean"); }
     double costP5() const { return number(u"cost_p5"); }
     double costP50() const { return number(u"cost_p50"); }
@@ -150,7 +148,8 @@ private:
     double number(QStringView key) const { return m_result.value(key).toDouble(); }
     void onProgress(quint64 run, double fraction);
     void onFinished(quint64 run, const QJsonObject &result);
-    void onFailed(quint64 run, const QString &message);
+    void onFailed(quint64 run, const Error &error);
+    void onEvent(const cabinet::Event &event);
     void setError(const QString &message, const QString &field = {});
     void setRunning(bool running);
     void setCancelled(bool cancelled);
@@ -176,6 +175,7 @@ private:
 
     quint64 m_run = 0; // reports of earlier runs are ignored
     std::shared_ptr<Ticket> m_ticket; // the run in flight
+    quint64 m_job = 0; // its job id, once the core has answered
     bool m_running = false;
     bool m_cancelRequested = false;
     bool m_cancelled = false;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "events/EventTypes.h" // the names of every type
+
 #include <QJsonObject>
 #include <QMetaType>
 #include <QString>
@@ -17,14 +19,6 @@ struct Event {
 
     bool ephemeral() const { return seq == 0; }
 };
-
-// Event type names, one place for all of them.
-namespace events {
-inline const QString CoreStarted = QStringLiteral("core.started");
-inline const QString CoreStopping = QStringLiteral("core.stopping");
-inline const QString AuditAppended = QStringLiteral("audit.appended");
-inline const QString ConfigChanged = QStringLiteral("config.changed");
-} // namespace events
 
 } // namespace cabinet
 

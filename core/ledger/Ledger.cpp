@@ -1,12 +1,16 @@
 #include "ledger/Ledger.h"
 
+#include "Assert.h"
 #include "audit/AuditLog.h"
 #include "events/EventBus.h"
 #include "ledger/JournalReplay.h"
 #include "ledger/U128.h"
 
 #include <QJsonArray>
+#include <QLoggingCategory>
 #include <QJsonObject>
+
+Q_DECLARE_LOGGING_CATEGORY(lcLedger) // defined in SqliteLedgerBackend.cpp
 
 namespace cabinet::ledger {
 
@@ -15,11 +19,15 @@ namespace {
 // Restores the member to empty when the call returns, however it returns.
 class ActorScope {
 public:
-    ActorScope(QString &slot, const QString &actor) : m_slot(slot) { m_slot = actor; }
-    ~ActorScope() { m_slot.clear(); }
+    ActorScope(std::optional<Actor> &slot, const Actor &actor) : m_slot(slot)
+    {
+        CABINET_ASSERT(!m_slot); // batches do not nest
+        m_slot = actor;
+    }
+    ~ActorScope() { m_slot.reset(); }
 
 private:
-    QString &m_slot;
+    std::optional<Actor> &m_slot;
 };
 
 } // namespace
@@ -27,7 +35,7 @@ private:
 Ledger::Ledger(std::unique_ptr<LedgerBackend> backend, EventBus &events, AuditLog &audit, QObject *parent)
     : QObject(parent), m_backend(std::move(backend)), m_events(events), m_audit(audit)
 {
-    Q_ASSERT(m_backend);
+    CABINET_ASSERT(m_backend);
     m_backend->setCommitHook([this](Transaction &tx, const BatchSummary &summary) { return onBatchCommitting(tx, summary); });
 }
 
@@ -36,19 +44,21 @@ Ledger::~Ledger()
     m_backend->setCommitHook({});
 }
 
-Result<std::vector<CreateAccountResult>> Ledger::createAccounts(std::span<const Account> events, const QString &actor)
+Result<std::vector<CreateAccountResult>> Ledger::createAccounts(std::span<const Account> events, const Actor &actor)
 {
     ActorScope scope(m_actor, actor);
     return m_backend->createAccounts(events);
 }
 
-Result<std::vector<CreateTransferResult>> Ledger::createTransfers(std::span<const Transfer> events, const QString &actor)
+Result<std::vector<CreateTransferResult>> Ledger::createTransfers(std::span<const Transfer> events, const Actor &actor)
 {
     ActorScope scope(m_actor, actor);
-    return m_backend->createTransfers(events);
+    auto results = m_backend->createTransfers(events);
+    wake(); // a new pending transfer may expire sooner than any before
+    return results;
 }
 
-Result<u32> Ledger::expirePending(const QString &actor)
+Result<u32> Ledger::expirePending(const Actor &actor)
 {
     ActorScope scope(m_actor, actor);
     u32 total = 0;
@@ -92,13 +102,14 @@ Status Ledger::onBatchCommitting(Transaction &tx, const BatchSummary &summary)
                                 { QStringLiteral("timestamp_max"), QString::number(summary.timestampMax) } };
     }
 
-    if (!m_actor.isEmpty()) {
-        const QString subject = summary.kind == BatchSummary::Kind::Expiry
-                ? QStringLiteral("%1 pending transfers").arg(summary.createdCount)
-                : QStringLiteral("batch of %1").arg(summary.eventCount);
-        if (auto entry = m_audit.append(tx, m_actor, action, subject, payload); !entry)
-            return entry.error();
-    }
+    // Every batch is written on someone's behalf (ActorScope); a commit
+    // without one would be a change nobody answers for.
+    CABINET_ASSERT(m_actor);
+    const QString subject = summary.kind == BatchSummary::Kind::Expiry
+            ? QStringLiteral("%1 pending transfers").arg(summary.createdCount)
+            : QStringLiteral("batch of %1").arg(summary.eventCount);
+    if (auto entry = m_audit.append(tx, m_actor->toString(), action, subject, payload); !entry)
+        return entry.error();
 
     // A batch in which every event failed changed nothing anyone displays.
     if (summary.createdCount == 0)
@@ -114,6 +125,24 @@ Status Ledger::onBatchCommitting(Transaction &tx, const BatchSummary &summary)
     if (auto appended = m_events.append(tx, type, payload); !appended)
         return appended.error();
     return {};
+}
+
+std::optional<qint64> Ledger::nextDeadlineNs()
+{
+    auto next = m_backend->nextExpiryNs();
+    if (!next) {
+        qCWarning(lcLedger).noquote() << "cannot read the next expiry:" << next.error().message;
+        return std::nullopt;
+    }
+    if (*next == 0)
+        return std::nullopt; // nothing pending with a timeout
+    return qint64(std::min<u64>(*next, u64(std::numeric_limits<qint64>::max())));
+}
+
+void Ledger::runDue(qint64)
+{
+    if (auto swept = expirePending(Actor::system(QStringLiteral("ledger.expiry"))); !swept)
+        qCWarning(lcLedger).noquote() << "ledger expiry sweep failed:" << swept.error().message;
 }
 
 Result<Ledger::ReplayReport> Ledger::replayJournal()

@@ -1,26 +1,21 @@
 #pragma once
 
+#include "Actor.h"
 #include "Result.h"
+#include "events/EventTypes.h"
+#include "service/Service.h"
 #include "ledger/LedgerBackend.h"
 
 #include <QObject>
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 namespace cabinet {
 class AuditLog;
 class EventBus;
 } // namespace cabinet
-
-// Ledger event types, beside the others in cabinet::events: one event per
-// committed batch that created or expired something, written in the
-// batch's own transaction (docs/ledger.md).
-namespace cabinet::events {
-inline const QString LedgerAccountsCreated = QStringLiteral("ledger.accounts_created");
-inline const QString LedgerTransfersCreated = QStringLiteral("ledger.transfers_created");
-inline const QString LedgerTransfersExpired = QStringLiteral("ledger.transfers_expired");
-} // namespace cabinet::events
 
 namespace cabinet::ledger {
 
@@ -28,10 +23,11 @@ namespace cabinet::ledger {
 // house rules add around it. Each committed batch emits ONE event on the
 // EventBus (not one per transfer: at 100,000 transfers a second an event per
 // transfer would cost more than the transfers), listing the touched accounts
-// up to TouchedAccountsListed so a view can refresh just those. A batch
-// submitted on behalf of a person (`actor` non-empty) gets one audit entry,
-// in the same transaction.
-class Ledger : public QObject {
+// up to TouchedAccountsListed so a view can refresh just those. Every batch
+// that writes names its Actor and gets one audit entry under it, in the same
+// transaction. As a Service, the ledger's next deadline is the soonest
+// pending transfer's expiry, and the scheduler runs the sweep then.
+class Ledger : public QObject, public Service {
     Q_OBJECT
 public:
     // Touched account ids listed in an event; beyond it the event says
@@ -43,8 +39,8 @@ public:
 
     LedgerBackend &backend() const { return *m_backend; }
 
-    Result<std::vector<CreateAccountResult>> createAccounts(std::span<const Account> events, const QString &actor = {});
-    Result<std::vector<CreateTransferResult>> createTransfers(std::span<const Transfer> events, const QString &actor = {});
+    Result<std::vector<CreateAccountResult>> createAccounts(std::span<const Account> events, const Actor &actor);
+    Result<std::vector<CreateTransferResult>> createTransfers(std::span<const Transfer> events, const Actor &actor);
 
     Result<std::vector<Account>> lookupAccounts(std::span<const u128> ids) { return m_backend->lookupAccounts(ids); }
     Result<std::vector<Transfer>> lookupTransfers(std::span<const u128> ids) { return m_backend->lookupTransfers(ids); }
@@ -56,7 +52,7 @@ public:
 
     // The expiry sweep: expires everything due by the clock, in batches of
     // at most BatchMax; returns how many expired.
-    Result<u32> expirePending(const QString &actor = {});
+    Result<u32> expirePending(const Actor &actor);
     Result<u64> nextExpiryNs() { return m_backend->nextExpiryNs(); }
     // The pending transfers still open, soonest expiry first, at most
     // `limit` (clamped to BatchMax), and how many are open in all.
@@ -72,13 +68,18 @@ public:
     // compares with the stored accounts exactly.
     Result<ReplayReport> replayJournal();
 
+    // Service: the sweep runs when the soonest pending transfer expires.
+    QString name() const override { return QStringLiteral("ledger"); }
+    std::optional<qint64> nextDeadlineNs() override;
+    void runDue(qint64 nowNs) override;
+
 private:
     Status onBatchCommitting(Transaction &tx, const BatchSummary &summary);
 
     std::unique_ptr<LedgerBackend> m_backend;
     EventBus &m_events;
     AuditLog &m_audit;
-    QString m_actor; // of the batch in flight
+    std::optional<Actor> m_actor; // of the batch in flight
 };
 
 } // namespace cabinet::ledger

@@ -122,7 +122,7 @@ Result<gpu::ScenarioParams> paramsFromJson(const QJsonObject &json, gpu::Scenari
             return Error { ErrorCode::InvalidArgument, QStringLiteral("unknown field %1").arg(quoteInput(field)), field };
     }
     if (auto problem = gpu::validate(params))
-        return Error { ErrorCode::InvalidArgument, QString::fromStdString(*problem) };
+        return Error { ErrorCode::InvalidArgument, QString::fromStdString(*problem), problemField(*problem) };
     return params;
 }
 
@@ -192,6 +192,17 @@ QJsonObject resultToJson(const gpu::ScenarioResult &result)
                         { QStringLiteral("above"), qint64(result.histogram.above) } } },
         { QStringLiteral("sample_paths"), paths },
     };
+}
+
+QString problemField(const std::string &problem)
+{
+    const QString first = QString::fromStdString(problem).section(u' ', 0, 0);
+    static const QStringList fields = [] {
+        QStringList names = paramsToJson(gpu::ScenarioParams {}).keys();
+        names << QStringLiteral("histogram_bins") << QStringLiteral("sample_paths");
+        return names;
+    }();
+    return fields.contains(first) ? first : QString();
 }
 
 } // namespace cabinet::scenario

@@ -1,5 +1,6 @@
 #include "store/Database.h"
 
+#include "Assert.h"
 #include "store/WalFile.h"
 
 #include <QDir>
@@ -7,6 +8,7 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QThread>
 
 #include <sqlite3.h>
 
@@ -50,7 +52,9 @@ Transaction::~Transaction()
 
 Status Transaction::commit()
 {
-    Q_ASSERT(m_open);
+    CABINET_ASSERT_MSG(m_open && m_db->m_inTransaction, "transaction open %d, database in a transaction %d", int(m_open),
+                       int(m_db->m_inTransaction));
+    m_db->checkThread("commit");
     if (auto status = m_db->statement("COMMIT").exec(); !status) {
         rollback();
         return Error { ErrorCode::Internal, QStringLiteral("commit failed: ") + status.error().message };
@@ -60,6 +64,8 @@ Status Transaction::commit()
     const auto callbacks = std::move(m_onCommit);
     for (const auto &callback : callbacks)
         callback();
+    if (m_db->m_afterCommit)
+        m_db->m_afterCommit();
     return {};
 }
 
@@ -67,6 +73,7 @@ void Transaction::rollback()
 {
     if (!m_open)
         return;
+    m_db->checkThread("rollback");
     m_open = false;
     m_onCommit.clear();
     // ROLLBACK fails only when SQLite already rolled back on its own (disk
@@ -160,6 +167,7 @@ Result<std::unique_ptr<Database>> Database::open(const QString &path, Access acc
 std::unique_ptr<Database> Database::adopt(sqlite3 *handle, const QString &path, Access access)
 {
     std::unique_ptr<Database> db(new Database(handle, path, access));
+    db->m_ownerThread = QThread::currentThreadId();
     sqlite3_busy_timeout(handle, 5000);
     sqlite3_extended_result_codes(handle, 1);
     return db;
@@ -267,8 +275,17 @@ Status Database::migrate()
     return {};
 }
 
+void Database::checkThread(const char *use) const
+{
+    CABINET_ASSERT_MSG(QThread::currentThreadId() == m_ownerThread,
+                       "%s on %s from thread %p (\"%s\"), but the connection belongs to thread %p, which opened it", use,
+                       qPrintable(m_path), QThread::currentThreadId(), qPrintable(QThread::currentThread()->objectName()),
+                       m_ownerThread);
+}
+
 Statement &Database::statement(std::string_view sql)
 {
+    checkThread("a statement");
     auto it = m_statements.find(std::string(sql));
     if (it != m_statements.end()) {
         it->second.reset();
@@ -286,6 +303,7 @@ Statement &Database::statement(std::string_view sql)
 
 Status Database::execScript(const QString &sql)
 {
+    checkThread("a script");
     char *message = nullptr;
     if (sqlite3_exec(m_db, sql.toUtf8().constData(), nullptr, nullptr, &message) != SQLITE_OK) {
         Error error { sqliteErrorCode(sqlite3_extended_errcode(m_db)), QString::fromUtf8(message ? message : sqlite3_errmsg(m_db)) };
@@ -299,9 +317,8 @@ Result<Transaction> Database::begin()
 {
     if (m_access == Access::ReadOnly)
         return Error { ErrorCode::FailedPrecondition, QStringLiteral("the database %1 is open read-only").arg(m_path) };
-    Q_ASSERT_X(!m_inTransaction, "Database::begin", "transactions do not nest");
-    if (m_inTransaction)
-        return Error { ErrorCode::Internal, QStringLiteral("a transaction is already open on %1").arg(m_path) };
+    checkThread("a transaction");
+    CABINET_ASSERT_MSG(!m_inTransaction, "a transaction is already open on %s: transactions do not nest", qPrintable(m_path));
     if (auto status = statement("BEGIN IMMEDIATE").exec(); !status)
         return Error { ErrorCode::Internal, QStringLiteral("cannot start a transaction: ") + status.error().message };
     m_inTransaction = true;
@@ -319,6 +336,11 @@ Result<Transaction> Database::begin()
 QString Database::lastError() const
 {
     return QString::fromUtf8(sqlite3_errmsg(m_db));
+}
+
+qint64 Database::changes() const
+{
+    return sqlite3_changes64(m_db);
 }
 
 ErrorCode Database::lastErrorCode() const

@@ -50,6 +50,19 @@ private:
 // statements only. Opening refuses, with a message and without writing a byte,
 // a file that is not a Cabinet database, is corrupt, or was made by a newer
 // version.
+//
+// A connection belongs to the thread that opened it. It is opened with
+// SQLITE_OPEN_NOMUTEX (SQLite takes no lock of its own) and the statement
+// cache and the transaction flag are unguarded, so a second thread would
+// corrupt them silently; statement(), execScript(), begin(), commit and
+// rollback stop the process instead (CABINET_ASSERT), naming both threads.
+// The owner is fixed by open(), not by the first use after it: open() already
+// migrates on its thread, and a first-use rule would hand the connection to
+// whichever thread happened to touch it first. There is no hand-over; open
+// the connection on the thread that will use it. The console does: its
+// CoreHost is moved to the core thread before CoreHost::open
+// (app/gui/CoreHost.cpp), which calls Cabinet::open, runs there; the command
+// line and headless mode open and use it on the main thread.
 class Database {
 public:
     enum class Access { ReadWrite, ReadOnly };
@@ -96,6 +109,11 @@ public:
 
     Result<Transaction> begin();
     bool inTransaction() const { return m_inTransaction; }
+    // Runs after every successful commit, once its onCommit() callbacks have
+    // run: the event bus delivers from here, outside any commit.
+    void setAfterCommit(std::function<void()> hook) { m_afterCommit = std::move(hook); }
+    // Rows changed by the last INSERT, UPDATE or DELETE.
+    qint64 changes() const;
 
     sqlite3 *handle() const { return m_db; }
     QString lastError() const;
@@ -116,6 +134,8 @@ private:
     // The error for a database that failed its checks: the WAL's when the
     // file alone passes them and a WAL beside it would be replayed.
     static Error blameWal(const QString &path, Error databaseError);
+    // Stops the process unless called on the owning thread; `use` names the call.
+    void checkThread(const char *use) const;
     Status migrate();
 
     sqlite3 *m_db;
@@ -124,6 +144,8 @@ private:
     int m_schemaVersion = 0;
     QString m_identity;
     bool m_inTransaction = false;
+    Qt::HANDLE m_ownerThread = nullptr; // the thread that ran open()
+    std::function<void()> m_afterCommit;
     std::unordered_map<std::string, Statement> m_statements;
     Statement m_failedStatement; // the last SQL that did not prepare
 };

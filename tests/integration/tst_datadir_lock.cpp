@@ -193,7 +193,9 @@ private Q_SLOTS:
         QVERIFY(owner.waitForStarted());
         const QByteArray pid = QByteArray::number(owner.processId());
         QVERIFY(namedInLockFile(dir.path(), owner));
-        const Run refused = runCabinet(configSet(dir.path()));
+        // A second owner is refused (a writing command would go to this one
+        // through its control socket instead).
+        const Run refused = runCabinet({ QStringLiteral("--headless"), QStringLiteral("--data-dir"), dir.path() });
         QCOMPARE(refused.exitCode, 1);
         QVERIFY2(refused.err.contains(QStringLiteral("in use by another Cabinet process (pid ") + QString::fromLatin1(pid)),
             qPrintable(refused.err));

@@ -289,7 +289,7 @@ private Q_SLOTS:
                 hold.code = 10;
                 hold.flags = ledger::TransferFlag::Pending;
                 hold.timeout = 45;
-                return cabinet.ledger().createAccounts(accounts).ok() && cabinet.ledger().createTransfers({ &hold, 1 }).ok();
+                return cabinet.service<cabinet::ledger::Ledger>().createAccounts(accounts, cabinet::test::tester()).ok() && cabinet.service<cabinet::ledger::Ledger>().createTransfers({ &hold, 1 }, cabinet::test::tester()).ok();
             },
             [&written](bool ok) { written = ok; });
         QTRY_VERIFY(written);

@@ -3,6 +3,7 @@
 // Helpers shared by the tests: a fresh data directory and a Cabinet opened on
 // it with a manual clock.
 #include "Cabinet.h"
+#include "TestActor.h"
 
 #include <QTemporaryDir>
 #include <QTest>

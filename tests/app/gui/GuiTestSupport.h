@@ -2,6 +2,7 @@
 
 // Helpers for the view-model tests: a core running on its own thread, as in
 // the console, on a fresh data directory with a manual clock.
+#include "TestActor.h"
 #include "audit/AuditLog.h"
 #include "gui/CoreConnection.h"
 

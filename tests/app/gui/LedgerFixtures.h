@@ -60,7 +60,7 @@ inline ledger::Transfer resolve(u128 id, u128 pendingId, bool post)
 inline bool create(RunningCore &core, std::vector<ledger::Account> accounts)
 {
     const auto created = core.call([accounts = std::move(accounts)](Cabinet &cabinet) {
-        const auto results = cabinet.ledger().createAccounts(accounts);
+        const auto results = cabinet.service<cabinet::ledger::Ledger>().createAccounts(accounts, cabinet::test::tester());
         return results && std::all_of(results->begin(), results->end(), [](const auto &r) { return ledger::isSuccess(r.status); });
     });
     return created && *created;
@@ -69,7 +69,7 @@ inline bool create(RunningCore &core, std::vector<ledger::Account> accounts)
 inline bool create(RunningCore &core, std::vector<ledger::Transfer> transfers)
 {
     const auto created = core.call([transfers = std::move(transfers)](Cabinet &cabinet) {
-        const auto results = cabinet.ledger().createTransfers(transfers);
+        const auto results = cabinet.service<cabinet::ledger::Ledger>().createTransfers(transfers, cabinet::test::tester());
         return results && std::all_of(results->begin(), results->end(), [](const auto &r) { return ledger::isSuccess(r.status); });
     });
     return created && *created;

@@ -15,14 +15,15 @@ private Q_SLOTS:
     {
         RunningCore core;
         QVERIFY(core.start());
-        // The core.start entry's audit.appended event arrived before any view.
+        // The start's events (its audit entry's audit.appended, then
+        // core.started) arrived before any view; the newest is first.
         QTRY_VERIFY(!core.connection.recentEvents().isEmpty());
 
         EventStreamModel model;
         new QAbstractItemModelTester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest, &model);
         model.setConnection(&core.connection);
         QCOMPARE(model.count(), int(core.connection.recentEvents().count()));
-        QCOMPARE(model.index(0, 0).data(EventStreamModel::TypeRole).toString(), events::AuditAppended);
+        QCOMPARE(model.index(0, 0).data(EventStreamModel::TypeRole).toString(), events::CoreStarted);
 
         QVERIFY(core.call([](Cabinet &cabinet) {
             cabinet.events().publishEphemeral(

@@ -103,7 +103,7 @@ private Q_SLOTS:
         QVERIFY(core.call([](Cabinet &cabinet) {
             for (int i = 0; i < 200; ++i) {
                 const ledger::Transfer t = transfer(1000 + i, 1, 2, 1);
-                if (!cabinet.ledger().createTransfers({ &t, 1 }))
+                if (!cabinet.service<cabinet::ledger::Ledger>().createTransfers({ &t, 1 }, cabinet::test::tester()))
                     return false;
             }
             return true;

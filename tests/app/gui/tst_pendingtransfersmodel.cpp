@@ -93,7 +93,7 @@ private Q_SLOTS:
         QVERIFY(core.call([](Cabinet &cabinet) {
             const std::vector<ledger::Transfer> first { pending(30, 1, 2, 10, 0), pending(31, 1, 2, 10, 0) };
             const std::vector<ledger::Transfer> second { resolve(32, 30, true) };
-            return cabinet.ledger().createTransfers(first).ok() && cabinet.ledger().createTransfers(second).ok();
+            return cabinet.service<cabinet::ledger::Ledger>().createTransfers(first, cabinet::test::tester()).ok() && cabinet.service<cabinet::ledger::Ledger>().createTransfers(second, cabinet::test::tester()).ok();
         }));
         QTRY_COMPARE(ids(model), QStringList { QStringLiteral("31") });
     }

@@ -2,6 +2,7 @@
 #include "gui/ScenarioSession.h"
 #include "scenario/ScenarioRunner.h"
 
+#include <ScenarioEngine.h>
 #include <ScenarioParams.h>
 
 #include <QSignalSpy>
@@ -74,7 +75,7 @@ private Q_SLOTS:
         QCOMPARE(session.resultHorizonDays(), 90);
         QVERIFY(session.p5() < session.p50() && session.p50() < session.p95());
         QVERIFY(session.stdDev() > 0);
-        QVERIFY(session.cvar95() < session.p5());
+        QVERIFY(session.expectedShortfall95() < session.p5());
         QVERIFY(session.costP5() < session.costP50() && session.costP50() < session.costP95());
         QVERIFY(session.probabilityOfLoss() > 0 && session.probabilityOfLoss() < 1);
         QVERIFY(session.probabilityOfBreach() > 0 && session.probabilityOfBreach() < 1);
@@ -82,7 +83,7 @@ private Q_SLOTS:
         QCOMPARE(session.resultInitialCapital(), 900'000.0);
 
         const QList<qreal> counts = session.histogramCounts();
-        QCOMPARE(counts.size(), ScenarioSession::HistogramBins);
+        QCOMPARE(counts.size(), qsizetype(gpu::kDefaultHistogramBins));
         QCOMPARE(std::accumulate(counts.cbegin(), counts.cend(), 0.0), 20'000.0);
         QVERIFY(session.histogramMin() < session.p5());
         QVERIFY(session.histogramMax() > session.p95());
@@ -208,9 +209,9 @@ private Q_SLOTS:
             doomed.setProperty("horizonDays", 3650);
             doomed.setProperty("backend", QStringLiteral("cpu"));
             doomed.run();
-            QTRY_VERIFY(m_core.call([](Cabinet &cabinet) { return cabinet.scenarios().busy(); }).value_or(false));
+            QTRY_VERIFY(m_core.call([](Cabinet &cabinet) { return cabinet.service<ScenarioRunner>().busy(); }).value_or(false));
         }
-        QTRY_VERIFY_WITH_TIMEOUT(!m_core.call([](Cabinet &cabinet) { return cabinet.scenarios().busy(); }).value_or(true), 30'000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_core.call([](Cabinet &cabinet) { return cabinet.service<ScenarioRunner>().busy(); }).value_or(true), 30'000);
     }
 
     void withoutACore()

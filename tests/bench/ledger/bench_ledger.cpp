@@ -139,7 +139,7 @@ int main(int argc, char **argv)
         accounts.push_back(a);
     }
     for (size_t from = 0; from < accounts.size(); from += BatchMax) {
-        auto created = ledger.createAccounts(std::span(accounts).subspan(from, std::min<size_t>(BatchMax, accounts.size() - from)));
+        auto created = ledger.createAccounts(std::span(accounts).subspan(from, std::min<size_t>(BatchMax, accounts.size() - from)), cabinet::test::tester());
         if (!created)
             die(created.error().message);
     }
@@ -197,7 +197,7 @@ int main(int argc, char **argv)
         }
         QElapsedTimer one;
         one.start();
-        auto results = ledger.createTransfers(batch);
+        auto results = ledger.createTransfers(batch, cabinet::test::tester());
         batchMs.push_back(double(one.nsecsElapsed()) / 1e6);
         if (!results)
             die(results.error().message);

@@ -51,7 +51,7 @@ class TestLedger : public QObject {
     Q_OBJECT
 
     std::unique_ptr<cabinet::test::TestCabinet> m_c;
-    Ledger &ledger() { return (*m_c)->ledger(); }
+    Ledger &ledger() { return (*m_c)->service<cabinet::ledger::Ledger>(); }
     SqliteLedgerBackend &sqlite() { return static_cast<SqliteLedgerBackend &>(ledger().backend()); }
     Account lookup(u128 id)
     {
@@ -71,15 +71,15 @@ private Q_SLOTS:
     {
         EventBus &bus = (*m_c)->events();
         QSignalSpy published(&bus, &EventBus::published);
-        QCOMPARE(statuses(ledger().createAccounts(std::vector { account(1), account(2), account(0) })),
+        QCOMPARE(statuses(ledger().createAccounts(std::vector { account(1), account(2), account(0) }, cabinet::test::tester())),
                  S("created", "created", "id_must_not_be_zero"));
         std::vector<Transfer> batch;
         for (u128 id = 1; id <= 100; ++id)
             batch.push_back(id % 10 == 0 ? transfer(id, 1, 99, 1) : transfer(id, 1, 2, 1));
-        auto results = ledger().createTransfers(batch);
+        auto results = ledger().createTransfers(batch, cabinet::test::tester());
         QVERIFY(results);
         // Everything failed: nothing for a view to show, no event.
-        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(500, 1, 98, 1) })), S("credit_account_not_found"));
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(500, 1, 98, 1) }, cabinet::test::tester())), S("credit_account_not_found"));
 
         const QList<Event> recorded = ledgerEvents(bus);
         QCOMPARE(recorded.size(), 2);
@@ -104,32 +104,33 @@ private Q_SLOTS:
         std::vector<Account> many;
         for (u128 id = 1000; id < 1300; ++id)
             many.push_back(account(id));
-        QVERIFY(ledger().createAccounts(many));
+        QVERIFY(ledger().createAccounts(many, cabinet::test::tester()));
         const Event big = ledgerEvents(bus).back();
         QCOMPARE(big.payload.value(QStringLiteral("accounts")).toArray().size(), Ledger::TouchedAccountsListed);
         QCOMPARE(big.payload.value(QStringLiteral("accounts_truncated")).toBool(), true);
 
         // Expiries: one event per sweep.
-        QCOMPARE(statuses(ledger().createTransfers(std::vector { pending(600, 1, 2, 5, 1), pending(601, 2, 1, 5, 1) })),
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { pending(600, 1, 2, 5, 1), pending(601, 2, 1, 5, 1) }, cabinet::test::tester())),
                  S("created", "created"));
         m_c->clock->advanceMs(1500);
-        QCOMPARE(ledger().expirePending().value(), 2u);
+        QCOMPARE(ledger().expirePending(cabinet::test::tester()).value(), 2u);
         const Event expired = ledgerEvents(bus).back();
         QCOMPARE(expired.type, cabinet::events::LedgerTransfersExpired);
         QCOMPARE(expired.payload.value(QStringLiteral("expired")).toInt(), 2);
         QCOMPARE(expired.payload.value(QStringLiteral("accounts")).toArray(), QJsonArray({ QStringLiteral("1"), QStringLiteral("2") }));
     }
 
-    void operatorBatchesAreAudited()
+    void everyBatchIsAuditedUnderItsActor()
     {
         AuditLog &audit = (*m_c)->audit();
         const qint64 before = audit.tail(1000)->size();
-        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }, QStringLiteral("operator:alice")));
-        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 5) })); // a service's batch: no entry
-        QVERIFY(ledger().createTransfers(std::vector { transfer(2, 1, 2, 5), transfer(3, 1, 9, 5) }, QStringLiteral("operator:alice")));
-        QVERIFY(ledger().createTransfers(std::vector { transfer(4, 1, 9, 5) }, QStringLiteral("operator:bob"))); // all failed: still audited
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }, Actor::person(QStringLiteral("alice"))));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 5) }, Actor::system(QStringLiteral("costs")))); // a service's batch
+        QVERIFY(ledger().createTransfers(std::vector { transfer(2, 1, 2, 5), transfer(3, 1, 9, 5) }, Actor::person(QStringLiteral("alice"))));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(4, 1, 9, 5) }, Actor::person(QStringLiteral("bob")))); // all failed: still audited
         const auto entries = audit.tail(1000).value();
-        QCOMPARE(entries.size() - before, 3);
+        QCOMPARE(entries.size() - before, 4);
+        QCOMPARE(entries[entries.size() - 3].actor, QStringLiteral("system:costs"));
         const AuditEntry &transfers = entries[entries.size() - 2];
         QCOMPARE(transfers.actor, QStringLiteral("operator:alice"));
         QCOMPARE(transfers.action, QStringLiteral("ledger.create_transfers"));
@@ -142,13 +143,13 @@ private Q_SLOTS:
     void journalReplaysToTheStoredBalances()
     {
         QVERIFY(ledger().createAccounts(std::vector { account(1), account(2, AccountFlag::DebitsMustNotExceedCredits),
-                                                      account(3, AccountFlag::History), account(4) }));
+                                                      account(3, AccountFlag::History), account(4) }, cabinet::test::tester()));
         QVERIFY(ledger().createTransfers(std::vector {
                 transfer(1, 1, 2, 100), pending(2, 2, 3, 40, 1), pending(3, 1, 3, 7), post(4, 3, 5),
                 pending(5, 4, 1, 1, 0, TransferFlag::ClosingDebit), transfer(6, 2, 3, 10, TransferFlag::BalancingDebit),
-                pending(7, 3, 1, 2), voiding(8, 7) }));
+                pending(7, 3, 1, 2), voiding(8, 7) }, cabinet::test::tester()));
         m_c->clock->advanceMs(2000);
-        QCOMPARE(ledger().expirePending().value(), 1u);
+        QCOMPARE(ledger().expirePending(cabinet::test::tester()).value(), 1u);
         QVERIFY(lookup(4).has(AccountFlag::Closed));
 
         auto report = ledger().replayJournal();
@@ -172,11 +173,11 @@ private Q_SLOTS:
 
     void journalCanBeTailed()
     {
-        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }));
-        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 1), pending(2, 1, 2, 1, 1), transfer(3, 2, 1, 1) }));
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }, cabinet::test::tester()));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 1), pending(2, 1, 2, 1, 1), transfer(3, 2, 1, 1) }, cabinet::test::tester()));
         m_c->clock->advanceMs(1500);
-        QVERIFY(ledger().expirePending());
-        QVERIFY(ledger().createTransfers(std::vector { transfer(4, 1, 2, 1) }));
+        QVERIFY(ledger().expirePending(cabinet::test::tester()));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(4, 1, 2, 1) }, cabinet::test::tester()));
         std::vector<JournalRecord::Kind> kinds;
         u64 after = 0;
         for (;;) {
@@ -197,11 +198,11 @@ private Q_SLOTS:
 
     void persistsAcrossReopening()
     {
-        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }));
-        auto results = ledger().createTransfers(std::vector { transfer(10, 1, 2, 5), pending(11, 1, 2, 7, 60), transfer(12, 1, 9, 1) });
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }, cabinet::test::tester()));
+        auto results = ledger().createTransfers(std::vector { transfer(10, 1, 2, 5), pending(11, 1, 2, 7, 60), transfer(12, 1, 9, 1) }, cabinet::test::tester());
         QCOMPARE(statuses(results), S("created", "created", "credit_account_not_found"));
         // A batch that failed whole still consumed its timestamps.
-        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(13, 1, 8, 1) })), S("credit_account_not_found"));
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(13, 1, 8, 1) }, cabinet::test::tester())), S("credit_account_not_found"));
         const u64 lastSlot = u64(m_c->clock->nowNs()) + 4; // slots: accounts ..now, transfers ..now+3, then now+4
 
         const auto pendingBefore = ledger().lookupTransfers(std::vector<u128> { 11 });
@@ -217,7 +218,7 @@ private Q_SLOTS:
         QCOMPARE(open->transfers.size(), size_t(1));
         QVERIFY(open->transfers.front().transfer == pendingBefore->front());
         QCOMPARE(open->transfers.front().expiresAtNs, pendingBefore->front().timestamp + 60 * NsPerSecond);
-        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(12, 1, 2, 1), post(14, 11) })), S("id_already_failed", "created"));
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(12, 1, 2, 1), post(14, 11) }, cabinet::test::tester())), S("id_already_failed", "created"));
         auto after = ledger().lookupTransfers(std::vector<u128> { 14 });
         QVERIFY(after && after->size() == 1);
         QVERIFY2(after->front().timestamp > lastSlot, "timestamps go on after the last one handed out, failed slots included");
@@ -228,8 +229,8 @@ private Q_SLOTS:
 
     void batchThatFailsToCommitLeavesNothing()
     {
-        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2), account(3) }));
-        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 10), pending(2, 1, 3, 4, 30) }));
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2), account(3) }, cabinet::test::tester()));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 10), pending(2, 1, 3, 4, 30) }, cabinet::test::tester()));
         QVERIFY(sqlite().verifyHotState());
         const QList<Event> eventsBefore = ledgerEvents((*m_c)->events());
 
@@ -240,7 +241,7 @@ private Q_SLOTS:
                                              " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")));
         const std::vector batch { transfer(100, 1, 2, 1), post(101, 2), transfer(0x66, 2, 3, 1), transfer(103, 1, 7, 1),
                                   pending(104, 3, 1, 1, 0, TransferFlag::ClosingDebit) };
-        auto failed = ledger().createTransfers(batch, QStringLiteral("operator:alice"));
+        auto failed = ledger().createTransfers(batch, Actor::person(QStringLiteral("alice")));
         QVERIFY(!failed);
         QVERIFY2(failed.error().message.contains(QStringLiteral("disk on fire")), qPrintable(failed.error().message));
 
@@ -255,7 +256,7 @@ private Q_SLOTS:
         QCOMPARE(ledgerEvents((*m_c)->events()).size(), eventsBefore.size());
         // 103 failed transiently inside the rolled-back batch: not remembered either.
         QVERIFY(db.execScript(QStringLiteral("DROP TRIGGER poison")));
-        QCOMPARE(statuses(ledger().createTransfers(batch)),
+        QCOMPARE(statuses(ledger().createTransfers(batch, cabinet::test::tester())),
                  S("created", "created", "created", "credit_account_not_found", "created"));
         QCOMPARE(lookup(1).debits_posted, u128(15));
         QVERIFY(lookup(3).has(AccountFlag::Closed));
@@ -263,12 +264,12 @@ private Q_SLOTS:
         // A failure at the very end (writing the touched accounts back) is undone as well.
         QVERIFY(db.execScript(QStringLiteral("CREATE TEMP TRIGGER poison BEFORE UPDATE ON ledger_account_state"
                                              " BEGIN SELECT RAISE(ABORT, 'late failure'); END")));
-        QVERIFY(!ledger().createTransfers(std::vector { transfer(200, 1, 2, 1), voiding(201, 104) }));
+        QVERIFY(!ledger().createTransfers(std::vector { transfer(200, 1, 2, 1), voiding(201, 104) }, cabinet::test::tester()));
         QVERIFY(db.execScript(QStringLiteral("DROP TRIGGER poison")));
         verified = sqlite().verifyHotState();
         QVERIFY2(verified, verified ? "" : qPrintable(verified.error().message));
         QVERIFY(lookup(3).has(AccountFlag::Closed));
-        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(200, 1, 2, 1), voiding(201, 104) })), S("created", "created"));
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { transfer(200, 1, 2, 1), voiding(201, 104) }, cabinet::test::tester())), S("created", "created"));
         QVERIFY(!lookup(3).has(AccountFlag::Closed));
         QVERIFY(ledger().replayJournal()->matches());
 
@@ -278,7 +279,7 @@ private Q_SLOTS:
                                              " WHEN NEW.id = x'00000000000000000000000000000131'"
                                              " BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END")));
         const Account before = lookup(1);
-        QVERIFY(!ledger().createTransfers(std::vector { transfer(300, 1, 2, 7), transfer(0x131, 1, 2, 8), transfer(302, 1, 2, 9) }));
+        QVERIFY(!ledger().createTransfers(std::vector { transfer(300, 1, 2, 7), transfer(0x131, 1, 2, 8), transfer(302, 1, 2, 9) }, cabinet::test::tester()));
         QVERIFY(db.execScript(QStringLiteral("DROP TRIGGER poison")));
         QVERIFY(ledger().lookupTransfers(std::vector<u128> { 300, 302 })->empty());
         QCOMPARE(lookup(1).debits_posted, before.debits_posted);
@@ -293,11 +294,11 @@ private Q_SLOTS:
         std::vector<Account> accounts;
         for (u128 id = 1; id <= 301; ++id)
             accounts.push_back(account(id, id % 3 == 0 ? AccountFlag::History : 0));
-        QVERIFY(ledger().createAccounts(accounts));
+        QVERIFY(ledger().createAccounts(accounts, cabinet::test::tester()));
         std::vector<Transfer> batch;
         for (u128 id = 1; id <= 301; ++id)
             batch.push_back(id % 7 == 0 ? pending(id, id, id % 301 + 1, id) : transfer(id, id, id % 301 + 1, id));
-        QCOMPARE(ledger().createTransfers(batch)->size(), size_t(301));
+        QCOMPARE(ledger().createTransfers(batch, cabinet::test::tester())->size(), size_t(301));
         QVERIFY(sqlite().verifyHotState());
         QCOMPARE(lookup(300).debits_posted, u128(300));
         QCOMPARE(lookup(301).credits_posted, u128(300));
@@ -314,7 +315,7 @@ private Q_SLOTS:
         // Per-account lists and the user_data_128 index are kept per epoch of
         // 65,536 transfers: queries must stitch epochs together in order.
         QVERIFY((*m_c)->database().execScript(QStringLiteral("PRAGMA synchronous=OFF"))); // speed, not the point here
-        QVERIFY(ledger().createAccounts(std::vector { account(1, AccountFlag::History), account(2), account(3) }));
+        QVERIFY(ledger().createAccounts(std::vector { account(1, AccountFlag::History), account(2), account(3) }, cabinet::test::tester()));
         const u128 total = 70'000;
         std::vector<u128> ofAccount1, tagged;
         std::vector<Transfer> batch;
@@ -329,7 +330,7 @@ private Q_SLOTS:
                 tagged.push_back(id);
             batch.push_back(t);
             if (batch.size() == BatchMax || id == total) {
-                auto results = ledger().createTransfers(batch);
+                auto results = ledger().createTransfers(batch, cabinet::test::tester());
                 QVERIFY(results);
                 QCOMPARE(qsizetype(std::count_if(results->begin(), results->end(),
                                                  [](const auto &r) { return r.status == CreateTransferStatus::Created; })),
@@ -424,40 +425,40 @@ private Q_SLOTS:
         std::vector<Transfer> more;
         for (u128 id = total + 1; id <= total + 70'000 - 65'536 + 1; ++id)
             more.push_back(transfer(id, 1, 2, 1));
-        QVERIFY(ledger().createTransfers(more));
+        QVERIFY(ledger().createTransfers(more, cabinet::test::tester()));
         QCOMPARE(epochs(), 2); // 140,001 transfers would be the third; 74,465 are not
         QCOMPARE(pages(0).size(), ofAccount1.size() + more.size());
     }
 
     void expirySweepRunsOnTheCoreTimer()
     {
-        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }));
-        QVERIFY(ledger().createTransfers(std::vector { pending(1, 1, 2, 5, 1) }));
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }, cabinet::test::tester()));
+        QVERIFY(ledger().createTransfers(std::vector { pending(1, 1, 2, 5, 1) }, cabinet::test::tester()));
         QVERIFY((*m_c)->start());
         m_c->clock->advanceMs(1500);
         QTRY_COMPARE_WITH_TIMEOUT(lookup(1).debits_pending, u128(0), 5000);
-        QCOMPARE(statuses(ledger().createTransfers(std::vector { post(2, 1) })), S("pending_transfer_expired"));
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { post(2, 1) }, cabinet::test::tester())), S("pending_transfer_expired"));
         (*m_c)->stop();
     }
 
     void readOnlyCabinetReadsButDoesNotWrite()
     {
-        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }));
-        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 3), pending(3, 2, 1, 1) }));
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }, cabinet::test::tester()));
+        QVERIFY(ledger().createTransfers(std::vector { transfer(1, 1, 2, 3), pending(3, 2, 1, 1) }, cabinet::test::tester()));
         Cabinet::Options options;
         options.dataDir = m_c->dir.path();
         options.readOnly = true;
         auto reader = Cabinet::open(options);
         QVERIFY2(reader, reader ? "" : qPrintable(reader.error().message));
-        auto found = (*reader)->ledger().lookupAccounts(std::vector<u128> { 2 });
+        auto found = (*reader)->service<Ledger>().lookupAccounts(std::vector<u128> { 2 });
         QVERIFY(found && found->size() == 1);
         QCOMPARE(found->front().credits_posted, u128(3));
         // Listing the open pending transfers loads the hot state, a read.
-        auto open = (*reader)->ledger().openPendingTransfers(BatchMax);
+        auto open = (*reader)->service<Ledger>().openPendingTransfers(BatchMax);
         QVERIFY2(open, open ? "" : qPrintable(open.error().message));
         QCOMPARE(open->total, u64(1));
         QCOMPARE(open->transfers.front().transfer.id, u128(3));
-        auto refused = (*reader)->ledger().createTransfers(std::vector { transfer(2, 1, 2, 3) });
+        auto refused = (*reader)->service<Ledger>().createTransfers(std::vector { transfer(2, 1, 2, 3) }, cabinet::test::tester());
         QVERIFY(!refused);
         QVERIFY2(refused.error().message.contains(QStringLiteral("read-only")), qPrintable(refused.error().message));
     }

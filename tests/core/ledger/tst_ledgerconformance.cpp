@@ -1,8 +1,9 @@
-// The conformance suite: shared/LEDGER.md, case by case, run against every
-// LedgerBackend. It follows the walk of TigerBeetle's state machine test
-// "create_transfers/lookup_transfers": each status in precedence order, each
-// case breaking its own rule *and* the next one, so the earlier rule must
-// win. Written from the spec, not from TigerBeetle's code.
+// The conformance suite: the ledger's rules (docs/ledger.md), case by case,
+// run against every LedgerBackend. It follows the walk of TigerBeetle's
+// state machine test "create_transfers/lookup_transfers": each status in
+// precedence order, each case breaking its own rule *and* the next one, so
+// the earlier rule must win. Written from the spec, not from TigerBeetle's
+// code.
 #include "LedgerTestSupport.h"
 
 #include <QTest>

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "api/Operation.h"
+
+#include <vector>
+
+// Each group of operations, one file each under core/api/ops/; the
+// catalogue (core/api/Catalogue.cpp) joins them.
+namespace cabinet::api::ops {
+
+std::vector<Operation> apiOperations();
+std::vector<Operation> auditOperations();
+std::vector<Operation> configOperations();
+std::vector<Operation> coreOperations();
+std::vector<Operation> eventOperations();
+std::vector<Operation> ledgerOperations();
+std::vector<Operation> scenarioOperations();
+
+// A handler for an operation that answers at once.
+template <typename Run> Handler now(Run run)
+{
+    return [run](Cabinet &cabinet, const Actor &actor, const QByteArray &params, Reply reply) {
+        reply(run(cabinet, actor, params));
+    };
+}
+
+} // namespace cabinet::api::ops

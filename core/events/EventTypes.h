@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QString>
+
+#include <span>
+
+// Every event type the core emits, in one registry: the constant a producer
+// uses, and a line for docs/api.md. A subsystem adds its types here, never in
+// a header of its own, so a subscriber (and a reader of the docs) finds them
+// all in one place.
+namespace cabinet::events {
+
+struct EventType {
+    const char *name;
+    bool stored; // false: ephemeral (published live, never stored or replayed)
+    const char *summary;
+};
+
+inline const QString CoreStarted = QStringLiteral("core.started");
+inline const QString CoreStopping = QStringLiteral("core.stopping");
+inline const QString AuditAppended = QStringLiteral("audit.appended");
+inline const QString ConfigChanged = QStringLiteral("config.changed");
+inline const QString LedgerAccountsCreated = QStringLiteral("ledger.accounts_created");
+inline const QString LedgerTransfersCreated = QStringLiteral("ledger.transfers_created");
+inline const QString LedgerTransfersExpired = QStringLiteral("ledger.transfers_expired");
+inline const QString JobStarted = QStringLiteral("job.started");
+inline const QString JobProgress = QStringLiteral("job.progress");
+inline const QString JobFinished = QStringLiteral("job.finished");
+inline const QString JobFailed = QStringLiteral("job.failed");
+inline const QString ServiceState = QStringLiteral("service.state");
+
+inline constexpr EventType Registry[] = {
+    { "core.started", true, "the core started on its data directory (pid, version)" },
+    { "core.stopping", true, "the core is stopping; nothing new is started" },
+    { "audit.appended", true, "an audit entry was appended (the whole entry with its hash)" },
+    { "config.changed", true, "a configuration key was set (key, value)" },
+    { "ledger.accounts_created", true, "a committed batch created accounts (counts, touched accounts)" },
+    { "ledger.transfers_created", true, "a committed batch created transfers (counts, touched accounts)" },
+    { "ledger.transfers_expired", true, "pending transfers expired and released their amounts" },
+    { "job.started", false, "a long job started (job id, kind)" },
+    { "job.progress", false, "a long job's progress, at most ten a second (job id, fraction)" },
+    { "job.finished", false, "a long job finished (job id, kind, result)" },
+    { "job.failed", false, "a long job failed or was cancelled (job id, error code, message, field)" },
+    { "service.state", false, "a core service's state changed (service, state, details)" },
+};
+
+inline std::span<const EventType> registry() { return Registry; }
+
+} // namespace cabinet::events

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "Clock.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <optional>
+#include <vector>
+
+namespace cabinet {
+
+class Service;
+
+// Runs every service's deadlines from the one Clock, on the thread it lives
+// on. With a clock that moves on its own it sleeps on a single timer until
+// the earliest deadline; with a ManualClock it runs whatever fell due as soon
+// as the clock is moved (at once when moved on its own thread), so a test that
+// advances four hours sees four hours of deadlines fire, in deadline order,
+// none early, with no real waiting.
+class Scheduler : public QObject {
+    Q_OBJECT
+public:
+    // A service whose deadline is still due after this many runs in one pass
+    // is left for the next pass (and logged): a bug there must not spin the
+    // core's thread.
+    static constexpr int RunsPerPassMax = 10'000;
+    // The longest a timer waits before deadlines are asked again, so a clock
+    // step (NTP, suspend) is noticed within it.
+    static constexpr qint64 TimerWaitMaxMs = 60'000;
+
+    explicit Scheduler(const Clock &clock, QObject *parent = nullptr);
+    ~Scheduler() override;
+
+    // Services may be added while running; the scheduler does not own them.
+    void add(Service &service);
+    void remove(Service &service);
+
+    // Runs everything due now, then waits for the next deadline.
+    void runDue();
+    // The earliest deadline among the services, if any.
+    std::optional<qint64> nextDeadlineNs() const;
+
+private:
+    void reschedule();
+    void wakeFromAnyThread();
+
+    const Clock &m_clock;
+    std::vector<Service *> m_services;
+    QTimer m_timer;
+    int m_listenerId = 0;
+    bool m_running = false;
+    bool m_wakeQueued = false;
+};
+
+} // namespace cabinet
