@@ -37,11 +37,15 @@ inline constexpr std::uint32_t kMaxSamplePaths = 1000;
 // 36,500 days took 13 GB to print 2 GB (docs/scenario-engine.md, "Limits").
 inline constexpr std::uint64_t kMaxSamplePathDays = 500'000;
 inline constexpr std::uint32_t kMaxHistogramBins = 10000;
+// The bins when a caller names none. The command line, the operations API
+// and the console all take this one, so the same run shows the same
+// histogram everywhere; 20 rows fit a terminal beside the summary.
+inline constexpr std::uint32_t kDefaultHistogramBins = 20;
 
 struct RunOptions {
     // Paths (value and cumulative cost per day) of scenarios 0 .. sample_paths-1.
     std::uint32_t sample_paths = 0; // 0 .. min(kMaxSamplePaths, scenarios); sample_paths x horizon_days <= kMaxSamplePathDays
-    std::uint32_t histogram_bins = 50; // 1 .. kMaxHistogramBins
+    std::uint32_t histogram_bins = kDefaultHistogramBins; // 1 .. kMaxHistogramBins
     // Histogram range; both or neither, min < max. Default: min and max of the net outcomes.
     std::optional<double> histogram_min;
     std::optional<double> histogram_max;

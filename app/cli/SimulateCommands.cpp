@@ -128,7 +128,9 @@ std::vector<Command> simulateCommands()
                                  QStringLiteral("name"), QStringLiteral("auto") });
               parser.addOption({ QStringLiteral("params"), QStringLiteral("JSON file of scenario parameters (- for stdin); see docs/scenario-engine.md."),
                                  QStringLiteral("file") });
-              parser.addOption({ QStringLiteral("bins"), QStringLiteral("Histogram bins (default 20)."), QStringLiteral("n"), QStringLiteral("20") });
+              parser.addOption({ QStringLiteral("bins"),
+                                 QStringLiteral("Histogram bins (default %1).").arg(gpu::kDefaultHistogramBins),
+                                 QStringLiteral("n"), QString::number(gpu::kDefaultHistogramBins) });
               parser.addOption({ QStringLiteral("paths"), QStringLiteral("Sample paths to include in --json output."), QStringLiteral("k"),
                                  QStringLiteral("0") });
               parser.addOption({ QStringLiteral("json"), QStringLiteral("Print the result as JSON.") });

@@ -399,7 +399,7 @@ Item {
                     Stat { label: qsTr("Std dev"); value: panel.money(session.stdDev) }
                     Stat {
                         label: qsTr("CVaR 95 %")
-                        value: panel.money(session.cvar95)
+                        value: panel.money(session.expectedShortfall95)
                         tip: qsTr("The mean of the worst 5 % of net outcomes")
                     }
                     Stat {
