@@ -14,33 +14,40 @@
 #include <unistd.h>
 #include <limits>
 #include <QJsonDocument>
+#include <QJsonObject>
 
 namespace cabinet::cli {
 
 namespace {
 
-int verify(Context &context, QCommandLineParser &)
+int verify(Context &context, QCommandLineParser &parser)
 {
-    auto cabinet = openCabinet(context, true);
-    if (!cabinet)
-        return fail(context, cabinet.error().message);
-    auto result = (*cabinet)->audit().verify();
-    if (!result)
-        return fail(context, result.error().message);
-    if (!result->intact) {
-        context.out << "audit trail BROKEN at entry " << result->firstBrokenSeq << ": " << result->reason << '\n';
-        if (result->signedHeld)
-            context.out << result->entries << " entries before it verified\n";
+    auto verified = callOperation(context, QStringLiteral("audit.verify"), "{}");
+    if (!verified)
+        return fail(context, verified.error());
+    const QJsonObject result = QJsonDocument::fromJson(*verified).object();
+    const bool intact = result.value(u"intact").toBool();
+    if (parser.isSet(QStringLiteral("json"))) {
+        context.out << QString::fromUtf8(*verified) << '\n';
+        return intact ? Ok : Failure;
+    }
+    const qint64 entries = result.value(u"entries").toInteger();
+    const qint64 signedSeq = result.value(u"checkpoint_seq").toInteger();
+    if (!intact) {
+        context.out << "audit trail BROKEN at entry " << result.value(u"first_broken_seq").toInteger() << ": "
+                    << result.value(u"reason").toString() << '\n';
+        if (result.value(u"checkpoint_held").toBool(true))
+            context.out << entries << " entries before it verified\n";
         else
-            context.out << "the trail is not the one signed in the checkpoint of entry " << result->signedSeq
+            context.out << "the trail is not the one signed in the checkpoint of entry " << signedSeq
                         << " (docs/data-directory.md)\n";
         return Failure;
     }
-    context.out << "audit trail intact: " << result->entries << " entries\n";
-    if (result->signedSeq > 0)
-        context.out << "newest signed checkpoint: entry " << result->signedSeq << ", signed "
-                    << QDateTime::fromMSecsSinceEpoch(result->signedTimeMs, Qt::UTC).toString(Qt::ISODateWithMs) << "; "
-                    << result->entries - result->signedSeq << " entries after it\n";
+    context.out << "audit trail intact: " << entries << " entries\n";
+    if (signedSeq > 0)
+        context.out << "newest signed checkpoint: entry " << signedSeq << ", signed "
+                    << QDateTime::fromMSecsSinceEpoch(result.value(u"checkpoint_time_ms").toInteger(), Qt::UTC).toString(Qt::ISODateWithMs)
+                    << "; " << result.value(u"entries_after_checkpoint").toInteger() << " entries after it\n";
     else
         context.out << "no signed checkpoint yet\n";
     return Ok;
@@ -154,7 +161,10 @@ std::vector<Command> auditCommands()
         { { QStringLiteral("audit"), QStringLiteral("verify") }, {},
           QStringLiteral("Recompute the audit hash chain and check it holds the newest signed checkpoint; exit 1 and name the "
                          "first broken entry if it was tampered with."),
-          nullptr, verify },
+          [](QCommandLineParser &parser) {
+              parser.addOption({ QStringLiteral("json"), QStringLiteral("Print audit.verify's result (docs/api.md).") });
+          },
+          verify },
         { { QStringLiteral("audit"), QStringLiteral("export") }, {},
           QStringLiteral("Write every audit entry, one JSON object a line."),
           [](QCommandLineParser &parser) {

@@ -69,6 +69,7 @@ int fail(Context &context, const Error &error);
 Result<QByteArray> callOperation(const Context &context, const QString &name, const QByteArray &params,
                                  ConfigUse config = ConfigUse::NotRead);
 
+std::vector<Command> apiCommands();
 std::vector<Command> auditCommands();
 std::vector<Command> configCommands();
 std::vector<Command> ledgerCommands();

@@ -2,6 +2,7 @@
 #include "RawSqlite.h"
 #include "ledger/LedgerTypes.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -44,6 +45,7 @@ QList<ExtraArguments> extraArgumentCases()
         tooManyIds << QString::number(i + 1);
     const auto words = [](const char *text) { return QString::fromLatin1(text).split(u' '); };
     return {
+        { words("api list"), { x } },
         { words("audit verify"), { x } },
         { words("audit export"), { x } },
         { words("audit tail"), { x } },
@@ -78,6 +80,43 @@ class TestCli : public QObject {
     QStringList withOther(const QStringList &args) const { return QStringList { QStringLiteral("--data-dir"), m_other.path() } + args; }
 
 private Q_SLOTS:
+    void apiListPrintsTheCatalogue()
+    {
+        const Run run = runCabinet({ QStringLiteral("api"), QStringLiteral("list"), QStringLiteral("--json") });
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray operations = QJsonDocument::fromJson(run.out.toUtf8()).array();
+        QVERIFY(operations.size() > 10);
+        bool sawWrite = false;
+        QString previous;
+        for (const QJsonValue &value : operations) {
+            const QJsonObject op = value.toObject();
+            const QString name = op.value(QStringLiteral("name")).toString();
+            QVERIFY2(name > previous, qPrintable(name)); // sorted, each once
+            previous = name;
+            QVERIFY(!op.value(QStringLiteral("errors")).toArray().isEmpty());
+            if (name == u"ledger.create_transfers") {
+                sawWrite = true;
+                QVERIFY(op.value(QStringLiteral("mutating")).toBool());
+                QCOMPARE(op.value(QStringLiteral("role")).toString(), QStringLiteral("operator"));
+            }
+        }
+        QVERIFY(sawWrite);
+    }
+
+    void verifyJsonIsTheOperationsResult()
+    {
+        QTemporaryDir dir;
+        QCOMPARE(runCabinet({ QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("a.b"), QStringLiteral("1"),
+                              QStringLiteral("--data-dir"), dir.path() })
+                         .exitCode,
+                 0);
+        const Run run = runCabinet({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--json"), QStringLiteral("--data-dir"), dir.path() });
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject result = QJsonDocument::fromJson(run.out.toUtf8()).object();
+        QCOMPARE(result.value(QStringLiteral("intact")).toBool(), true);
+        QVERIFY(result.value(QStringLiteral("entries")).toInteger() >= 1);
+    }
+
     void initTestCase()
     {
         QVERIFY(!cabinetBinary().isEmpty());
