@@ -10,13 +10,13 @@ namespace cabinet {
 EventBus::EventBus(Database &db, const Clock &clock, QObject *parent) : QObject(parent), m_db(db), m_clock(clock)
 {
     qRegisterMetaType<cabinet::Event>();
-    // Delivery starts once a commit has finished, callbacks and all.
-    m_db.setAfterCommit([this] { deliver(); });
+    // Delivery starts once a transaction has ended, commit callbacks and all.
+    m_db.setAfterTransaction([this] { deliver(); });
 }
 
 EventBus::~EventBus()
 {
-    m_db.setAfterCommit({});
+    m_db.setAfterTransaction({});
 }
 
 Result<qint64> EventBus::append(Transaction &tx, const QString &type, const QJsonObject &payload)

@@ -64,8 +64,8 @@ Status Transaction::commit()
     const auto callbacks = std::move(m_onCommit);
     for (const auto &callback : callbacks)
         callback();
-    if (m_db->m_afterCommit)
-        m_db->m_afterCommit();
+    if (m_db->m_afterTransaction)
+        m_db->m_afterTransaction();
     return {};
 }
 
@@ -80,6 +80,9 @@ void Transaction::rollback()
     // full, I/O error); either way nothing of the transaction remains.
     (void)m_db->statement("ROLLBACK").exec();
     m_db->m_inTransaction = false;
+    // Ephemeral events published meanwhile still go out.
+    if (m_db->m_afterTransaction)
+        m_db->m_afterTransaction();
 }
 
 Result<std::unique_ptr<Database>> Database::open(const QString &path, Access access, const Owner &owner)

@@ -109,9 +109,10 @@ public:
 
     Result<Transaction> begin();
     bool inTransaction() const { return m_inTransaction; }
-    // Runs after every successful commit, once its onCommit() callbacks have
-    // run: the event bus delivers from here, outside any commit.
-    void setAfterCommit(std::function<void()> hook) { m_afterCommit = std::move(hook); }
+    // Runs when a transaction ends: after a commit once its onCommit()
+    // callbacks have run, and after a rollback. The event bus delivers from
+    // here, outside any transaction.
+    void setAfterTransaction(std::function<void()> hook) { m_afterTransaction = std::move(hook); }
     // Rows changed by the last INSERT, UPDATE or DELETE.
     qint64 changes() const;
 
@@ -145,7 +146,7 @@ private:
     QString m_identity;
     bool m_inTransaction = false;
     Qt::HANDLE m_ownerThread = nullptr; // the thread that ran open()
-    std::function<void()> m_afterCommit;
+    std::function<void()> m_afterTransaction;
     std::unordered_map<std::string, Statement> m_statements;
     Statement m_failedStatement; // the last SQL that did not prepare
 };
