@@ -1,5 +1,6 @@
 #include "audit/AuditLog.h"
 
+#include "Assert.h"
 #include "audit/AuditCheckpointer.h"
 #include "events/EventBus.h"
 #include "store/Database.h"
@@ -47,6 +48,8 @@ AuditLog::AuditLog(Database &db, EventBus &events, const Clock &clock, QObject *
 Result<AuditEntry> AuditLog::append(Transaction &tx, const QString &actor, const QString &action, const QString &subject,
                                     const QJsonObject &payload)
 {
+    // Written beside the change it records, so in that change's transaction.
+    CABINET_ASSERT(&tx.database() == &m_db);
     AuditEntry entry;
     entry.timeMs = m_clock.nowMs();
     entry.actor = actor;

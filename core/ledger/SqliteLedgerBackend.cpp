@@ -1,5 +1,6 @@
 #include "ledger/SqliteLedgerBackend.h"
 
+#include "Assert.h"
 #include "ledger/U128.h"
 #include "store/Database.h"
 
@@ -62,7 +63,7 @@ Status SqliteLedgerBackend::load()
 template <typename Execute>
 Status SqliteLedgerBackend::runBatch(BatchSummary::Kind kind, u32 eventCount, u64 batchTimestamp, Execute execute)
 {
-    Q_ASSERT(m_loaded && eventCount > 0);
+    CABINET_ASSERT_MSG(m_loaded && eventCount > 0, "loaded %d, %u events", int(m_loaded), eventCount);
     auto tx = m_db.begin();
     if (!tx)
         return Error { ErrorCode::Internal, QStringLiteral("the ledger batch was not applied: ") + tx.error().message };
@@ -91,7 +92,7 @@ Status SqliteLedgerBackend::runBatch(BatchSummary::Kind kind, u32 eventCount, u6
         qCWarning(lcLedger).noquote() << "batch rolled back:" << error;
         return Error { ErrorCode::Internal, QStringLiteral("the ledger batch was not applied: ") + error };
     }
-    Q_ASSERT(!m_machine.batchOpen());
+    CABINET_ASSERT(!m_machine.batchOpen());
     return {};
 }
 
@@ -255,7 +256,7 @@ Status SqliteLedgerBackend::verifyHotState()
                                .arg(fresh->lastTimestamp)
                                .arg(memory.transferCount)
                                .arg(fresh->transferCount));
-    Q_ASSERT(memory == *fresh);
+    CABINET_ASSERT(memory == *fresh); // the checks above name every field HotState compares
     return {};
 }
 

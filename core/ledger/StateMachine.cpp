@@ -1,5 +1,6 @@
 #include "ledger/StateMachine.h"
 
+#include "Assert.h"
 #include "ledger/U128.h"
 
 #include <algorithm>
@@ -11,23 +12,25 @@ using TS = CreateTransferStatus;
 
 void StateMachine::reset(HotState state)
 {
-    Q_ASSERT(!m_batchOpen);
+    CABINET_ASSERT(!m_batchOpen);
     m_state = std::move(state);
 }
 
 u64 StateMachine::batchTimestamp(u64 nowNs, u32 eventCount) const
 {
     const u64 timestamp = std::max(nowNs, m_state.lastTimestamp + eventCount);
-    Q_ASSERT(timestamp > m_state.lastTimestamp || eventCount == 0);
-    Q_ASSERT(timestamp <= TimestampMax);
+    CABINET_ASSERT_MSG(timestamp > m_state.lastTimestamp || eventCount == 0, "timestamp %llu, last %llu, %u events",
+                       timestamp, m_state.lastTimestamp, eventCount);
+    CABINET_ASSERT_MSG(timestamp <= TimestampMax, "timestamp %llu", timestamp);
     return timestamp;
 }
 
 void StateMachine::beginBatch(u64 batchTimestamp)
 {
-    Q_ASSERT(!m_batchOpen);
-    Q_ASSERT(m_accountUndo.empty() && m_pendingUndo.empty() && m_orphanUndo.empty());
-    Q_ASSERT(batchTimestamp >= m_state.lastTimestamp);
+    CABINET_ASSERT(!m_batchOpen);
+    CABINET_ASSERT(m_accountUndo.empty() && m_pendingUndo.empty() && m_orphanUndo.empty());
+    CABINET_ASSERT_MSG(batchTimestamp >= m_state.lastTimestamp, "batch timestamp %llu, last %llu", batchTimestamp,
+                       m_state.lastTimestamp);
     m_batchOpen = true;
     m_batchMark = mark();
     m_batchTimestamp = batchTimestamp;
@@ -36,7 +39,7 @@ void StateMachine::beginBatch(u64 batchTimestamp)
 
 void StateMachine::commitBatch()
 {
-    Q_ASSERT(m_batchOpen);
+    CABINET_ASSERT(m_batchOpen);
     m_accountUndo.clear();
     m_pendingUndo.clear();
     m_orphanUndo.clear();
@@ -46,9 +49,9 @@ void StateMachine::commitBatch()
 
 void StateMachine::abortBatch()
 {
-    Q_ASSERT(m_batchOpen);
+    CABINET_ASSERT(m_batchOpen);
     undoTo(m_batchMark);
-    Q_ASSERT(m_accountUndo.empty() && m_pendingUndo.empty() && m_orphanUndo.empty() && m_postings.empty());
+    CABINET_ASSERT(m_accountUndo.empty() && m_pendingUndo.empty() && m_orphanUndo.empty() && m_postings.empty());
     m_batchOpen = false;
 }
 
@@ -89,7 +92,7 @@ void StateMachine::undoTo(const Mark &mark)
         m_state.orphans.erase(m_orphanUndo.back());
         m_orphanUndo.pop_back();
     }
-    Q_ASSERT(m_postings.size() >= mark.postings);
+    CABINET_ASSERT_MSG(m_postings.size() >= mark.postings, "%zu postings, mark at %zu", m_postings.size(), mark.postings);
     m_postings.resize(mark.postings);
     m_state.lastTimestamp = mark.lastTimestamp;
     m_state.maxAccountTimestamp = mark.maxAccountTimestamp;
@@ -99,7 +102,7 @@ void StateMachine::undoTo(const Mark &mark)
 
 std::vector<u128> StateMachine::finishBatchWrites()
 {
-    Q_ASSERT(m_batchOpen);
+    CABINET_ASSERT(m_batchOpen);
     // Each changed account once, in id order, straight from its entry.
     std::vector<const Account *> changed;
     changed.reserve(m_accountUndo.size());
@@ -134,22 +137,22 @@ std::vector<u128> StateMachine::finishBatchWrites()
 void StateMachine::addAccount(const Account &account)
 {
     auto [it, inserted] = m_state.accounts.emplace(account.id, account);
-    Q_ASSERT(inserted);
+    CABINET_ASSERT(inserted);
     m_state.accountIdByTimestamp.emplace(account.timestamp, account.id);
     m_accountUndo.push_back(AccountUndo { &it->second, std::nullopt });
 }
 
 void StateMachine::setAccount(Account &slot, const Account &value)
 {
-    Q_ASSERT(slot.id == value.id && slot.timestamp == value.timestamp);
+    CABINET_ASSERT(slot.id == value.id && slot.timestamp == value.timestamp);
     m_accountUndo.push_back(AccountUndo { &slot, slot });
     slot = value;
 }
 
 void StateMachine::addPending(const Transfer &transfer)
 {
-    Q_ASSERT(transfer.has(TransferFlag::Pending));
-    Q_ASSERT(!m_state.pending.contains(transfer.id));
+    CABINET_ASSERT(transfer.has(TransferFlag::Pending));
+    CABINET_ASSERT(!m_state.pending.contains(transfer.id));
     const u64 expiresAtNs = transfer.timeout == 0 ? 0 : transfer.timestamp + transfer.timeoutNs();
     m_pendingUndo.emplace_back(transfer.id, std::nullopt);
     m_state.pending.emplace(transfer.id, PendingEntry { transfer, expiresAtNs });
@@ -161,7 +164,7 @@ void StateMachine::addPending(const Transfer &transfer)
 void StateMachine::removePending(u128 id)
 {
     auto it = m_state.pending.find(id);
-    Q_ASSERT(it != m_state.pending.end());
+    CABINET_ASSERT(it != m_state.pending.end());
     m_pendingUndo.emplace_back(id, it->second);
     if (it->second.expiresAtNs != 0)
         m_state.expiries.erase(ExpiryKey { it->second.expiresAtNs, it->second.transfer.timestamp, id });
@@ -178,8 +181,11 @@ void StateMachine::addOrphan(u128 id)
 
 bool StateMachine::storeTransfer(const Transfer &transfer, const Account &debit, const Account &credit)
 {
-    Q_ASSERT(transfer.timestamp > m_state.maxTransferTimestamp);
-    Q_ASSERT(transfer.timestamp > debit.timestamp && transfer.timestamp > credit.timestamp);
+    CABINET_ASSERT_MSG(transfer.timestamp > m_state.maxTransferTimestamp, "transfer timestamp %llu, newest transfer %llu",
+                       transfer.timestamp, m_state.maxTransferTimestamp);
+    CABINET_ASSERT_MSG(transfer.timestamp > debit.timestamp && transfer.timestamp > credit.timestamp,
+                       "transfer timestamp %llu, debit account %llu, credit account %llu", transfer.timestamp,
+                       debit.timestamp, credit.timestamp);
     const u64 epoch = m_state.transferCount >> 16;
     if (!m_storage.insertTransfer(transfer, debit.timestamp, credit.timestamp, epoch))
         return false;
@@ -207,11 +213,11 @@ std::vector<Result> StateMachine::executeCreate(std::span<const Event> events, u
                                                 OnFailure onFailure)
 {
     using Status = decltype(Result::status);
-    Q_ASSERT(m_batchOpen);
-    Q_ASSERT(events.size() <= BatchMax);
+    CABINET_ASSERT(m_batchOpen);
+    CABINET_ASSERT_MSG(events.size() <= BatchMax, "%zu events", events.size());
     const u32 count = u32(events.size());
     const u64 batchTimestamp = m_batchTimestamp;
-    Q_ASSERT(batchTimestamp >= count);
+    CABINET_ASSERT_MSG(batchTimestamp >= count, "batch timestamp %llu, %u events", batchTimestamp, count);
     auto slot = [&](u32 index) { return batchTimestamp - count + index + 1; };
 
     std::vector<Result> results(count);
@@ -229,7 +235,7 @@ std::vector<Result> StateMachine::executeCreate(std::span<const Event> events, u
         u64 objectTimestamp = 0;
         Status status;
         if (linked && !inChain) {
-            Q_ASSERT(!chainBroken);
+            CABINET_ASSERT(!chainBroken);
             inChain = true;
             chainStart = index;
             chainMark = mark();
@@ -257,7 +263,7 @@ std::vector<Result> StateMachine::executeCreate(std::span<const Event> events, u
         }
 
         const bool hasObject = status == Status::Created || status == Status::Exists;
-        Q_ASSERT(!hasObject || objectTimestamp != 0 || m_storage.failed());
+        CABINET_ASSERT(!hasObject || objectTimestamp != 0 || m_storage.failed());
         results[index] = Result { index, hasObject ? objectTimestamp : slot(index), status };
 
         if (status != Status::Created) {
@@ -267,11 +273,11 @@ std::vector<Result> StateMachine::executeCreate(std::span<const Event> events, u
                     undoTo(chainMark);
                     m_storage.rollbackChain();
                     for (u32 earlier = chainStart; earlier < index; ++earlier) {
-                        Q_ASSERT(results[earlier].status == Status::Created);
+                        CABINET_ASSERT(results[earlier].status == Status::Created);
                         results[earlier] = Result { earlier, slot(earlier), Status::LinkedEventFailed };
                     }
                 } else {
-                    Q_ASSERT(status == Status::LinkedEventFailed || status == Status::LinkedEventChainOpen);
+                    CABINET_ASSERT(status == Status::LinkedEventFailed || status == Status::LinkedEventChainOpen);
                 }
             }
             // After the rollback: a transient failure is remembered even in a broken chain.
@@ -286,7 +292,7 @@ std::vector<Result> StateMachine::executeCreate(std::span<const Event> events, u
         if (m_storage.failed())
             break; // the backend aborts the batch; nothing decided here survives
     }
-    Q_ASSERT(m_storage.failed() || (!inChain && !chainBroken));
+    CABINET_ASSERT(m_storage.failed() || (!inChain && !chainBroken));
     return results;
 }
 
@@ -349,7 +355,8 @@ CreateAccountStatus StateMachine::createAccount(const Account &a, u64 &objectTim
         if (m_storage.transferExistsAt(a.timestamp))
             return AS::ImportedEventTimestampMustNotRegress;
     }
-    Q_ASSERT(a.timestamp > m_state.maxAccountTimestamp);
+    CABINET_ASSERT_MSG(a.timestamp > m_state.maxAccountTimestamp, "account timestamp %llu, newest account %llu", a.timestamp,
+                       m_state.maxAccountTimestamp);
 
     addAccount(a);
     m_storage.insertAccount(a);
@@ -360,7 +367,7 @@ CreateAccountStatus StateMachine::createAccount(const Account &a, u64 &objectTim
 
 CreateAccountStatus StateMachine::createAccountExists(const Account &a, const Account &e)
 {
-    Q_ASSERT(a.id == e.id);
+    CABINET_ASSERT(a.id == e.id);
     if (a.flags != e.flags)
         return AS::ExistsWithDifferentFlags;
     if (a.user_data_128 != e.user_data_128)
@@ -369,7 +376,7 @@ CreateAccountStatus StateMachine::createAccountExists(const Account &a, const Ac
         return AS::ExistsWithDifferentUserData64;
     if (a.user_data_32 != e.user_data_32)
         return AS::ExistsWithDifferentUserData32;
-    Q_ASSERT(a.reserved == 0 && e.reserved == 0);
+    CABINET_ASSERT(a.reserved == 0 && e.reserved == 0);
     if (a.ledger != e.ledger)
         return AS::ExistsWithDifferentLedger;
     if (a.code != e.code)
@@ -407,11 +414,11 @@ CreateTransferStatus StateMachine::createTransfer(const Transfer &t, u64 &object
         objectTimestamp = e->timestamp;
         return createTransferExists(t, *e);
     }
-    Q_ASSERT(status != TS::Exists || m_storage.failed());
+    CABINET_ASSERT(status != TS::Exists || m_storage.failed());
     return status == TS::Exists ? TS::IdAlreadyFailed : status; // only when storage failed; the batch is void
 }
 
-// Branch A of section 3: a single-phase or pending transfer.
+// A new transfer, single-phase or pending (the other branch posts or voids).
 CreateTransferStatus StateMachine::createNewTransfer(const Transfer &t)
 {
     if (t.debit_account_id == 0)
@@ -464,7 +471,8 @@ CreateTransferStatus StateMachine::createNewTransfer(const Transfer &t)
         if (t.timeout != 0)
             return TS::ImportedEventTimeoutMustBeZero;
     }
-    Q_ASSERT(t.timestamp > dr.timestamp && t.timestamp > cr.timestamp);
+    CABINET_ASSERT_MSG(t.timestamp > dr.timestamp && t.timestamp > cr.timestamp,
+                       "transfer timestamp %llu, debit account %llu, credit account %llu", t.timestamp, dr.timestamp, cr.timestamp);
 
     if (dr.has(AccountFlag::Closed))
         return TS::DebitAccountAlreadyClosed;
@@ -479,8 +487,10 @@ CreateTransferStatus StateMachine::createNewTransfer(const Transfer &t)
         amount = std::min(amount, subSaturating(cr.debits_posted, cr.credits_posted + cr.credits_pending));
 
     // pending + posted never overflows (checked below for every transfer).
-    Q_ASSERT(!sumOverflows(dr.debits_pending, dr.debits_posted));
-    Q_ASSERT(!sumOverflows(cr.credits_pending, cr.credits_posted));
+    CABINET_ASSERT_MSG(!sumOverflows(dr.debits_pending, dr.debits_posted), "debit account: debits_pending %s, debits_posted %s",
+                       decimalDigits(dr.debits_pending).text, decimalDigits(dr.debits_posted).text);
+    CABINET_ASSERT_MSG(!sumOverflows(cr.credits_pending, cr.credits_posted), "credit account: credits_pending %s, credits_posted %s",
+                       decimalDigits(cr.credits_pending).text, decimalDigits(cr.credits_posted).text);
     if (t.has(TransferFlag::Pending)) {
         if (sumOverflows(amount, dr.debits_pending))
             return TS::OverflowsDebitsPending;
@@ -535,7 +545,7 @@ CreateTransferStatus StateMachine::postOrVoidPendingTransfer(const Transfer &t)
 {
     const bool post = t.has(TransferFlag::PostPendingTransfer);
     const bool voiding = t.has(TransferFlag::VoidPendingTransfer);
-    Q_ASSERT(post || voiding);
+    CABINET_ASSERT(post || voiding);
     if (post && voiding)
         return TS::FlagsAreMutuallyExclusive;
     for (u16 flag : { TransferFlag::Pending, TransferFlag::BalancingDebit, TransferFlag::BalancingCredit,
@@ -565,14 +575,15 @@ CreateTransferStatus StateMachine::postOrVoidPendingTransfer(const Transfer &t)
         if (!p.has(TransferFlag::Pending))
             return TS::PendingTransferNotPending;
         pendingStatus = m_storage.pendingStatus(p.timestamp);
-        Q_ASSERT(pendingStatus != PendingStatus::Pending || m_storage.failed()); // pending ones are hot
+        CABINET_ASSERT(pendingStatus != PendingStatus::Pending || m_storage.failed()); // pending ones are hot
     }
-    Q_ASSERT(p.has(TransferFlag::Pending));
-    Q_ASSERT(p.timestamp < t.timestamp || t.has(TransferFlag::Imported));
+    CABINET_ASSERT(p.has(TransferFlag::Pending));
+    CABINET_ASSERT_MSG(p.timestamp < t.timestamp || t.has(TransferFlag::Imported), "pending transfer at %llu, resolved at %llu",
+                       p.timestamp, t.timestamp);
 
     const auto drIt = m_state.accounts.find(p.debit_account_id);
     const auto crIt = m_state.accounts.find(p.credit_account_id);
-    Q_ASSERT(drIt != m_state.accounts.end() && crIt != m_state.accounts.end());
+    CABINET_ASSERT(drIt != m_state.accounts.end() && crIt != m_state.accounts.end());
     const Account dr = drIt->second;
     const Account cr = crIt->second;
 
@@ -600,16 +611,16 @@ CreateTransferStatus StateMachine::postOrVoidPendingTransfer(const Transfer &t)
     case PendingStatus::Voided:
         return TS::PendingTransferAlreadyVoided;
     case PendingStatus::Expired:
-        Q_ASSERT(p.timeout > 0);
+        CABINET_ASSERT(p.timeout > 0);
         return TS::PendingTransferExpired;
     case PendingStatus::None:
-        Q_ASSERT(m_storage.failed());
+        CABINET_ASSERT(m_storage.failed());
         return TS::PendingTransferNotFound;
     }
 
     u64 expiresAtNs = 0;
     if (p.timeout > 0) {
-        Q_ASSERT(!p.has(TransferFlag::Imported));
+        CABINET_ASSERT(!p.has(TransferFlag::Imported));
         expiresAtNs = p.timestamp + p.timeoutNs();
         // Due but not swept yet: expired all the same.
         if (expiresAtNs <= t.timestamp)
@@ -622,7 +633,8 @@ CreateTransferStatus StateMachine::postOrVoidPendingTransfer(const Transfer &t)
         if (m_state.accountIdByTimestamp.contains(t.timestamp))
             return TS::ImportedEventTimestampMustNotRegress;
     }
-    Q_ASSERT(t.timestamp > dr.timestamp && t.timestamp > cr.timestamp);
+    CABINET_ASSERT_MSG(t.timestamp > dr.timestamp && t.timestamp > cr.timestamp,
+                       "transfer timestamp %llu, debit account %llu, credit account %llu", t.timestamp, dr.timestamp, cr.timestamp);
 
     // The only movement a closed account allows is voiding a pending transfer.
     if (!voiding) {
@@ -655,22 +667,25 @@ CreateTransferStatus StateMachine::postOrVoidPendingTransfer(const Transfer &t)
 
     Account drNew = dr;
     Account crNew = cr;
-    Q_ASSERT(drNew.debits_pending >= p.amount && crNew.credits_pending >= p.amount);
+    CABINET_ASSERT_MSG(drNew.debits_pending >= p.amount && crNew.credits_pending >= p.amount,
+                       "pending amount %s, debit account's debits_pending %s, credit account's credits_pending %s",
+                       decimalDigits(p.amount).text, decimalDigits(drNew.debits_pending).text,
+                       decimalDigits(crNew.credits_pending).text);
     drNew.debits_pending -= p.amount;
     crNew.credits_pending -= p.amount;
     if (post) {
-        Q_ASSERT(!p.has(TransferFlag::ClosingDebit) && !p.has(TransferFlag::ClosingCredit));
-        Q_ASSERT(amount <= p.amount);
+        CABINET_ASSERT(!p.has(TransferFlag::ClosingDebit) && !p.has(TransferFlag::ClosingCredit));
+        CABINET_ASSERT_MSG(amount <= p.amount, "posted %s of a pending %s", decimalDigits(amount).text, decimalDigits(p.amount).text);
         drNew.debits_posted += amount;
         crNew.credits_posted += amount;
     } else {
         // Voiding a closing transfer re-opens the account.
         if (p.has(TransferFlag::ClosingDebit)) {
-            Q_ASSERT(drNew.has(AccountFlag::Closed));
+            CABINET_ASSERT(drNew.has(AccountFlag::Closed));
             drNew.flags &= u16(~AccountFlag::Closed);
         }
         if (p.has(TransferFlag::ClosingCredit)) {
-            Q_ASSERT(crNew.has(AccountFlag::Closed));
+            CABINET_ASSERT(crNew.has(AccountFlag::Closed));
             crNew.flags &= u16(~AccountFlag::Closed);
         }
     }
@@ -682,7 +697,7 @@ CreateTransferStatus StateMachine::postOrVoidPendingTransfer(const Transfer &t)
 
 CreateTransferStatus StateMachine::createTransferExists(const Transfer &t, const Transfer &e)
 {
-    Q_ASSERT(t.id == e.id);
+    CABINET_ASSERT(t.id == e.id);
     // The flags change the meaning of the other fields, so they come first.
     if (t.flags != e.flags)
         return TS::ExistsWithDifferentFlags;
@@ -695,7 +710,7 @@ CreateTransferStatus StateMachine::createTransferExists(const Transfer &t, const
         // e resolved its pending transfer, so that one is in storage, not in memory.
         const auto p = m_storage.transfer(t.pending_id);
         if (!p) {
-            Q_ASSERT(m_storage.failed());
+            CABINET_ASSERT(m_storage.failed());
             return TS::PendingTransferNotFound;
         }
         return postOrVoidPendingTransferExists(t, e, *p);
@@ -728,11 +743,11 @@ CreateTransferStatus StateMachine::createTransferExists(const Transfer &t, const
 
 CreateTransferStatus StateMachine::postOrVoidPendingTransferExists(const Transfer &t, const Transfer &e, const Transfer &p)
 {
-    Q_ASSERT(t.id == e.id && t.id != p.id);
-    Q_ASSERT(t.flags == e.flags && t.pending_id == e.pending_id && t.pending_id == p.id);
-    Q_ASSERT(p.has(TransferFlag::Pending));
-    Q_ASSERT(e.debit_account_id == p.debit_account_id && e.credit_account_id == p.credit_account_id);
-    Q_ASSERT(e.ledger == p.ledger && e.code == p.code);
+    CABINET_ASSERT(t.id == e.id && t.id != p.id);
+    CABINET_ASSERT(t.flags == e.flags && t.pending_id == e.pending_id && t.pending_id == p.id);
+    CABINET_ASSERT(p.has(TransferFlag::Pending));
+    CABINET_ASSERT(e.debit_account_id == p.debit_account_id && e.credit_account_id == p.credit_account_id);
+    CABINET_ASSERT(e.ledger == p.ledger && e.code == p.code);
 
     // Zero request fields mean "as the pending transfer", so they compare through it.
     if (t.debit_account_id != 0 && t.debit_account_id != e.debit_account_id)
@@ -743,7 +758,7 @@ CreateTransferStatus StateMachine::postOrVoidPendingTransferExists(const Transfe
         if (t.amount == 0 ? e.amount != p.amount : t.amount != e.amount)
             return TS::ExistsWithDifferentAmount;
     } else {
-        Q_ASSERT(e.amount <= p.amount);
+        CABINET_ASSERT_MSG(e.amount <= p.amount, "posted %s of a pending %s", decimalDigits(e.amount).text, decimalDigits(p.amount).text);
         if (t.amount == AmountMax ? e.amount != p.amount : t.amount != e.amount)
             return TS::ExistsWithDifferentAmount;
     }
@@ -775,32 +790,36 @@ std::vector<ExpiryKey> StateMachine::dueExpiries(u64 nowNs, u32 limit) const
 
 u32 StateMachine::expire(std::span<const ExpiryKey> due)
 {
-    Q_ASSERT(m_batchOpen);
+    CABINET_ASSERT(m_batchOpen);
     const u32 count = u32(due.size());
     for (u32 index = 0; index < count; ++index) {
         const ExpiryKey &key = due[index];
         const u64 timestamp = m_batchTimestamp - count + index + 1;
-        Q_ASSERT(key.expiresAtNs <= timestamp);
+        CABINET_ASSERT_MSG(key.expiresAtNs <= timestamp, "expires at %llu, expired at %llu", key.expiresAtNs, timestamp);
 
         const auto it = m_state.pending.find(key.id);
-        Q_ASSERT(it != m_state.pending.end());
+        CABINET_ASSERT(it != m_state.pending.end());
         const Transfer p = it->second.transfer;
-        Q_ASSERT(p.timeout > 0 && it->second.expiresAtNs == key.expiresAtNs);
+        CABINET_ASSERT_MSG(p.timeout > 0 && it->second.expiresAtNs == key.expiresAtNs, "timeout %u, expires at %llu, key %llu",
+                           p.timeout, it->second.expiresAtNs, key.expiresAtNs);
 
         Account &drSlot = m_state.accounts.at(p.debit_account_id);
         Account &crSlot = m_state.accounts.at(p.credit_account_id);
         Account dr = drSlot;
         Account cr = crSlot;
-        Q_ASSERT(dr.debits_pending >= p.amount && cr.credits_pending >= p.amount);
+        CABINET_ASSERT_MSG(dr.debits_pending >= p.amount && cr.credits_pending >= p.amount,
+                           "pending amount %s, debit account's debits_pending %s, credit account's credits_pending %s",
+                           decimalDigits(p.amount).text, decimalDigits(dr.debits_pending).text,
+                           decimalDigits(cr.credits_pending).text);
         dr.debits_pending -= p.amount;
         cr.credits_pending -= p.amount;
         // An expired closing transfer re-opens its account, as a void does.
         if (p.has(TransferFlag::ClosingDebit)) {
-            Q_ASSERT(dr.has(AccountFlag::Closed));
+            CABINET_ASSERT(dr.has(AccountFlag::Closed));
             dr.flags &= u16(~AccountFlag::Closed);
         }
         if (p.has(TransferFlag::ClosingCredit)) {
-            Q_ASSERT(cr.has(AccountFlag::Closed));
+            CABINET_ASSERT(cr.has(AccountFlag::Closed));
             cr.flags &= u16(~AccountFlag::Closed);
         }
         setAccount(drSlot, dr);

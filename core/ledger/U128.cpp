@@ -2,16 +2,24 @@
 
 namespace cabinet::ledger {
 
-QString toDecimal(u128 value)
+DecimalDigits decimalDigits(u128 value)
 {
-    char buffer[40]; // 2^128-1 has 39 digits
-    char *end = buffer + sizeof buffer;
-    char *p = end;
+    DecimalDigits digits;
+    char reversed[39];
+    int count = 0;
     do {
-        *--p = char('0' + int(value % 10));
+        reversed[count++] = char('0' + int(value % 10));
         value /= 10;
     } while (value != 0);
-    return QString::fromLatin1(p, qsizetype(end - p));
+    for (int i = 0; i < count; ++i)
+        digits.text[i] = reversed[count - 1 - i];
+    digits.text[count] = '\0';
+    return digits;
+}
+
+QString toDecimal(u128 value)
+{
+    return QString::fromLatin1(decimalDigits(value).text);
 }
 
 std::optional<u128> parseDecimal(std::string_view digits, u128 max)

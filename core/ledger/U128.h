@@ -13,6 +13,13 @@
 namespace cabinet::ledger {
 
 QString toDecimal(u128 value);
+// The same digits in a fixed buffer, for CABINET_ASSERT_MSG's values: a
+// failing invariant should not need the heap to say what it saw.
+//   CABINET_ASSERT_MSG(a <= b, "a %s, b %s", decimalDigits(a).text, decimalDigits(b).text);
+struct DecimalDigits {
+    char text[40]; // 2^128-1 has 39 digits, and the terminating NUL
+};
+DecimalDigits decimalDigits(u128 value);
 // Digits only (no sign, no spaces); nullopt when empty, not a number, or above `max`.
 std::optional<u128> parseDecimal(std::string_view digits, u128 max = U128Max);
 
