@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for the README's Quick start:
 #   installer/setup.sh run    install dependencies, build, start the console
-#   installer/setup.sh test   install dependencies, build, run every test with ctest
+#   installer/setup.sh test   install dependencies, build, run every test with ctest,
+#                             then the sanitizer pass (below)
 # Builds into ./build (Release with debug info) and reuses it when present.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,8 +22,14 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build" -j "$jobs"
 
 if [ "$mode" = test ]; then
-  cd "$build"
-  exec ctest --output-on-failure -j "$jobs" --timeout 600
+  ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
+  # The sanitizer pass: the `asan` preset (AddressSanitizer and UBSan, UB
+  # fatal; no GUI, no CUDA) in a directory of its own, building and running
+  # only the tests labelled `sanitize` (tests/CMakeLists.txt).
+  asan=${CABINET_ASAN_BUILD_DIR:-$root/build-asan}
+  cmake --preset asan -B "$asan"
+  cmake --build "$asan" -j "$jobs" --target sanitize_tests
+  exec ctest --test-dir "$asan" -L sanitize --output-on-failure -j "$jobs" --timeout 600
 fi
 
 # With no display, the console says how to run headless instead.

@@ -17,8 +17,8 @@ namespace {
 // Guards against blow-ups, far above what the work costs when bounded (a
 // few milliseconds, a few MiB) and far below the cost unbounded (seconds,
 // gigabytes: see docs/performance.md).
-constexpr double CpuSecondsMax = 2.0;
-constexpr double PeakMiBMax = 512;
+constexpr double CpuSecondsMax = cabinet::test::boundCpuSeconds(2.0);
+constexpr double PeakMiBMax = cabinet::test::boundMiB(512);
 
 #define VERIFY_SMALL(before)                                                                                           \
     do {                                                                                                               \
