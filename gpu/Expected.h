@@ -1,5 +1,5 @@
 #pragma once
-// Errors are values at module boundaries (ARCHITECTURE.md): every entry point
+// Errors are values at module boundaries (HACKING.md): every entry point
 // of the scenario engine returns Expected<T>, a value or an Error with a
 // message a user can act on. (std::expected arrives with C++23.)
 

@@ -61,7 +61,7 @@ struct OpenPendingTransfers {
 };
 
 // A ledger with TigerBeetle's semantics, shaped like a TigerBeetle cluster's
-// client (shared/LEDGER.md section 6): batches of 128-byte events in, one
+// client (docs/ledger.md, Layout): batches of 128-byte events in, one
 // result per event out, filters as TigerBeetle's 128- and 64-byte structs,
 // and nothing of the storage underneath in the signatures. The embedded
 // SqliteLedgerBackend is the default; a backend that hands the same batches
@@ -95,7 +95,7 @@ public:
     virtual Result<std::vector<Account>> lookupAccounts(std::span<const u128> ids) = 0;
     virtual Result<std::vector<Transfer>> lookupTransfers(std::span<const u128> ids) = 0;
 
-    // Empty, never an error, for an invalid filter (section 5). A limit
+    // Empty, never an error, for an invalid filter (as TigerBeetle). A limit
     // above BatchMax is clamped to it.
     virtual Result<std::vector<Transfer>> getAccountTransfers(const AccountFilter &filter) = 0;
     virtual Result<std::vector<AccountBalance>> getAccountBalances(const AccountFilter &filter) = 0;

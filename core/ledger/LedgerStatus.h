@@ -1,7 +1,7 @@
 #pragma once
 
-// Result codes with TigerBeetle's numbers and names (shared/LEDGER.md section
-// 3), so results compare one to one with a cluster's. The precedence order is
+// Result codes with TigerBeetle's numbers and names (docs/ledger.md), so
+// results compare one to one with a cluster's. The precedence order is
 // the order the rules run in, not the numeric order.
 #include "ledger/LedgerTypes.h"
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // The ledger's wire types, laid out byte for byte as TigerBeetle 0.17's
-// (shared/LEDGER.md sections 1, 2 and 5), so a batch can be handed to a real
+// (docs/ledger.md, Layout), so a batch can be handed to a real
 // cluster unchanged. All integers are little-endian, as on every machine we
 // build for.
 #include <QtGlobal>
@@ -79,7 +79,7 @@ struct alignas(16) Account {
     u64 timestamp = 0;
 
     bool has(u16 flag) const { return (flags & flag) != 0; }
-    // The limit checks of section 1, with the transfer's amount.
+    // The limits the two balance flags set, with the transfer's amount.
     bool debitsExceedCredits(u128 amount) const
     {
         return has(AccountFlag::DebitsMustNotExceedCredits) && debits_pending + debits_posted + amount > credits_posted;

@@ -12,7 +12,8 @@ class Database;
 
 namespace cabinet::ledger {
 
-// The embedded ledger, in the console's own SQLite database (section 6).
+// The embedded ledger, in the console's own SQLite database (docs/ledger.md,
+// Storage).
 //
 // Accounts and still-pending transfers are held in memory (HotState) and
 // mirrored to SQLite; a batch runs against memory, writes its rows as it

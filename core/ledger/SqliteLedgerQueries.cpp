@@ -1,5 +1,5 @@
-// SqliteLedgerStore's reads outside batches: lookups, the filters of
-// shared/LEDGER.md section 5, and the journal.
+// SqliteLedgerStore's reads outside batches: lookups, TigerBeetle's query
+// filters (docs/ledger.md, Command line), and the journal.
 #include "ledger/LedgerFilters.h"
 #include "ledger/SqliteLedgerRows.h"
 #include "ledger/SqliteLedgerStore.h"

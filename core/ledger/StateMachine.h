@@ -12,7 +12,7 @@ namespace cabinet::ledger {
 
 // TigerBeetle's create_accounts / create_transfers / expiry rules over the
 // hot state, writing through LedgerStorage. Every status check runs in the
-// precedence order of shared/LEDGER.md section 3; the functions below are
+// precedence order TigerBeetle uses (docs/ledger.md); the functions below are
 // named after TigerBeetle's own so the two can be read side by side.
 //
 // A batch is begun, executed and then committed or aborted by the backend

@@ -98,7 +98,7 @@ bool runCase(const Case& c, std::uint32_t days, int repeat)
     }
     std::printf("RESULT backend=%s device=\"%s\" threads=%u scenarios=%u days=%u best_sim_ms=%.3f best_run_ms=%.3f "
                 "median_run_ms=%.3f sim_rate=%.4g run_rate=%.4g run_rate_per_thread=%.4g mean=%.2f p5=%.2f "
-                "p95=%.2f prob_loss=%.4f prob_breach=%.4f es95=%.2f\n",
+                "p95=%.2f prob_loss=%.4f prob_breach=%.4f expected_shortfall_95=%.2f\n",
         c.backend.c_str(), last.device.c_str(), threads, c.scenarios, days, bestSim, bestRun, medianRun,
         steps / (bestSim * 1e-3), steps / (bestRun * 1e-3), steps / (bestRun * 1e-3) / threads, last.mean, last.p5,
         last.p95, last.probability_of_loss, last.probability_of_budget_breach, last.expected_shortfall_95);

@@ -70,7 +70,7 @@ def summarize(net, cost, p, bins=50):
         "p95": float(np.percentile(ordered, 95)),
         "prob_loss": float(np.count_nonzero(net < p["initial_capital"]) / n),
         "prob_breach": float(np.count_nonzero(cost > p["budget"]) / n),
-        "es95": float(ordered[:tail].mean()),
+        "expected_shortfall_95": float(ordered[:tail].mean()),
         "cost_mean": float(cost.mean()),
         "histogram_total": int(counts.sum()),
     }
@@ -97,10 +97,10 @@ def main():
     print(
         "RESULT backend=numpy device=\"numpy %s, float64, 1 thread\" threads=1 scenarios=%d days=%d "
         "best_run_ms=%.3f median_run_ms=%.3f run_rate=%.4g run_rate_per_thread=%.4g mean=%.2f p5=%.2f p95=%.2f "
-        "prob_loss=%.4f prob_breach=%.4f es95=%.2f"
+        "prob_loss=%.4f prob_breach=%.4f expected_shortfall_95=%.2f"
         % (np.__version__, args.scenarios, args.days, best * 1e3, times[len(times) // 2] * 1e3, steps / best,
            steps / best, stats["mean"], stats["p5"], stats["p95"], stats["prob_loss"], stats["prob_breach"],
-           stats["es95"]))
+           stats["expected_shortfall_95"]))
     assert stats["histogram_total"] == args.scenarios and math.isfinite(stats["mean"])
 
 

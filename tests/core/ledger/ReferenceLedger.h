@@ -1,7 +1,7 @@
 #pragma once
 
-// A second, deliberately naive implementation of shared/LEDGER.md for the
-// randomized test: everything in std::maps, chains found up front and put
+// A second, deliberately naive implementation of the ledger (docs/ledger.md)
+// for the randomized test: everything in std::maps, chains found up front and put
 // back wholesale when they fail, no storage. It shares only the wire
 // types and status numbers with core/ledger, never its logic.
 #include "ledger/LedgerStatus.h"
