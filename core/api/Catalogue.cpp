@@ -26,7 +26,8 @@ const std::vector<Operation> &catalogue()
     static const std::vector<Operation> all = [] {
         std::vector<Operation> list;
         for (auto group : { ops::apiOperations, ops::auditOperations, ops::configOperations, ops::coreOperations,
-                            ops::eventOperations, ops::ledgerOperations, ops::scenarioOperations }) {
+                            ops::eventOperations, ops::ledgerOperations, ops::scenarioOperations,
+                            ops::taskOperations }) {
             auto more = group();
             list.insert(list.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
         }
@@ -110,7 +111,9 @@ QString catalogueMarkdown()
                            info.mutating ? QStringLiteral(" (mutating: audited)") : QString(), info.params, info.result,
                            errors.join(QStringLiteral(", ")));
     }
-    md += QStringLiteral("\n## Events\n\nStored events can be replayed (`events.replay`); ephemeral ones are live only.\n\n"
+    md += QStringLiteral("\n## Events\n\nStored events can be replayed (`events.replay`); ephemeral ones are live only. The newest "
+                         "`events.retention` stored events are kept (default 1,000,000; pruned hourly on the scheduler); a replay from "
+                         "before what is kept is `not_found` and names where history now starts.\n\n"
                          "| type | stored | meaning |\n|---|---|---|\n");
     for (const events::EventType &type : events::registry())
         md += QStringLiteral("| `%1` | %2 | %3 |\n")
