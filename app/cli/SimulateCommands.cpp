@@ -106,7 +106,8 @@ int simulate(Context &context, QCommandLineParser &parser)
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonObject json = scenario::resultToJson(*result);
         json.insert(QStringLiteral("params"), scenario::paramsToJson(params));
-        context.out << QJsonDocument(json).toJson(QJsonDocument::Indented);
+        // Compact, exactly as scenarios.run answers (docs/api.md).
+        context.out << QJsonDocument(json).toJson(QJsonDocument::Compact) << '\n';
     } else {
         printSummary(context.out, *result, params);
     }
