@@ -28,6 +28,9 @@ inline const QString JobProgress = QStringLiteral("job.progress");
 inline const QString JobFinished = QStringLiteral("job.finished");
 inline const QString JobFailed = QStringLiteral("job.failed");
 inline const QString ServiceState = QStringLiteral("service.state");
+inline const QString LlmCall = QStringLiteral("llm.call");
+inline const QString LlmToken = QStringLiteral("llm.token");
+inline const QString LlmProviderState = QStringLiteral("llm.provider_state");
 
 inline constexpr EventType Registry[] = {
     { "core.started", true, "the core started on its data directory (pid, version)" },
@@ -42,6 +45,9 @@ inline constexpr EventType Registry[] = {
     { "job.finished", false, "a long job finished (job id, kind, result)" },
     { "job.failed", false, "a long job failed or was cancelled (job id, error code, message, field)" },
     { "service.state", false, "a core service's state changed (service, state, details)" },
+    { "llm.call", false, "a model call ended (its trail: aliases and models tried, why each fallback, who served it, latency, first token, tokens; docs/models.md)" },
+    { "llm.token", false, "a streamed model call's next token (call id, text)" },
+    { "llm.provider_state", false, "a model provider's breaker or rate-limit headroom changed (as models.list shows a provider)" },
 };
 
 inline std::span<const EventType> registry() { return Registry; }
