@@ -11,6 +11,7 @@
 #include "events/EventRetention.h"
 #include "ledger/Ledger.h"
 #include "ledger/SqliteLedgerBackend.h"
+#include "orchestrator/TaskQueue.h"
 #include "scenario/ScenarioRunner.h"
 #include "service/Scheduler.h"
 #include "service/Service.h"
@@ -76,6 +77,7 @@ void Cabinet::buildServices()
     m_services.push_back(std::make_unique<ScenarioRunner>(*m_events));
     m_services.push_back(std::make_unique<ledger::Ledger>(
             std::make_unique<ledger::SqliteLedgerBackend>(*m_db, *m_clock), *m_events, *m_audit));
+    m_services.push_back(std::make_unique<orchestrator::TaskQueue>(*m_db, *m_events, *m_audit, *m_clock));
     // Last: calls arrive once everything they reach has started.
     m_services.push_back(std::make_unique<api::ControlServer>(*m_api, m_dataDirPath));
 }

@@ -74,5 +74,6 @@ std::vector<Command> auditCommands();
 std::vector<Command> configCommands();
 std::vector<Command> ledgerCommands();
 std::vector<Command> simulateCommands();
+std::vector<Command> taskCommands();
 
 } // namespace cabinet::cli

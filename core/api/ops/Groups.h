@@ -15,6 +15,7 @@ std::vector<Operation> coreOperations();
 std::vector<Operation> eventOperations();
 std::vector<Operation> ledgerOperations();
 std::vector<Operation> scenarioOperations();
+std::vector<Operation> taskOperations();
 
 // A handler for an operation that answers at once.
 template <typename Run> Handler now(Run run)
