@@ -11,6 +11,7 @@
 #include "events/EventRetention.h"
 #include "ledger/Ledger.h"
 #include "ledger/SqliteLedgerBackend.h"
+#include "llm/Router.h"
 #include "orchestrator/TaskQueue.h"
 #include "scenario/ScenarioRunner.h"
 #include "service/Scheduler.h"
@@ -75,6 +76,7 @@ void Cabinet::buildServices()
     }));
     m_services.push_back(std::make_unique<AuditCheckpointService>(*m_auditCheckpointer));
     m_services.push_back(std::make_unique<ScenarioRunner>(*m_events));
+    m_services.push_back(std::make_unique<llm::Router>(*m_clock, [&config] { return llm::loadRouterSettings(config); }, m_events.get()));
     m_services.push_back(std::make_unique<ledger::Ledger>(
             std::make_unique<ledger::SqliteLedgerBackend>(*m_db, *m_clock), *m_events, *m_audit));
     m_services.push_back(std::make_unique<orchestrator::TaskQueue>(*m_db, *m_events, *m_audit, *m_clock));

@@ -109,16 +109,23 @@ Router::Router(const Clock &clock, SettingsLoader load, EventBus *events, QObjec
         m_subscription = m_events->subscribe({ events::ConfigChanged }, [this](const Event &event) {
             if (!event.payload.value(QStringLiteral("key")).toString().startsWith(QLatin1String("llm.")))
                 return;
-            auto again = m_load();
-            if (!again) {
-                m_configError = again.error();
-                qCWarning(lcLlm).noquote() << "model settings do not load, keeping the previous ones:" << again.error().message;
-                return;
-            }
-            m_configError.reset();
-            reconfigure(*again);
+            // Delivered at the commit, before Config reads the file again:
+            // read the settings once this turn of the event loop is over.
+            QMetaObject::invokeMethod(this, [this] { reload(); }, Qt::QueuedConnection);
         });
     }
+}
+
+void Router::reload()
+{
+    auto again = m_load();
+    if (!again) {
+        m_configError = again.error();
+        qCWarning(lcLlm).noquote() << "model settings do not load, keeping the previous ones:" << again.error().message;
+        return;
+    }
+    m_configError.reset();
+    reconfigure(*again);
 }
 
 Router::~Router()

@@ -133,6 +133,7 @@ private:
     struct Runtime;
     struct Call;
 
+    void reload();
     void advance(quint64 id);
     void launch(quint64 id, Runtime &runtime, const AliasTarget &target, const QString &alias);
     void answered(quint64 id, Result<ChatReply> result);

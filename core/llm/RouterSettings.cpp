@@ -158,6 +158,12 @@ Result<RouterSettings> loadRouterSettings(const std::function<QString(const QStr
         read.real(p + QStringLiteral("review_fail_chance"), sim.reviewFailChance, 0, 1);
         if (read.error)
             return *read.error;
+        for (const char *secret : { "api_key", "key", "token", "password" })
+            if (keys.contains(p + QLatin1String(secret)))
+                return Error { ErrorCode::InvalidArgument,
+                               QStringLiteral("%1: a key never goes in the configuration; put it in an environment variable and name "
+                                              "the variable in %2").arg(p + QLatin1String(secret), p + QStringLiteral("api_key_env")),
+                               p + QLatin1String(secret) };
         // Extra headers: llm.providers.<name>.headers.<header> (underscores
         // in the key's last word are the header's hyphens: x_title -> X-Title).
         provider.headers.clear();

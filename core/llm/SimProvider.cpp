@@ -147,9 +147,11 @@ QString answer(Random &r, const QString &topic)
 {
     QString text = SimProvider::Marker + QStringLiteral(" Answer to: ") + topic + QStringLiteral("\n\n");
     const int sentences = 2 + r.below(3);
-    for (int i = 0; i < sentences; ++i)
-        text += QStringLiteral("%1%2 %3.").arg(i ? QStringLiteral(" ") : QString(), QLatin1String(r.pick(Subjects)), QLatin1String(r.pick(Claims)));
-    text[text.indexOf(QLatin1String("\n\n")) + 2] = text[text.indexOf(QLatin1String("\n\n")) + 2].toUpper();
+    for (int i = 0; i < sentences; ++i) {
+        QString subject = QLatin1String(r.pick(Subjects));
+        subject[0] = subject[0].toUpper();
+        text += QStringLiteral("%1%2 %3.").arg(i ? QStringLiteral(" ") : QString(), subject, QLatin1String(r.pick(Claims)));
+    }
     return text + QStringLiteral(" (No model was called: this reply is simulated.)");
 }
 

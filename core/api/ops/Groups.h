@@ -14,6 +14,7 @@ std::vector<Operation> configOperations();
 std::vector<Operation> coreOperations();
 std::vector<Operation> eventOperations();
 std::vector<Operation> ledgerOperations();
+std::vector<Operation> modelOperations();
 std::vector<Operation> scenarioOperations();
 std::vector<Operation> taskOperations();
 
