@@ -1,5 +1,7 @@
 #include "gui/CoreConnection.h"
 
+#include "Assert.h"
+
 #include <numeric>
 
 namespace cabinet::gui {
@@ -34,7 +36,7 @@ CoreConnection::~CoreConnection()
 
 void CoreConnection::open(Cabinet::Options options)
 {
-    Q_ASSERT(m_state == Idle);
+    CABINET_ASSERT_MSG(m_state == Idle, "state %d", int(m_state)); // one core per connection, opened once
     m_dataDir = options.dataDir;
     m_state = Starting;
     Q_EMIT dataDirChanged();

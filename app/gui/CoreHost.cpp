@@ -1,5 +1,6 @@
 #include "gui/CoreHost.h"
 
+#include "Assert.h"
 #include "events/EventBus.h"
 
 namespace cabinet::gui {
@@ -11,7 +12,7 @@ CoreHost::~CoreHost()
 
 void CoreHost::open(Cabinet::Options options)
 {
-    Q_ASSERT(!m_cabinet);
+    CABINET_ASSERT(!m_cabinet);
     auto result = Cabinet::open(std::move(options));
     if (!result) {
         Q_EMIT failed(result.error().message);
