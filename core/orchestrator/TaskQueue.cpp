@@ -578,6 +578,9 @@ void TaskQueue::drainOnce(bool sweep, bool reclaimNow)
         }
         if (take == m_inbox.size()) {
             batch.swap(m_inbox);
+            // The next batch gathers into room already made: growing a
+            // vector of requests from nothing moves every request again.
+            m_inbox.reserve(std::min<size_t>(std::max<size_t>(batch.size(), 64), size_t(BatchRequestsMax)));
         } else {
             batch.reserve(take);
             std::move(m_inbox.begin(), m_inbox.begin() + qsizetype(take), std::back_inserter(batch));
@@ -638,6 +641,8 @@ void TaskQueue::runBatch(std::vector<Request> &requests, bool sweep, bool reclai
         }
     }
     m_inBatch = false;
+    if (status)
+        ++m_batchesCommitted;
     m_lastBatchReclaimed = status ? batch.reclaimed : 0;
     m_lastBatchError.reset();
 

@@ -166,6 +166,8 @@ public:
     // at once; start() calls it. Returns how many.
     Result<int> reclaimDeadLeases();
     const QString &owner() const { return m_owner; }
+    // Batches committed since this queue was made (each one transaction).
+    quint64 batchesCommitted() const { return m_batchesCommitted; }
     const TaskLimits &limits() const { return m_limits; }
 
     // Service.
@@ -222,6 +224,7 @@ private:
     bool m_inBatch = false;
     qint64 m_reportedDeadlineNs = 0; // what nextDeadlineNs() last said; 0: nothing
     int m_lastBatchReclaimed = 0;
+    quint64 m_batchesCommitted = 0;
     std::optional<Error> m_lastBatchError;
 
     std::mutex m_inboxMutex;
