@@ -146,7 +146,17 @@ quint64 ChatClient::start(const Endpoint &endpoint, const ChatRequest &request, 
         finishSoon(id, Error { ErrorCode::InvalidArgument, QStringLiteral("the API key or idempotency key has a line break in it") });
         return id;
     }
+    // Sent from here, not a turn of the event loop later; whatever curl
+    // finds done meanwhile is handled after start() returns.
+    m_starting = true;
     attempt(ref);
+    if (ref.easy) {
+        int running = 0;
+        curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    m_starting = false;
+    // Bytes or an end curl met while sending are read a turn later.
+    QMetaObject::invokeMethod(this, [this] { afterAction(); }, Qt::QueuedConnection);
     return id;
 }
 
@@ -327,6 +337,8 @@ void ChatClient::socketAction(int fd, int events)
 
 void ChatClient::afterAction()
 {
+    if (m_starting)
+        return; // no answer inside start(): start() posts this for later
     // Outside curl's callbacks, so a handler may start or cancel calls.
     for (size_t i = 0; i < m_dirty.size(); ++i)
         deliver(m_dirty[i]);

@@ -91,6 +91,7 @@ private:
     std::vector<quint64> m_dirty; // calls with bytes not yet read
     quint64 m_lastId = 0;
     quint64 m_connectionsOpened = 0;
+    bool m_starting = false; // inside start(): answers wait for the event loop
     std::mt19937_64 m_jitter;
 };
 

@@ -252,13 +252,14 @@ quint64 Router::call(Request request, TokenHandler onToken, Done done)
         call->trail.alias = request.alias;
     call->request = std::move(request);
     m_calls.emplace(id, std::move(call));
-    // Never inside call(): the caller may not be ready for its answer.
-    QMetaObject::invokeMethod(this, [this, id, refused] {
-        if (refused)
-            finish(id, refused);
-        else
-            advance(id);
-    }, Qt::QueuedConnection);
+    // Started at once; an answer found inside call() (a refusal, a chain
+    // skipped through) waits for the event loop: finish() sees m_calling.
+    ++m_calling;
+    if (refused)
+        finish(id, refused);
+    else
+        advance(id);
+    --m_calling;
     return id;
 }
 
@@ -508,8 +509,15 @@ void Router::finish(quint64 id, std::optional<Error> error, ChatReply reply)
             m_events->publishEphemeral(events::LlmCall, json);
         Q_EMIT callFinished(json);
     }
-    if (call->done)
-        call->done(std::move(outcome));
+    if (!call->done)
+        return;
+    if (m_calling > 0) {
+        // Never inside call(): the caller may not be ready for its answer.
+        QMetaObject::invokeMethod(this, [done = std::move(call->done), outcome = std::move(outcome)]() mutable { done(std::move(outcome)); },
+                                  Qt::QueuedConnection);
+        return;
+    }
+    call->done(std::move(outcome));
 }
 
 QJsonObject Router::providerState(Runtime &rt, qint64 nowNs)

@@ -155,6 +155,7 @@ private:
     std::map<quint64, std::unique_ptr<Call>> m_calls;
     std::deque<QJsonObject> m_recent;
     quint64 m_lastId = 0;
+    int m_calling = 0; // inside call(): answers wait for the event loop
 };
 
 } // namespace cabinet::llm

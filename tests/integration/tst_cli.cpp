@@ -64,6 +64,9 @@ QList<ExtraArguments> extraArgumentCases()
         { words("ledger expire"), { x } },
         { words("ledger replay-check"), { x } },
         { words("ledger journal"), { x } },
+        { words("models list"), { x } },
+        { words("models test"), { QStringLiteral("cloud/mid"), x } },
+        { words("models route"), { QStringLiteral("review"), x } },
         { words("simulate"), { x } },
     };
 }
