@@ -127,9 +127,14 @@ public:
 private:
     void read(QTcpSocket *socket)
     {
-        QByteArray &buffer = m_buffers[socket];
-        buffer += socket->readAll();
+        m_buffers[socket] += socket->readAll();
         for (;;) {
+            // Found again on every pass: answering may drop or cut the
+            // connection, and disconnected() then removes its buffer.
+            const auto found = m_buffers.find(socket);
+            if (found == m_buffers.end())
+                return;
+            QByteArray &buffer = *found;
             const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
             if (headerEnd < 0)
                 return;
