@@ -94,12 +94,21 @@ QString Ulid::Generator::next(qint64 nowMs)
         // Room to count up within the millisecond: the top random bit
         // starts clear, so 2^79 ids fit before the time has to move.
         m_randomHigh &= 0x7FFF;
-    } else if (++m_randomLow == 0 && ++m_randomHigh > 0xFFFF) {
-        // 2^80 ids in one millisecond cannot happen; move to the next one
-        // rather than wrap.
-        CABINET_ASSERT(m_lastMs < TimeMsMax);
-        ++m_lastMs;
-        m_randomHigh = 0;
+    } else {
+        // A random step of 1 .. 2^32, not 1: two generators that raised
+        // their floor to the same stored id (the console and the command
+        // line on one database, in one millisecond) would otherwise make the
+        // same next ids. 2^47 steps still fit in the 2^79 of room.
+        const quint64 step = 1 + (m_random() >> 32);
+        const quint64 low = m_randomLow + step;
+        if (low < m_randomLow && ++m_randomHigh > 0xFFFF) {
+            // Past 2^80 in one millisecond cannot happen; move to the next
+            // one rather than wrap.
+            CABINET_ASSERT(m_lastMs < TimeMsMax);
+            ++m_lastMs;
+            m_randomHigh = 0;
+        }
+        m_randomLow = low;
     }
     return encode(quint64(m_lastMs), m_randomHigh, m_randomLow);
 }

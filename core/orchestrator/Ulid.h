@@ -25,8 +25,10 @@ public:
 
     // Makes ULIDs that only grow, from the times it is given: within one
     // millisecond (or when the clock steps back) the random part of the
-    // last id is incremented instead of drawn again (the spec's monotonic
-    // mode), so ids made one after another always sort in that order.
+    // last id grows by a random step instead of being drawn again (the
+    // spec's monotonic mode, with a step that keeps two generators started
+    // from one stored id apart), so ids made one after another always sort
+    // in that order.
     // Not thread-safe: one generator per thread that makes ids.
     class Generator {
     public:
