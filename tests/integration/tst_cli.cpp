@@ -68,6 +68,13 @@ QList<ExtraArguments> extraArgumentCases()
         { words("models test"), { QStringLiteral("cloud/mid"), x } },
         { words("models route"), { QStringLiteral("review"), x } },
         { words("simulate"), { x } },
+        { words("task submit"), { x } },
+        { words("task list"), { x } },
+        { words("task show"), { QStringLiteral("01J0000000000000000000000A"), x } },
+        { words("task pause"), { QStringLiteral("01J0000000000000000000000A"), x } },
+        { words("task resume"), { QStringLiteral("01J0000000000000000000000A"), x } },
+        { words("task cancel"), { QStringLiteral("01J0000000000000000000000A"), x } },
+        { words("task retry"), { QStringLiteral("01J0000000000000000000000A"), x } },
     };
 }
 
