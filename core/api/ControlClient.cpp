@@ -13,6 +13,9 @@ ControlClient::~ControlClient() = default;
 
 std::unique_ptr<ControlClient> ControlClient::connect(const QString &dataDir, const Actor &actor)
 {
+    // A socket someone else could have put there is not the owner's.
+    if (!ControlServer::trustedSocket(dataDir))
+        return nullptr;
     std::unique_ptr<ControlClient> client(new ControlClient);
     client->m_socket = std::make_unique<QLocalSocket>();
     client->m_socket->connectToServer(ControlServer::socketPath(dataDir));
@@ -32,9 +35,17 @@ Result<QByteArray> ControlClient::call(const QString &operation, const QByteArra
 
 Result<QByteArray> ControlClient::roundTrip(const QString &method, const QByteArray &params)
 {
+    // One message a line: the params go compact, so a pretty-printed batch
+    // (newlines between its values) is not cut off at its first line. Read
+    // exactly, so no number passes through a double; nothing is "{}", as
+    // in process.
+    auto parsed = ledger::parseExactJson(params.trimmed().isEmpty() ? QByteArrayLiteral("{}") : params);
+    if (!parsed)
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("params are not valid JSON: ") + parsed.error().message,
+                       QStringLiteral("params") };
     const qint64 id = m_nextId++;
     const QByteArray request = QByteArrayLiteral("{\"jsonrpc\":\"2.0\",\"id\":") + QByteArray::number(id)
-            + QByteArrayLiteral(",\"method\":") + jsonString(method) + QByteArrayLiteral(",\"params\":") + params.trimmed() + "}\n";
+            + QByteArrayLiteral(",\"method\":") + jsonString(method) + QByteArrayLiteral(",\"params\":") + writeJson(*parsed) + "}\n";
     m_socket->write(request);
     const QDeadlineTimer deadline(CallTimeoutMs);
     while (m_socket->bytesToWrite() > 0) {

@@ -8,6 +8,7 @@
 #include <QLocalSocket>
 #include <QLoggingCategory>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcControl, "cabinet.api")
@@ -35,12 +36,53 @@ QString ControlServer::socketPath(const QString &dataDir)
     return QDir::temp().absoluteFilePath(QStringLiteral("cabinet-%1/%2.sock").arg(getuid()).arg(QString::fromLatin1(hash)));
 }
 
+namespace {
+
+// The socket's folder is its own (not the data directory), under the
+// temporary directory, where anyone may have made it first.
+bool sharedFolder(const QString &dataDir, const QString &socket)
+{
+    return QFileInfo(socket).absolutePath() != QDir(dataDir).absolutePath();
+}
+
+// This user's folder (closed to others' writes, when `closed`) or socket,
+// by lstat: a symbolic link is refused, not followed.
+bool ownedByThisUser(const QString &path, bool folder, bool closed = true)
+{
+    struct stat st;
+    if (::lstat(QFile::encodeName(path).constData(), &st) != 0 || st.st_uid != getuid())
+        return false;
+    if (!folder)
+        return S_ISSOCK(st.st_mode);
+    return S_ISDIR(st.st_mode) && (!closed || (st.st_mode & (S_IWGRP | S_IWOTH)) == 0);
+}
+
+} // namespace
+
+bool ControlServer::trustedSocket(const QString &dataDir)
+{
+    const QString path = socketPath(dataDir);
+    if (!sharedFolder(dataDir, path))
+        return true;
+    return ownedByThisUser(QFileInfo(path).absolutePath(), true) && ownedByThisUser(path, false);
+}
+
 Status ControlServer::start()
 {
     const QString path = socketPath(m_dataDir);
     const QString folder = QFileInfo(path).absolutePath();
     if (!QDir().mkpath(folder))
         return Error { ErrorCode::PermissionDenied, QStringLiteral("cannot create %1 for the control socket").arg(folder) };
+    // Under the temporary directory the folder must be this user's and
+    // closed to others: whoever else could write there could put a socket
+    // of theirs where the command line looks for this one.
+    if (sharedFolder(m_dataDir, path)) {
+        if (!ownedByThisUser(folder, true, false) || ::chmod(QFile::encodeName(folder).constData(), S_IRWXU) != 0)
+            return Error { ErrorCode::PermissionDenied,
+                           QStringLiteral("%1 is not a folder of this user's alone; remove it, and the control socket is made there "
+                                          "afresh")
+                                   .arg(folder) };
+    }
     // We hold the data directory's lock, so a socket file here is a dead
     // owner's.
     QLocalServer::removeServer(path);

@@ -39,6 +39,11 @@ public:
     // when that path is too long for a Unix socket, a per-user folder under
     // the temporary directory named by the directory's hash.
     static QString socketPath(const QString &dataDir);
+    // Whether a client may trust the socket at socketPath(dataDir): always
+    // inside the data directory; under the temporary directory only when
+    // the folder and the socket are this user's and the folder is closed
+    // to others (anyone may create that folder first).
+    static bool trustedSocket(const QString &dataDir);
 
 private:
     void onNewConnection();

@@ -5,6 +5,8 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace cabinet {
 
 EventBus::EventBus(Database &db, const Clock &clock, QObject *parent) : QObject(parent), m_db(db), m_clock(clock)
@@ -89,10 +91,14 @@ void EventBus::deliver()
             lastStoredSeq = event.seq;
         }
         ++m_publishedCount;
-        // Copied: a handler may subscribe or unsubscribe.
+        // Copied: a handler may subscribe or unsubscribe. One unsubscribed
+        // by an earlier handler is not called any more, not even for this
+        // event: whatever its handler captured may be gone.
         const auto subscriptions = m_subscriptions;
         for (const Subscription &subscription : subscriptions) {
-            if (matches(subscription.types, event.type))
+            const bool stillSubscribed = std::any_of(m_subscriptions.begin(), m_subscriptions.end(),
+                                                     [&](const Subscription &s) { return s.id == subscription.id; });
+            if (stillSubscribed && matches(subscription.types, event.type))
                 subscription.handler(event);
         }
         Q_EMIT published(event);

@@ -47,6 +47,8 @@ public:
     // ending in a dot ("ledger."); empty means every type. Returns an id for
     // unsubscribe(). Handlers run on the bus's thread, in sequence order.
     int subscribe(QStringList types, Handler handler);
+    // Once it returns the handler is not called again, also when it is
+    // called from inside a delivery.
     void unsubscribe(int id);
     static bool matches(const QStringList &types, const QString &type);
 

@@ -51,7 +51,7 @@ void Scheduler::wakeFromAnyThread()
         return;
     }
     // One queued pass is enough however many wakes arrive before it runs.
-    if (std::exchange(m_wakeQueued, true))
+    if (m_wakeQueued.exchange(true))
         return;
     QMetaObject::invokeMethod(this, [this] {
         m_wakeQueued = false;
@@ -72,12 +72,14 @@ std::optional<qint64> Scheduler::nextDeadlineNs() const
 
 void Scheduler::runDue()
 {
-    // A service's runDue() may wake the scheduler (it created more work);
-    // the pass in progress sees that work, so no nested pass is needed.
+    // A service's runDue() may wake the scheduler (it created more work, or
+    // a test's service moved the ManualClock); the pass in progress sees that
+    // work and reads the clock afresh for each run, so no nested pass is
+    // needed and no wake is lost.
     if (std::exchange(m_running, true))
         return;
-    const qint64 nowNs = m_clock.nowNs();
     for (int runs = 0;; ++runs) {
+        const qint64 nowNs = m_clock.nowNs();
         Service *due = nullptr;
         qint64 dueAt = 0;
         for (Service *service : m_services) {

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
 #include <optional>
 #include <vector>
 
@@ -50,7 +51,7 @@ private:
     QTimer m_timer;
     int m_listenerId = 0;
     bool m_running = false;
-    bool m_wakeQueued = false;
+    std::atomic<bool> m_wakeQueued = false; // set by other threads (wakeFromAnyThread)
 };
 
 } // namespace cabinet

@@ -6,6 +6,7 @@
 #include "audit/AuditLog.h"
 #include "events/EventBus.h"
 #include "ledger/Ledger.h"
+#include "service/Scheduler.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -439,6 +440,57 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(lookup(1).debits_pending, u128(0), 5000);
         QCOMPARE(statuses(ledger().createTransfers(std::vector { post(2, 1) }, cabinet::test::tester())), S("pending_transfer_expired"));
         (*m_c)->stop();
+    }
+
+    // On the scheduler with a ManualClock: a pending transfer with a timeout
+    // expires the moment the clock passes its expiry (no waiting, no event
+    // loop), audited under the ledger's expiry.
+    void pendingTransferExpiresTheMomentTheClockPassesItsExpiry()
+    {
+        QVERIFY((*m_c)->start());
+        QVERIFY(ledger().createAccounts(std::vector { account(1), account(2) }, cabinet::test::tester()));
+        QCOMPARE(ledger().nextDeadlineNs(), std::nullopt);
+        auto created = ledger().createTransfers(std::vector { pending(1, 1, 2, 5, 10), pending(2, 1, 2, 7, 20) }, cabinet::test::tester());
+        QCOMPARE(statuses(created), S("created", "created"));
+        const qint64 first = qint64(created->at(0).timestamp + 10 * NsPerSecond);
+        const qint64 second = qint64(created->at(1).timestamp + 20 * NsPerSecond);
+        QCOMPARE(ledger().nextDeadlineNs(), std::optional<qint64>(first));
+        QVERIFY((*m_c)->scheduler().nextDeadlineNs().value_or(first + 1) <= first);
+        AuditLog &audit = (*m_c)->audit();
+        const qint64 auditBefore = audit.tail(1)->first().seq;
+        const auto expiries = [&] {
+            QList<AuditEntry> found;
+            for (const AuditEntry &entry : audit.entriesAfter(auditBefore, 1000).value()) {
+                if (entry.action.startsWith(u"ledger."))
+                    found.append(entry);
+            }
+            return found;
+        };
+
+        m_c->clock->setNs(first - 1);
+        QCOMPARE(lookup(1).debits_pending, u128(12));
+        QVERIFY(expiries().isEmpty());
+        m_c->clock->advanceNs(1);
+        QCOMPARE(lookup(1).debits_pending, u128(7)); // at once: no QTRY
+        QCOMPARE(lookup(2).credits_pending, u128(7));
+        QCOMPARE(expiries().size(), 1);
+        QCOMPARE(expiries().first().actor, QStringLiteral("system:ledger.expiry"));
+        QCOMPARE(expiries().first().action, QStringLiteral("ledger.expire"));
+        QCOMPARE(ledger().nextDeadlineNs(), std::optional<qint64>(second));
+
+        // Far past the second: it goes too, in one sweep, and nothing is left.
+        m_c->clock->setNs(second + 3600 * qint64(NsPerSecond));
+        QCOMPARE(lookup(1).debits_pending, u128(0));
+        QCOMPARE(expiries().size(), 2);
+        QCOMPARE(expiries().last().actor, QStringLiteral("system:ledger.expiry"));
+        QCOMPARE(ledger().nextDeadlineNs(), std::nullopt);
+        QCOMPARE(statuses(ledger().createTransfers(std::vector { post(3, 1) }, cabinet::test::tester())), S("pending_transfer_expired"));
+        (*m_c)->stop();
+
+        // A stopped core sweeps nothing: the clock passing an expiry leaves it pending.
+        QVERIFY(ledger().createTransfers(std::vector { pending(4, 1, 2, 1, 1) }, cabinet::test::tester()));
+        m_c->clock->advanceMs(5000);
+        QCOMPARE(lookup(1).debits_pending, u128(1));
     }
 
     void readOnlyCabinetReadsButDoesNotWrite()
