@@ -30,22 +30,7 @@ const QString Login = QStringLiteral("socket-tester");
 // Starts `cabinet --headless` on `dataDir` and waits for its "running" line.
 bool startOwner(QProcess &process, const QString &dataDir)
 {
-    process.start(cabinetBinary(), { QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir });
-    if (!process.waitForStarted())
-        return false;
-    QByteArray seen;
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < 30000) {
-        process.waitForReadyRead(200);
-        seen += process.readAllStandardError();
-        if (seen.contains("headless core running"))
-            return QFileInfo::exists(api::ControlServer::socketPath(dataDir));
-        if (process.state() == QProcess::NotRunning)
-            break;
-    }
-    qWarning("the owner did not start: %s", seen.constData());
-    return false;
+    return startHeadless(process, dataDir) && QFileInfo::exists(api::ControlServer::socketPath(dataDir));
 }
 
 void stopOwner(QProcess &process)

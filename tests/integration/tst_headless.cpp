@@ -12,27 +12,6 @@ using namespace cabinet::test;
 class TestHeadless : public QObject {
     Q_OBJECT
 
-    // Starts `cabinet --headless` and waits for its "running" log line.
-    static bool startHeadless(QProcess &process, const QString &dataDir)
-    {
-        process.start(cabinetBinary(), { QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir });
-        if (!process.waitForStarted())
-            return false;
-        QByteArray seen;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 30000) {
-            process.waitForReadyRead(200);
-            seen += process.readAllStandardError();
-            if (seen.contains("headless core running"))
-                return true;
-            if (process.state() == QProcess::NotRunning)
-                break;
-        }
-        qWarning("headless did not start: %s", seen.constData());
-        return false;
-    }
-
     static void stopsCleanlyOn(int signal)
     {
         QTemporaryDir dir;

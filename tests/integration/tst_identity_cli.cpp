@@ -20,26 +20,6 @@ using namespace cabinet::test;
 class TestIdentityCli : public QObject {
     Q_OBJECT
 
-    static bool startHeadless(QProcess &process, const QString &dataDir)
-    {
-        process.start(cabinetBinary(), { QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir });
-        if (!process.waitForStarted())
-            return false;
-        QByteArray seen;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 30000) {
-            process.waitForReadyRead(200);
-            seen += process.readAllStandardError();
-            if (seen.contains("headless core running"))
-                return true;
-            if (process.state() == QProcess::NotRunning)
-                break;
-        }
-        qWarning("headless did not start: %s", seen.constData());
-        return false;
-    }
-
     static Run cabinet(const QString &dir, const QStringList &args) { return runCabinet(QStringList { QStringLiteral("--data-dir"), dir } + args); }
 
     static QMap<QString, QByteArray> snapshot(const QString &dir)

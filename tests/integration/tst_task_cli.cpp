@@ -28,26 +28,6 @@ QJsonObject object(const QString &json)
     return QJsonDocument::fromJson(json.toUtf8()).object();
 }
 
-bool startHeadless(QProcess &process, const QString &dataDir)
-{
-    process.start(cabinetBinary(), { QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir });
-    if (!process.waitForStarted())
-        return false;
-    QByteArray seen;
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < 30000) {
-        process.waitForReadyRead(200);
-        seen += process.readAllStandardError();
-        if (seen.contains("headless core running"))
-            return true;
-        if (process.state() == QProcess::NotRunning)
-            break;
-    }
-    qWarning("headless did not start: %s", seen.constData());
-    return false;
-}
-
 struct Pair {
     Run first, second;
 };

@@ -1,6 +1,8 @@
 #pragma once
 
 // Runs the real cabinet binary (its path comes from ctest's CABINET_BINARY).
+#include <QByteArray>
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -16,6 +18,27 @@ struct Run {
 inline QString cabinetBinary()
 {
     return qEnvironmentVariable("CABINET_BINARY");
+}
+
+// Starts `cabinet --headless` on `dataDir` and waits for its "running" log line.
+inline bool startHeadless(QProcess &process, const QString &dataDir)
+{
+    process.start(cabinetBinary(), { QStringLiteral("--headless"), QStringLiteral("--data-dir"), dataDir });
+    if (!process.waitForStarted())
+        return false;
+    QByteArray seen;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 30000) {
+        process.waitForReadyRead(200);
+        seen += process.readAllStandardError();
+        if (seen.contains("headless core running"))
+            return true;
+        if (process.state() == QProcess::NotRunning)
+            break;
+    }
+    qWarning("headless did not start: %s", seen.constData());
+    return false;
 }
 
 inline Run runCabinet(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 60000)
