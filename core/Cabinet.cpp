@@ -6,6 +6,7 @@
 #include "audit/AuditCheckpointService.h"
 #include "audit/AuditCheckpointer.h"
 #include "audit/AuditLog.h"
+#include "audit/AuditWatch.h"
 #include "config/Config.h"
 #include "events/EventBus.h"
 #include "events/EventRetention.h"
@@ -75,6 +76,7 @@ void Cabinet::buildServices()
         return config.value(QStringLiteral("events.retention"), QString::number(EventBus::RetentionDefault)).toLongLong();
     }));
     m_services.push_back(std::make_unique<AuditCheckpointService>(*m_auditCheckpointer));
+    m_services.push_back(std::make_unique<AuditWatch>(*m_audit, *m_events, *m_clock));
     m_services.push_back(std::make_unique<ScenarioRunner>(*m_events));
     m_services.push_back(std::make_unique<llm::Router>(*m_clock, [&config] { return llm::loadRouterSettings(config); }, m_events.get()));
     m_services.push_back(std::make_unique<ledger::Ledger>(

@@ -11,10 +11,12 @@ ThemedWindow {
 
     required property CoreConnection connection
     required property string settingsFile
+    // The layout saved in settingsFile, read before the window loads.
+    property string initialLayout
     // Every panel shows its first data, or the core could not open: what a
     // screenshot and the tests wait for.
     readonly property bool settled: connection.state === CoreConnection.Failed
-                                    || (connection.state === CoreConnection.Ready && dock.ready)
+                                    || (connection.state === CoreConnection.Ready && dock.ready && statusBar.ready)
 
     function toggleTheme() {
         settings.darkTheme = !settings.darkTheme
@@ -91,6 +93,7 @@ ThemedWindow {
     }
 
     footer: StatusBar {
+        id: statusBar
         connection: root.connection
     }
 
@@ -99,6 +102,7 @@ ThemedWindow {
         objectName: "dock"
         anchors.fill: parent
         connection: root.connection
+        initialLayout: root.initialLayout
     }
 
     StartupBanner {

@@ -1,103 +1,102 @@
 #include "gui/AuditChain.h"
 
+#include "events/EventTypes.h"
+
+#include <QJsonDocument>
+
 namespace cabinet::gui {
+
+namespace {
+AuditChain::Verdict verdictFrom(const QString &name)
+{
+    if (name == u"intact")
+        return AuditChain::Intact;
+    if (name == u"broken")
+        return AuditChain::Broken;
+    if (name == u"unreadable")
+        return AuditChain::Unreadable;
+    return AuditChain::Unknown;
+}
+} // namespace
 
 AuditChain::AuditChain(QObject *parent)
     : QObject(parent)
-{
-    m_debounce.setSingleShot(true);
-    connect(&m_debounce, &QTimer::timeout, this, [this] { check(Scope::New); });
-    m_wholeTimer.setSingleShot(true);
-    connect(&m_wholeTimer, &QTimer::timeout, this, [this] { check(Scope::Whole); });
-}
+    , m_link(
+              this, { events::ServiceState },
+              [this](const Event &event) {
+                  if (event.payload.value(u"service").toString() == QLatin1StringView(WatchService))
+                      apply(event.payload);
+              },
+              [this] { fetchStatus(); })
+{ }
 
 void AuditChain::setConnection(CoreConnection *connection)
 {
-    if (followConnection(m_connection, connection, this, &AuditChain::onEvent, &AuditChain::verify))
+    if (m_link.setConnection(connection))
         Q_EMIT connectionChanged();
 }
 
-void AuditChain::setDebounceMs(int ms)
+void AuditChain::fetchStatus()
 {
-    if (ms == m_debounceMs)
-        return;
-    m_debounceMs = ms;
-    Q_EMIT debounceMsChanged();
+    m_link.connection()->call(this, QStringLiteral("audit.watch_status"), "{}", [this](const Result<QByteArray> &reply) {
+        if (!reply) {
+            setErrorMessage(reply.error().message);
+            return;
+        }
+        setErrorMessage({});
+        apply(QJsonDocument::fromJson(*reply).object());
+    });
 }
 
-void AuditChain::setWholeIntervalMs(int ms)
+void AuditChain::apply(const QJsonObject &state)
 {
-    if (ms == m_wholeIntervalMs)
+    const qint64 revision = state.value(u"revision").toInteger(-1);
+    if (revision < 0 || revision <= m_revision)
         return;
-    m_wholeIntervalMs = ms;
-    Q_EMIT wholeIntervalMsChanged();
+    const bool wasLoaded = loaded();
+    const bool wasBusy = busy();
+    m_revision = revision;
+    m_verdict = verdictFrom(state.value(u"verdict").toString());
+    m_entries = state.value(u"entries").toInteger();
+    m_brokenAt = state.value(u"first_broken_seq").toInteger();
+    m_reason = state.value(u"reason").toString();
+    const qint64 wholeMs = state.value(u"last_whole_walk_ms").toInteger();
+    m_wholeCheckedAt = wholeMs > 0 ? QDateTime::fromMSecsSinceEpoch(wholeMs) : QDateTime();
+    m_walking = state.value(u"state").toString() == u"checking";
+    Q_EMIT resultChanged();
+    if (busy() != wasBusy)
+        Q_EMIT busyChanged();
+    if (!wasLoaded)
+        Q_EMIT loadedChanged();
 }
 
 void AuditChain::verify()
 {
-    check(Scope::Whole);
+    if (!m_link.ready() || m_verifying)
+        return;
+    setVerifying(true);
+    // The walk's result comes as the watch's service.state events, before
+    // this answer (both are queued from the core thread in that order).
+    m_link.connection()->call(this, QStringLiteral("audit.verify"), "{}", [this](const Result<QByteArray> &reply) {
+        setErrorMessage(reply ? QString() : reply.error().message);
+        setVerifying(false);
+    });
 }
 
-void AuditChain::check(Scope scope)
+void AuditChain::setVerifying(bool verifying)
 {
-    if (!m_connection || m_connection->state() != CoreConnection::Ready)
-        return;
-    if (m_busy) {
-        m_again = scope == Scope::Whole || m_again == Scope::Whole ? Scope::Whole : Scope::New;
-        return;
-    }
-    // Going on from a checkpoint needs a trail found sound. Before the first
-    // whole walk, or with a broken or unreadable trail, new entries change
-    // nothing: the next whole walk (on its timer, or asked for) tells.
-    if (scope == Scope::New && m_verdict != Intact)
-        return;
-    const bool whole = scope == Scope::Whole;
-    const AuditLog::Checkpoint from = whole ? AuditLog::Checkpoint {} : m_checkpoint;
-    m_debounce.stop();
-    if (whole)
-        m_wholeTimer.stop();
-    setBusy(true);
-    m_running.start();
-    m_connection->request(
-        this, [from](Cabinet &cabinet) { return cabinet.audit().verifyAfter(from); },
-        [this, whole](const Result<AuditLog::Verification> &result) {
-            const qint64 tookMs = m_running.elapsed();
-            if (whole) {
-                m_wholeCheckedAt = QDateTime::currentDateTime();
-                m_wholeTimer.start(int(std::max<qint64>(m_wholeIntervalMs, CoreShareDivisor * tookMs)));
-            } else {
-                m_lastNewCheckMs = tookMs;
-            }
-            if (result) {
-                m_verdict = result->intact ? Intact : Broken;
-                m_entries = result->entries;
-                m_brokenAt = result->firstBrokenSeq;
-                m_reason = result->reason;
-                m_checkpoint = result->last;
-            } else {
-                m_verdict = Unreadable;
-                m_reason = result.error().message;
-            }
-            Q_EMIT resultChanged();
-            setBusy(false);
-            if (const auto again = std::exchange(m_again, std::nullopt))
-                check(*again);
-        });
+    const bool wasBusy = busy();
+    m_verifying = verifying;
+    if (busy() != wasBusy)
+        Q_EMIT busyChanged();
 }
 
-void AuditChain::onEvent(const Event &event)
+void AuditChain::setErrorMessage(const QString &message)
 {
-    // Not restarted by every entry, so a steady stream is still verified.
-    if (event.type == events::AuditAppended && !m_debounce.isActive())
-        m_debounce.start(int(std::max<qint64>(m_debounceMs, CoreShareDivisor * m_lastNewCheckMs)));
-}
-
-void AuditChain::setBusy(bool busy)
-{
-    if (busy == m_busy)
+    if (message == m_errorMessage)
         return;
-    m_busy = busy;
-    Q_EMIT busyChanged();
+    m_errorMessage = message;
+    Q_EMIT errorMessageChanged();
 }
 
 } // namespace cabinet::gui

@@ -1,28 +1,22 @@
 #pragma once
 
-#include "audit/AuditLog.h"
 #include "gui/CoreConnection.h"
+#include "gui/CoreLink.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
+#include <QJsonObject>
 #include <QObject>
-#include <QPointer>
-#include <QTimer>
 #include <QtQml/qqmlregistration.h>
-
-#include <optional>
 
 namespace cabinet::gui {
 
-// The audit chain's health, checked on the core thread. A moment after new
-// entries arrive (a burst costs one check) only what was appended since the
-// last sound entry is verified (AuditLog::verifyAfter), so that check costs
-// what is new, not the trail's length. The whole trail is walked when the
-// core is ready, on demand, and again every wholeIntervalMs or ten times as
-// long as the last whole walk took, whichever is longer: a change to an old
-// entry is found within that time, and whole walks never take more than a
-// tenth of the core thread's time. While the trail is broken or unreadable
-// only whole walks check it.
+// The audit chain's health as the console's badge shows it: a mirror of the
+// core's audit watch (core/audit/AuditWatch), which does the checking on
+// the core's scheduler in the console and headless alike. Taken from an
+// audit.watch_status call when the core is ready, then kept current by the
+// watch's service.state events; verify() asks for a whole walk now
+// (audit.verify). Copies of the state carry a revision, so an older one
+// that arrives late (the status call racing the events) is dropped.
 class AuditChain : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -32,67 +26,65 @@ class AuditChain : public QObject {
     Q_PROPERTY(qint64 brokenAt READ brokenAt NOTIFY resultChanged)
     Q_PROPERTY(QString reason READ reason NOTIFY resultChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
-    Q_PROPERTY(int debounceMs READ debounceMs WRITE setDebounceMs NOTIFY debounceMsChanged)
-    Q_PROPERTY(int wholeIntervalMs READ wholeIntervalMs WRITE setWholeIntervalMs NOTIFY wholeIntervalMsChanged)
     Q_PROPERTY(QDateTime wholeCheckedAt READ wholeCheckedAt NOTIFY resultChanged)
+    Q_PROPERTY(bool loaded READ loaded NOTIFY loadedChanged)
+    Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
 public:
     enum Verdict { Unknown, Intact, Broken, Unreadable };
     Q_ENUM(Verdict)
-    static constexpr int DefaultDebounceMs = 2000;
-    static constexpr int DefaultWholeIntervalMs = 60'000;
-    static constexpr int CoreShareDivisor = 10; // at most 1/10 of the core's time
+    static constexpr char WatchService[] = "audit.watch";
 
     explicit AuditChain(QObject *parent = nullptr);
 
-    CoreConnection *connection() const { return m_connection; }
+    CoreConnection *connection() const { return m_link.connection(); }
     void setConnection(CoreConnection *connection);
+    // The verdict of the watch's last finished check.
     Verdict verdict() const { return m_verdict; }
     qint64 entries() const { return m_entries; }
     qint64 brokenAt() const { return m_brokenAt; }
     // Why the chain is broken, or why it could not be read.
     QString reason() const { return m_reason; }
-    bool busy() const { return m_busy; }
-    // The shortest wait between new entries and their verification.
-    int debounceMs() const { return m_debounceMs; }
-    void setDebounceMs(int ms);
-    // The shortest wait between two walks of the whole trail.
-    int wholeIntervalMs() const { return m_wholeIntervalMs; }
-    void setWholeIntervalMs(int ms);
-    // When the last walk of the whole trail ended (invalid before the first).
+    // A whole walk is under way (the watch's own, or one asked for here).
+    bool busy() const { return m_walking || m_verifying; }
+    // When the last walk of the whole trail ended, on the core's clock
+    // (invalid before the first).
     QDateTime wholeCheckedAt() const { return m_wholeCheckedAt; }
+    // The watch's state has been read once.
+    bool loaded() const { return m_revision >= 0; }
+    // Why the last call to the core failed (empty after one that worked).
+    QString errorMessage() const { return m_errorMessage; }
 
-    // Verifies the whole trail now (once the core is ready); a request made
-    // while a check runs is served when it ends.
+    // Takes a copy of the watch's state (a service.state payload or the
+    // audit.watch_status answer); an older revision than the one held is
+    // dropped.
+    void apply(const QJsonObject &state);
+
+    // Walks the whole trail now (once the core is ready); ignored while one
+    // asked for here is under way.
     Q_INVOKABLE void verify();
 
 Q_SIGNALS:
     void connectionChanged();
     void resultChanged();
     void busyChanged();
-    void debounceMsChanged();
-    void wholeIntervalMsChanged();
+    void loadedChanged();
+    void errorMessageChanged();
 
 private:
-    enum class Scope { Whole, New };
-    void check(Scope scope);
-    void onEvent(const cabinet::Event &event);
-    void setBusy(bool busy);
+    void fetchStatus();
+    void setVerifying(bool verifying);
+    void setErrorMessage(const QString &message);
 
-    QPointer<CoreConnection> m_connection;
-    QTimer m_debounce;
-    QTimer m_wholeTimer;
-    int m_debounceMs = DefaultDebounceMs;
-    int m_wholeIntervalMs = DefaultWholeIntervalMs;
-    QElapsedTimer m_running;
-    qint64 m_lastNewCheckMs = 0; // how long the last check of new entries took
-    QDateTime m_wholeCheckedAt;
+    CoreLink m_link;
     Verdict m_verdict = Unknown;
     qint64 m_entries = 0;
     qint64 m_brokenAt = 0;
     QString m_reason;
-    AuditLog::Checkpoint m_checkpoint; // the newest entry found sound
-    bool m_busy = false;
-    std::optional<Scope> m_again; // asked for while a check ran
+    QDateTime m_wholeCheckedAt;
+    bool m_walking = false;
+    bool m_verifying = false;
+    qint64 m_revision = -1; // -1: nothing read yet
+    QString m_errorMessage;
 };
 
 } // namespace cabinet::gui

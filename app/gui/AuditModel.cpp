@@ -35,7 +35,7 @@ QStringList sortedKeys(const QHash<QString, int> &counts)
 } // namespace
 
 AuditModel::AuditModel(QObject *parent)
-    : QAbstractListModel(parent)
+    : CoreModel({ events::AuditAppended }, parent)
 { }
 
 int AuditModel::rowCount(const QModelIndex &parent) const
@@ -73,12 +73,6 @@ QHash<int, QByteArray> AuditModel::roleNames() const
 {
     return { { SeqRole, "seq" }, { TimeRole, "time" }, { ActorRole, "actor" }, { ActionRole, "action" },
         { SubjectRole, "subject" }, { PayloadRole, "payload" }, { HashRole, "hash" } };
-}
-
-void AuditModel::setConnection(CoreConnection *connection)
-{
-    if (followConnection(m_connection, connection, this, &AuditModel::onEvent, &AuditModel::reload))
-        Q_EMIT connectionChanged();
 }
 
 void AuditModel::setMaxRows(int maxRows)
@@ -121,9 +115,9 @@ void AuditModel::merge(const QList<AuditEntry> &entries)
 
 void AuditModel::reload()
 {
-    if (!m_connection || m_connection->state() != CoreConnection::Ready)
+    if (!coreReady())
         return;
-    m_connection->request(
+    connection()->request(
         this, [rows = m_maxRows](Cabinet &cabinet) { return cabinet.audit().tail(rows); },
         [this](const Result<QList<AuditEntry>> &snapshot) {
             if (!snapshot) {
@@ -132,17 +126,13 @@ void AuditModel::reload()
             }
             setErrorMessage({});
             merge(*snapshot);
-            if (!m_loaded) {
-                m_loaded = true;
-                Q_EMIT loadedChanged();
-            }
+            setLoaded(true);
         });
 }
 
-void AuditModel::onEvent(const Event &event)
+void AuditModel::onCoreEvent(const Event &event)
 {
-    if (event.type == events::AuditAppended)
-        merge({ AuditLog::fromEvent(event.payload) });
+    merge({ AuditLog::fromEvent(event.payload) });
 }
 
 void AuditModel::insertSorted(const QList<AuditEntry> &fresh)
@@ -181,14 +171,6 @@ void AuditModel::trim()
     Q_EMIT countChanged();
     if (distinctChanged)
         Q_EMIT distinctValuesChanged();
-}
-
-void AuditModel::setErrorMessage(const QString &message)
-{
-    if (message == m_errorMessage)
-        return;
-    m_errorMessage = message;
-    Q_EMIT errorMessageChanged();
 }
 
 } // namespace cabinet::gui

@@ -1,11 +1,9 @@
 #pragma once
 
 #include "audit/AuditEntry.h"
-#include "gui/CoreConnection.h"
+#include "gui/CoreModel.h"
 
-#include <QAbstractListModel>
 #include <QHash>
-#include <QPointer>
 #include <QtQml/qqmlregistration.h>
 
 namespace cabinet::gui {
@@ -14,14 +12,11 @@ namespace cabinet::gui {
 // entries. Filled from a snapshot of the newest entries, then kept current by
 // audit.appended events. Rows are unique by seq, so an entry that arrives both
 // in the snapshot and as an event is listed once.
-class AuditModel : public QAbstractListModel {
+class AuditModel : public CoreModel {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(cabinet::gui::CoreConnection *connection READ connection WRITE setConnection NOTIFY connectionChanged)
     Q_PROPERTY(int maxRows READ maxRows WRITE setMaxRows NOTIFY maxRowsChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
-    Q_PROPERTY(bool loaded READ loaded NOTIFY loadedChanged)
-    Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
     Q_PROPERTY(QStringList actors READ actors NOTIFY distinctValuesChanged)
     Q_PROPERTY(QStringList actions READ actions NOTIFY distinctValuesChanged)
 public:
@@ -35,13 +30,9 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    CoreConnection *connection() const { return m_connection; }
-    void setConnection(CoreConnection *connection);
     int maxRows() const { return m_maxRows; }
     void setMaxRows(int maxRows);
     int count() const { return int(m_rows.size()); }
-    bool loaded() const { return m_loaded; }
-    QString errorMessage() const { return m_errorMessage; }
     QStringList actors() const;
     QStringList actions() const;
 
@@ -53,24 +44,18 @@ public:
     Q_INVOKABLE void reload();
 
 Q_SIGNALS:
-    void connectionChanged();
     void maxRowsChanged();
     void countChanged();
-    void loadedChanged();
-    void errorMessageChanged();
     void distinctValuesChanged();
 
 private:
-    void onEvent(const cabinet::Event &event);
+    void onCoreReady() override { reload(); }
+    void onCoreEvent(const cabinet::Event &event) override;
     void insertSorted(const QList<AuditEntry> &fresh);
     void trim();
-    void setErrorMessage(const QString &message);
 
-    QPointer<CoreConnection> m_connection;
     QList<AuditEntry> m_rows; // descending seq
     int m_maxRows = DefaultMaxRows;
-    bool m_loaded = false;
-    QString m_errorMessage;
     QHash<QString, int> m_actorCounts;
     QHash<QString, int> m_actionCounts;
 };

@@ -2,6 +2,7 @@
 
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QStandardPaths>
 
 namespace cabinet::gui {
@@ -26,8 +27,13 @@ Status ConsoleSession::load(Cabinet::Options core, const QString &settingsFile)
     // Qt 6.4 does not look for modules in the resources by default; the
     // module's own files need it to find its singletons.
     m_engine.addImportPath(QStringLiteral("qrc:/"));
+    // Main.qml's Settings reads the file only once the window has loaded,
+    // after the dock's first frames: the dock takes its saved layout from
+    // here, so a panel that layout hides is not created at start.
+    const QString savedLayout
+        = QSettings(settingsFile, QSettings::IniFormat).value(QStringLiteral("console/layout")).toString();
     m_engine.setInitialProperties({ { QStringLiteral("connection"), QVariant::fromValue(&m_connection) },
-        { QStringLiteral("settingsFile"), settingsFile } });
+        { QStringLiteral("settingsFile"), settingsFile }, { QStringLiteral("initialLayout"), savedLayout } });
     m_engine.load(QUrl(QStringLiteral("qrc:/Cabinet/Main.qml")));
     QObject::disconnect(&m_engine, &QQmlEngine::warnings, &m_engine, nullptr);
     if (!window())

@@ -1,6 +1,8 @@
 #include "gui/CoreConnection.h"
 
 #include "Assert.h"
+#include "api/Dispatcher.h"
+#include "events/EventBus.h"
 
 #include <numeric>
 
@@ -47,13 +49,79 @@ void CoreConnection::open(Cabinet::Options options)
         Qt::QueuedConnection);
 }
 
-void CoreConnection::onOpened(const QString &dataDir, const QString &operatingMode)
+Actor CoreConnection::actor()
+{
+    return Actor::person(Cabinet::localLogin());
+}
+
+void CoreConnection::call(QObject *receiver, const QString &operation, const QByteArray &params, Reply done)
+{
+    QPointer<QObject> guard(receiver);
+    // Runs on the core thread, at once or when a long job ends; the answer
+    // itself is taken on the GUI thread.
+    Reply answer = [this, guard, done = std::move(done)](Result<QByteArray> result) {
+        QMetaObject::invokeMethod(
+            this,
+            [guard, done, result = std::move(result)]() mutable {
+                if (guard)
+                    done(std::move(result));
+            },
+            Qt::QueuedConnection);
+    };
+    QMetaObject::invokeMethod(
+        m_host,
+        [this, operation, params, answer = std::move(answer)]() mutable {
+            Cabinet *cabinet = m_host->cabinet();
+            if (!cabinet) {
+                answer(Error { ErrorCode::Unavailable, tr("The core is not running.") });
+                return;
+            }
+            cabinet->api().call(operation, actor(), params, std::move(answer));
+        },
+        Qt::QueuedConnection);
+}
+
+int CoreConnection::subscribe(const QStringList &types, QObject *receiver, EventHandler handler)
+{
+    CABINET_ASSERT(receiver && handler);
+    const int id = ++m_lastSubscriptionId;
+    Subscription subscription { types, receiver, std::make_shared<const EventHandler>(std::move(handler)), {} };
+    subscription.destroyed = connect(receiver, &QObject::destroyed, this, [this, id] { unsubscribe(id); });
+    m_subscriptions.emplace(id, std::move(subscription));
+    m_routes.clear();
+    return id;
+}
+
+void CoreConnection::unsubscribe(int id)
+{
+    const auto it = m_subscriptions.find(id);
+    if (it == m_subscriptions.end())
+        return;
+    disconnect(it->second.destroyed);
+    m_subscriptions.erase(it);
+    m_routes.clear();
+}
+
+const std::vector<int> &CoreConnection::routeFor(const QString &type)
+{
+    auto route = m_routes.find(type);
+    if (route == m_routes.end()) {
+        std::vector<int> ids;
+        for (const auto &[id, subscription] : m_subscriptions) {
+            if (EventBus::matches(subscription.types, type))
+                ids.push_back(id);
+        }
+        route = m_routes.insert(type, std::move(ids));
+    }
+    return *route;
+}
+
+void CoreConnection::onOpened(const QString &dataDir)
 {
     if (dataDir != m_dataDir) {
         m_dataDir = dataDir;
         Q_EMIT dataDirChanged();
     }
-    setOperatingMode(operatingMode);
     m_state = Ready;
     Q_EMIT stateChanged();
     m_rateTimer.start();
@@ -70,12 +138,15 @@ void CoreConnection::onPublished(const Event &event)
 {
     ++m_thisSecond;
     m_recent.append(event);
-    if (event.type == events::ConfigChanged && event.payload.value(QStringLiteral("key")).toString() == u"mode") {
-        request(
-            this, [](Cabinet &cabinet) { return cabinet.operatingMode(); },
-            [this](const QString &mode) { setOperatingMode(mode); });
+    // Copied: a handler may subscribe or unsubscribe, which clears the routes.
+    const std::vector<int> ids = routeFor(event.type);
+    for (const int id : ids) {
+        const auto it = m_subscriptions.find(id);
+        if (it == m_subscriptions.end() || !it->second.receiver)
+            continue;
+        const std::shared_ptr<const EventHandler> handler = it->second.handler;
+        (*handler)(event);
     }
-    Q_EMIT eventPublished(event);
 }
 
 void CoreConnection::sampleRate()
@@ -89,14 +160,6 @@ void CoreConnection::sampleRate()
         m_eventRate = rate;
         Q_EMIT eventRateChanged();
     }
-}
-
-void CoreConnection::setOperatingMode(const QString &mode)
-{
-    if (mode == m_operatingMode)
-        return;
-    m_operatingMode = mode;
-    Q_EMIT operatingModeChanged();
 }
 
 } // namespace cabinet::gui

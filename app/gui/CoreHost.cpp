@@ -26,7 +26,7 @@ void CoreHost::open(Cabinet::Options options)
         return;
     }
     m_cabinet = std::move(cabinet);
-    Q_EMIT opened(m_cabinet->dataDir(), m_cabinet->operatingMode());
+    Q_EMIT opened(m_cabinet->dataDir());
 }
 
 void CoreHost::shutdown()

@@ -25,7 +25,7 @@ public:
     Cabinet *cabinet() const { return m_cabinet.get(); }
 
 Q_SIGNALS:
-    void opened(const QString &dataDir, const QString &operatingMode);
+    void opened(const QString &dataDir);
     void failed(const QString &message);
     void published(const cabinet::Event &event);
 

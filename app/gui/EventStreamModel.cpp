@@ -6,7 +6,7 @@
 namespace cabinet::gui {
 
 EventStreamModel::EventStreamModel(QObject *parent)
-    : QAbstractListModel(parent)
+    : CoreModel({}, parent) // every type
 { }
 
 int EventStreamModel::rowCount(const QModelIndex &parent) const
@@ -42,27 +42,21 @@ QHash<int, QByteArray> EventStreamModel::roleNames() const
         { EphemeralRole, "ephemeral" } };
 }
 
-void EventStreamModel::setConnection(CoreConnection *connection)
+void EventStreamModel::onConnectionChanged()
 {
-    if (connection == m_connection)
-        return;
-    if (m_connection)
-        m_connection->disconnect(this);
-    m_connection = connection;
     beginResetModel();
     m_rows.clear();
-    if (m_connection) {
-        const auto &recent = m_connection->recentEvents();
+    if (CoreConnection *core = connection()) {
+        const auto &recent = core->recentEvents();
         for (qsizetype i = recent.lastIndex(); i >= recent.firstIndex() && m_rows.size() < MaxRows; --i)
             m_rows.append(recent.at(i));
-        connect(m_connection, &CoreConnection::eventPublished, this, &EventStreamModel::onEvent);
     }
     endResetModel();
     Q_EMIT countChanged();
-    Q_EMIT connectionChanged();
+    setLoaded(connection() != nullptr);
 }
 
-void EventStreamModel::onEvent(const Event &event)
+void EventStreamModel::onCoreEvent(const Event &event)
 {
     beginInsertRows({}, 0, 0);
     m_rows.prepend(event);

@@ -1,21 +1,19 @@
 #pragma once
 
 #include "events/Event.h"
-#include "gui/CoreConnection.h"
+#include "gui/CoreModel.h"
 
-#include <QAbstractListModel>
-#include <QPointer>
 #include <QtQml/qqmlregistration.h>
 
 namespace cabinet::gui {
 
 // Every event the console has received, stored and ephemeral, newest first,
 // at most maxRows. Starts from the connection's recent events, so a panel
-// opened late still shows what happened since the console started.
-class EventStreamModel : public QAbstractListModel {
+// opened late still shows what happened since the console started; loaded
+// from then on.
+class EventStreamModel : public CoreModel {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(cabinet::gui::CoreConnection *connection READ connection WRITE setConnection NOTIFY connectionChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     Q_PROPERTY(int maxRows READ maxRows CONSTANT)
 public:
@@ -29,19 +27,16 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    CoreConnection *connection() const { return m_connection; }
-    void setConnection(CoreConnection *connection);
     int count() const { return int(m_rows.size()); }
     int maxRows() const { return MaxRows; }
 
 Q_SIGNALS:
-    void connectionChanged();
     void countChanged();
 
 private:
-    void onEvent(const cabinet::Event &event);
+    void onConnectionChanged() override;
+    void onCoreEvent(const cabinet::Event &event) override;
 
-    QPointer<CoreConnection> m_connection;
     QList<Event> m_rows; // newest first
 };
 

@@ -27,7 +27,7 @@ struct Snapshot {
 } // namespace
 
 LedgerAccountsModel::LedgerAccountsModel(QObject *parent)
-    : QAbstractListModel(parent)
+    : CoreModel({ events::LedgerAccountsCreated, events::LedgerTransfersCreated, events::LedgerTransfersExpired }, parent)
     , m_throttle(new RefreshThrottle([this] { return refresh(); }, this))
 { }
 
@@ -92,12 +92,6 @@ QHash<int, QByteArray> LedgerAccountsModel::roleNames() const
         { CreditsPendingTextRole, "creditsPendingText" }, { NegativeRole, "negative" }, { ClosedRole, "closed" } };
 }
 
-void LedgerAccountsModel::setConnection(CoreConnection *connection)
-{
-    if (followConnection(m_connection, connection, this, &LedgerAccountsModel::onEvent, &LedgerAccountsModel::onStateChanged))
-        Q_EMIT connectionChanged();
-}
-
 void LedgerAccountsModel::merge(const std::vector<Account> &accounts)
 {
     std::vector<Account> incoming = accounts;
@@ -138,19 +132,14 @@ void LedgerAccountsModel::merge(const std::vector<Account> &accounts)
         Q_EMIT countChanged();
 }
 
-void LedgerAccountsModel::onStateChanged()
+void LedgerAccountsModel::onCoreReady()
 {
-    if (m_connection && m_connection->state() == CoreConnection::Ready) {
-        m_reloadAll = true;
-        m_throttle->schedule();
-    }
+    m_reloadAll = true;
+    m_throttle->schedule();
 }
 
-void LedgerAccountsModel::onEvent(const Event &event)
+void LedgerAccountsModel::onCoreEvent(const Event &event)
 {
-    if (event.type != events::LedgerAccountsCreated && event.type != events::LedgerTransfersCreated
-        && event.type != events::LedgerTransfersExpired)
-        return;
     if (event.payload.value(QStringLiteral("accounts_truncated")).toBool()) {
         m_reloadAll = true;
     } else {
@@ -165,13 +154,12 @@ void LedgerAccountsModel::onEvent(const Event &event)
 
 bool LedgerAccountsModel::refresh()
 {
-    if (!m_connection || m_connection->state() != CoreConnection::Ready) {
+    if (!coreReady())
         return false;
-    }
     if (m_reloadAll) {
         m_reloadAll = false;
         m_touched.clear();
-        m_connection->request(
+        connection()->request(
             this,
             [](Cabinet &cabinet) {
                 QueryFilter filter;
@@ -195,10 +183,7 @@ bool LedgerAccountsModel::refresh()
                 setErrorMessage({});
                 merge(*snapshot.accounts);
                 setTruncated(snapshot.more);
-                if (!m_loaded) {
-                    m_loaded = true;
-                    Q_EMIT loadedChanged();
-                }
+                setLoaded(true);
             });
         return true;
     }
@@ -213,7 +198,7 @@ bool LedgerAccountsModel::refresh()
     m_touched.clear();
     if (ids.empty())
         return false;
-    m_connection->request(
+    connection()->request(
         this, [ids = std::move(ids)](Cabinet &cabinet) { return cabinet.service<cabinet::ledger::Ledger>().lookupAccounts(ids); },
         [this](const Result<std::vector<Account>> &accounts) {
             m_throttle->finished();
@@ -225,14 +210,6 @@ bool LedgerAccountsModel::refresh()
             merge(*accounts);
         });
     return true;
-}
-
-void LedgerAccountsModel::setErrorMessage(const QString &message)
-{
-    if (message == m_errorMessage)
-        return;
-    m_errorMessage = message;
-    Q_EMIT errorMessageChanged();
 }
 
 void LedgerAccountsModel::setTruncated(bool truncated)

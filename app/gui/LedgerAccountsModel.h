@@ -1,11 +1,9 @@
 #pragma once
 
 #include "events/Event.h"
-#include "gui/CoreConnection.h"
+#include "gui/CoreModel.h"
 #include "ledger/LedgerTypes.h"
 
-#include <QAbstractListModel>
-#include <QPointer>
 #include <QSet>
 #include <QtQml/qqmlregistration.h>
 
@@ -21,15 +19,12 @@ class RefreshThrottle;
 // up again (all of them when the event says the list was cut short).
 // Refreshes are throttled, so a busy ledger costs the core a few lookups a
 // second, not one per batch.
-class LedgerAccountsModel : public QAbstractListModel {
+class LedgerAccountsModel : public CoreModel {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(cabinet::gui::CoreConnection *connection READ connection WRITE setConnection NOTIFY connectionChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
-    Q_PROPERTY(bool loaded READ loaded NOTIFY loadedChanged)
     Q_PROPERTY(bool truncated READ truncated NOTIFY truncatedChanged)
     Q_PROPERTY(int maxRows READ maxRows CONSTANT)
-    Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
 public:
     enum Role {
         IdRole = Qt::UserRole + 1,
@@ -60,39 +55,28 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    CoreConnection *connection() const { return m_connection; }
-    void setConnection(CoreConnection *connection);
     int count() const { return int(m_rows.size()); }
-    bool loaded() const { return m_loaded; }
     bool truncated() const { return m_truncated; }
     int maxRows() const { return MaxRows; }
-    QString errorMessage() const { return m_errorMessage; }
 
     // Adds new accounts in creation order and updates the ones listed.
     void merge(const std::vector<ledger::Account> &accounts);
 
 Q_SIGNALS:
-    void connectionChanged();
     void countChanged();
-    void loadedChanged();
     void truncatedChanged();
-    void errorMessageChanged();
 
 private:
-    void onStateChanged();
-    void onEvent(const cabinet::Event &event);
+    void onCoreReady() override;
+    void onCoreEvent(const cabinet::Event &event) override;
     bool refresh();
-    void setErrorMessage(const QString &message);
     void setTruncated(bool truncated);
 
-    QPointer<CoreConnection> m_connection;
     RefreshThrottle *m_throttle;
     std::vector<ledger::Account> m_rows; // ascending timestamp
-    bool m_loaded = false;
     bool m_truncated = false;
     bool m_reloadAll = true;
     QSet<QString> m_touched; // decimal ids from events, looked up at the next refresh
-    QString m_errorMessage;
 };
 
 } // namespace cabinet::gui

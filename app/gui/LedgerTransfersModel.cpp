@@ -12,7 +12,8 @@ namespace cabinet::gui {
 using namespace cabinet::ledger;
 
 LedgerTransfersModel::LedgerTransfersModel(QObject *parent)
-    : QAbstractListModel(parent)
+    // An expiry moves balances but adds no transfer to the account.
+    : CoreModel({ events::LedgerTransfersCreated }, parent)
     , m_throttle(new RefreshThrottle([this] { return refresh(); }, this))
 { }
 
@@ -74,12 +75,6 @@ QHash<int, QByteArray> LedgerTransfersModel::roleNames() const
         { TimeoutRole, "timeout" } };
 }
 
-void LedgerTransfersModel::setConnection(CoreConnection *connection)
-{
-    if (followConnection(m_connection, connection, this, &LedgerTransfersModel::onEvent, &LedgerTransfersModel::onStateChanged))
-        Q_EMIT connectionChanged();
-}
-
 void LedgerTransfersModel::setAccountId(const QString &id)
 {
     if (id == m_accountIdText)
@@ -117,16 +112,14 @@ void LedgerTransfersModel::prepend(const std::vector<Transfer> &newestFirst)
     Q_EMIT countChanged();
 }
 
-void LedgerTransfersModel::onStateChanged()
+void LedgerTransfersModel::onCoreReady()
 {
-    if (m_connection && m_connection->state() == CoreConnection::Ready)
-        m_throttle->schedule();
+    m_throttle->schedule();
 }
 
-void LedgerTransfersModel::onEvent(const Event &event)
+void LedgerTransfersModel::onCoreEvent(const Event &event)
 {
-    // An expiry moves balances but adds no transfer to the account.
-    if (event.type != events::LedgerTransfersCreated || m_accountId == 0)
+    if (m_accountId == 0)
         return;
     const bool touched = event.payload.value(QStringLiteral("accounts_truncated")).toBool()
         || event.payload.value(QStringLiteral("accounts")).toArray().contains(m_accountIdText);
@@ -136,16 +129,15 @@ void LedgerTransfersModel::onEvent(const Event &event)
 
 bool LedgerTransfersModel::refresh()
 {
-    if (!m_connection || m_connection->state() != CoreConnection::Ready || m_accountId == 0) {
+    if (!coreReady() || m_accountId == 0)
         return false;
-    }
     AccountFilter filter;
     filter.account_id = m_accountId;
     filter.limit = MaxRows;
     filter.flags = AccountFilterFlag::Debits | AccountFilterFlag::Credits | AccountFilterFlag::Reversed;
     // Only what is newer than the newest listed.
     filter.timestamp_min = m_rows.empty() ? 0 : m_rows.front().timestamp + 1;
-    m_connection->request(
+    connection()->request(
         this, [filter](Cabinet &cabinet) { return cabinet.service<cabinet::ledger::Ledger>().getAccountTransfers(filter); },
         [this, generation = m_generation](const Result<std::vector<Transfer>> &transfers) {
             m_throttle->finished();
@@ -170,22 +162,6 @@ void LedgerTransfersModel::clear()
     m_rows.clear();
     endResetModel();
     Q_EMIT countChanged();
-}
-
-void LedgerTransfersModel::setLoaded(bool loaded)
-{
-    if (loaded == m_loaded)
-        return;
-    m_loaded = loaded;
-    Q_EMIT loadedChanged();
-}
-
-void LedgerTransfersModel::setErrorMessage(const QString &message)
-{
-    if (message == m_errorMessage)
-        return;
-    m_errorMessage = message;
-    Q_EMIT errorMessageChanged();
 }
 
 } // namespace cabinet::gui

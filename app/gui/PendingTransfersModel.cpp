@@ -25,7 +25,7 @@ std::set<u128> idsOf(const std::vector<OpenPendingTransfer> &rows)
 } // namespace
 
 PendingTransfersModel::PendingTransfersModel(QObject *parent)
-    : QAbstractListModel(parent)
+    : CoreModel({ events::LedgerTransfersCreated, events::LedgerTransfersExpired }, parent)
     , m_throttle(new RefreshThrottle([this] { return refresh(); }, this))
 { }
 
@@ -78,12 +78,6 @@ QHash<int, QByteArray> PendingTransfersModel::roleNames() const
         { AmountRole, "amount" }, { AmountTextRole, "amountText" }, { LedgerRole, "ledger" }, { CodeRole, "code" },
         { TimeRole, "time" }, { TimeoutRole, "timeout" }, { ExpiresAtRole, "expiresAt" },
         { ExpiresAtMsRole, "expiresAtMs" } };
-}
-
-void PendingTransfersModel::setConnection(CoreConnection *connection)
-{
-    if (followConnection(m_connection, connection, this, &PendingTransfersModel::onEvent, &PendingTransfersModel::onStateChanged))
-        Q_EMIT connectionChanged();
 }
 
 void PendingTransfersModel::setLimit(int limit)
@@ -151,23 +145,21 @@ void PendingTransfersModel::merge(std::vector<OpenPendingTransfer> snapshot)
         Q_EMIT countChanged();
 }
 
-void PendingTransfersModel::onStateChanged()
+void PendingTransfersModel::onCoreReady()
 {
-    if (m_connection && m_connection->state() == CoreConnection::Ready)
-        m_throttle->schedule();
+    m_throttle->schedule();
 }
 
-void PendingTransfersModel::onEvent(const Event &event)
+void PendingTransfersModel::onCoreEvent(const Event &)
 {
-    if (event.type == events::LedgerTransfersCreated || event.type == events::LedgerTransfersExpired)
-        m_throttle->schedule();
+    m_throttle->schedule();
 }
 
 bool PendingTransfersModel::refresh()
 {
-    if (!m_connection || m_connection->state() != CoreConnection::Ready)
+    if (!coreReady())
         return false;
-    m_connection->request(
+    connection()->request(
         this, [limit = u32(m_limit)](Cabinet &cabinet) { return cabinet.service<cabinet::ledger::Ledger>().openPendingTransfers(limit); },
         [this](Result<OpenPendingTransfers> reply) {
             m_throttle->finished();
@@ -183,20 +175,9 @@ bool PendingTransfersModel::refresh()
                 m_total = total;
                 Q_EMIT totalChanged();
             }
-            if (!m_loaded) {
-                m_loaded = true;
-                Q_EMIT loadedChanged();
-            }
+            setLoaded(true);
         });
     return true;
-}
-
-void PendingTransfersModel::setErrorMessage(const QString &message)
-{
-    if (message == m_errorMessage)
-        return;
-    m_errorMessage = message;
-    Q_EMIT errorMessageChanged();
 }
 
 } // namespace cabinet::gui

@@ -1,11 +1,9 @@
 #pragma once
 
 #include "events/Event.h"
-#include "gui/CoreConnection.h"
+#include "gui/CoreModel.h"
 #include "ledger/LedgerBackend.h"
 
-#include <QAbstractListModel>
-#include <QPointer>
 #include <QtQml/qqmlregistration.h>
 
 #include <vector>
@@ -26,15 +24,12 @@ class RefreshThrottle;
 //
 // Countdowns need no core call: expiresAt is fixed, and the panel ticks
 // against it on the GUI thread.
-class PendingTransfersModel : public QAbstractListModel {
+class PendingTransfersModel : public CoreModel {
     Q_OBJECT
     QML_ELEMENT
-    Q_PROPERTY(cabinet::gui::CoreConnection *connection READ connection WRITE setConnection NOTIFY connectionChanged)
     Q_PROPERTY(int count READ count NOTIFY countChanged)
     Q_PROPERTY(qint64 total READ total NOTIFY totalChanged)
     Q_PROPERTY(int limit READ limit WRITE setLimit NOTIFY limitChanged)
-    Q_PROPERTY(bool loaded READ loaded NOTIFY loadedChanged)
-    Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
 public:
     enum Role {
         IdRole = Qt::UserRole + 1,
@@ -60,38 +55,27 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    CoreConnection *connection() const { return m_connection; }
-    void setConnection(CoreConnection *connection);
     int count() const { return int(m_rows.size()); }
     qint64 total() const { return m_total; }
     // Rows listed at most, 1 to MaxLimit (the default).
     int limit() const { return m_limit; }
     void setLimit(int limit);
-    bool loaded() const { return m_loaded; }
-    QString errorMessage() const { return m_errorMessage; }
 
 Q_SIGNALS:
-    void connectionChanged();
     void countChanged();
     void totalChanged();
     void limitChanged();
-    void loadedChanged();
-    void errorMessageChanged();
 
 private:
-    void onStateChanged();
-    void onEvent(const cabinet::Event &event);
+    void onCoreReady() override;
+    void onCoreEvent(const cabinet::Event &event) override;
     bool refresh();
     void merge(std::vector<ledger::OpenPendingTransfer> snapshot);
-    void setErrorMessage(const QString &message);
 
-    QPointer<CoreConnection> m_connection;
     RefreshThrottle *m_throttle;
     std::vector<ledger::OpenPendingTransfer> m_rows; // expiry order, as the ledger lists them
     qint64 m_total = 0;
     int m_limit = MaxLimit;
-    bool m_loaded = false;
-    QString m_errorMessage;
 };
 
 } // namespace cabinet::gui

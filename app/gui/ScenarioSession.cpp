@@ -37,10 +37,11 @@ void ScenarioSession::setConnection(CoreConnection *connection)
     if (connection == m_connection)
         return;
     if (m_connection)
-        m_connection->disconnect(this);
+        m_connection->unsubscribe(std::exchange(m_subscription, 0));
     m_connection = connection;
+    // The run is a job: its progress and its end are job.* events.
     if (m_connection)
-        connect(m_connection, &CoreConnection::eventPublished, this, &ScenarioSession::onEvent);
+        m_subscription = m_connection->subscribe({ QStringLiteral("job.") }, this, [this](const Event &event) { onJobEvent(event); });
     Q_EMIT connectionChanged();
 }
 
@@ -165,9 +166,9 @@ void ScenarioSession::cancel()
         [](bool) {});
 }
 
-void ScenarioSession::onEvent(const Event &event)
+void ScenarioSession::onJobEvent(const Event &event)
 {
-    if (!event.type.startsWith(u"job.") || m_job == 0 || quint64(event.payload.value(u"job").toInteger()) != m_job)
+    if (m_job == 0 || quint64(event.payload.value(u"job").toInteger()) != m_job)
         return;
     if (event.type == events::JobProgress) {
         onProgress(m_run, event.payload.value(u"fraction").toDouble());

@@ -149,13 +149,14 @@ private:
     void onProgress(quint64 run, double fraction);
     void onFinished(quint64 run, const QJsonObject &result);
     void onFailed(quint64 run, const Error &error);
-    void onEvent(const cabinet::Event &event);
+    void onJobEvent(const cabinet::Event &event);
     void setError(const QString &message, const QString &field = {});
     void setRunning(bool running);
     void setCancelled(bool cancelled);
     void setProgress(double progress);
 
     QPointer<CoreConnection> m_connection;
+    int m_subscription = 0; // to job.* events
 
     int m_scenarios = 0;
     int m_horizonDays = 0;

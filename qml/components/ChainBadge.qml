@@ -3,8 +3,9 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Cabinet
 
-// The audit chain's verdict as a coloured pill; in its tooltip the reason
-// of a break, or when the whole trail was last walked.
+// The audit chain's verdict as the core's audit watch reports it, as a
+// coloured pill; in its tooltip the reason of a break, or when the whole
+// trail was last walked.
 Rectangle {
     id: badge
 
@@ -51,6 +52,7 @@ Rectangle {
         id: hover
     }
     readonly property string detail: chain.reason.length > 0 ? chain.reason
+        : chain.errorMessage.length > 0 ? chain.errorMessage
         : isNaN(chain.wholeCheckedAt.getTime()) ? ""
         : qsTr("Whole trail verified at %1; new entries are verified as they arrive.")
               .arg(chain.wholeCheckedAt.toLocaleTimeString(Qt.locale(), Locale.ShortFormat))

@@ -15,11 +15,15 @@ Item {
     // The layout as JSON, and the sizes of the side areas: Main.qml keeps
     // them in the settings file.
     property string savedLayout
+    // The saved layout as the window opens (ConsoleSession reads it): the
+    // Settings object reads its file only after the first frames exist, and
+    // a panel the layout hides must not be created for the default's sake.
+    property string initialLayout
     property real leftWidth: 340
     property real rightWidth: 340
     property real bottomHeight: 230
 
-    property var layout: defaultLayout()
+    property var layout: initialLayout ? restore(initialLayout) : defaultLayout()
     // Every panel has shown its first data.
     readonly property bool ready: {
         if (frames.count !== PanelRegistry.panels.length)

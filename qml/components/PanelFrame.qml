@@ -4,9 +4,11 @@ import QtQuick.Layouts
 import Cabinet
 
 // A panel's frame: a header with its title and a menu to move, pop out or
-// hide it, and the panel itself, loaded once from the registry's source.
-// The frame follows the layout: into a dock area, its own window, or the
-// parking lot while hidden.
+// hide it, and the panel itself, loaded from the registry's source the first
+// time it is shown (a panel hidden at start, or behind another's tab, costs
+// nothing until then) and kept from then on, hidden or not. The frame
+// follows the layout: into a dock area, its own window, or the parking lot
+// while hidden.
 FocusScope {
     id: frame
 
@@ -16,13 +18,23 @@ FocusScope {
     readonly property string panelId: entry.id
     readonly property var place: dock.layout[panelId]
     readonly property Item area: dock.areaItem(place.area)
-    readonly property bool ready: loader.status === Loader.Ready && (loader.item.ready ?? true)
+    readonly property bool shown: !place.hidden && (place.popped || area.shownId === panelId)
+    // The panel exists: it has been shown once.
+    readonly property bool created: loader.status !== Loader.Null
+    // A panel not created yet has no first data to wait for.
+    readonly property bool ready: !created || (loader.status === Loader.Ready && (loader.item.ready ?? true))
     readonly property alias popout: popout
 
     objectName: "panel_" + panelId
     parent: place.hidden ? parking : place.popped ? popout.contentItem : area.content
     anchors.fill: parent
-    visible: !place.hidden && (place.popped || area.shownId === panelId)
+    visible: shown
+
+    function create() {
+        if (shown && !created)
+            loader.setSource(entry.source, { connection: dock.connection })
+    }
+    onShownChanged: create()
 
     Rectangle {
         anchors.fill: parent
@@ -91,10 +103,13 @@ FocusScope {
 
         Loader {
             id: loader
+            objectName: "panelLoader"
             Layout.fillWidth: true
             Layout.fillHeight: true
             focus: true
-            Component.onCompleted: setSource(frame.entry.source, { connection: frame.dock.connection })
+            // The dock starts from the saved layout (initialLayout), so a
+            // panel it hides is not created here.
+            Component.onCompleted: frame.create()
         }
     }
 

@@ -9,6 +9,8 @@ Rectangle {
     id: bar
 
     required property CoreConnection connection
+    // The mode has been read: what a screenshot waits for here.
+    readonly property bool ready: operatingMode.loaded
 
     implicitHeight: 28
     color: Theme.header
@@ -21,6 +23,11 @@ Rectangle {
         case "paused": return qsTr("Paused")
         }
         return mode
+    }
+
+    OperatingMode {
+        id: operatingMode
+        connection: bar.connection
     }
 
     Rectangle {
@@ -75,7 +82,7 @@ Rectangle {
             color: Theme.text
             font.pixelSize: Theme.smallFontSize + 1
             font.weight: Font.DemiBold
-            text: bar.connection.operatingMode ? bar.modeTitle(bar.connection.operatingMode) : "—"
+            text: operatingMode.mode ? bar.modeTitle(operatingMode.mode) : "—"
         }
         Item {
             Layout.fillWidth: true

@@ -10,7 +10,9 @@ Item {
     id: panel
 
     property CoreConnection connection
-    readonly property bool ready: audit.loaded
+    // The entries, and the chain's first verdict (the audit watch walks the
+    // trail shortly after the core starts).
+    readonly property bool ready: audit.loaded && auditChain.verdict !== AuditChain.Unknown
 
     // Shared by the header row and every entry row.
     // Compact (the center of the default layout beside two side panels):

@@ -85,7 +85,7 @@ Item {
             Layout.alignment: Qt.AlignHCenter
         }
         Label {
-            text: qsTr("Cabinet's services open the accounts they need. To create some yourself, close the console (the command line needs the data directory) and run:")
+            text: qsTr("Cabinet's services open the accounts they need. To create some yourself, run this in a terminal while the console stays open (the command line sends it to the console, which records it under your name):")
             color: Theme.textMuted
             wrapMode: Text.Wrap
             horizontalAlignment: Text.AlignHCenter

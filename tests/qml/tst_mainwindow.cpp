@@ -220,6 +220,52 @@ private Q_SLOTS:
         QTRY_VERIFY(shows(events));
     }
 
+    // The panel a frame holds, or null while none was created.
+    QObject *panelItem(const QString &id) const
+    {
+        QQuickItem *loader = frame(id)->findChild<QQuickItem *>(QStringLiteral("panelLoader"));
+        return loader ? loader->property("item").value<QObject *>() : nullptr;
+    }
+
+    void hiddenPanelIsCreatedWhenFirstShown()
+    {
+        // A layout saved with the ledger hidden and the event stream behind
+        // the audit trail's tab.
+        QVERIFY(openSession());
+        call("hide", QStringLiteral("ledger"));
+        call("moveTo", QStringLiteral("events"), QStringLiteral("center"));
+        m_session.reset();
+
+        QVERIFY(openSession()); // settled: panels not created have nothing to wait for
+        QVERIFY(frame(QStringLiteral("ledger")));
+        QVERIFY(!frame(QStringLiteral("ledger"))->isVisible());
+        QVERIFY(!panelItem(QStringLiteral("ledger")));
+        QVERIFY(!window()->findChild<QObject *>(QStringLiteral("accountList")));
+        QVERIFY(!panelItem(QStringLiteral("events")));
+        QVERIFY(!window()->findChild<QObject *>(QStringLiteral("eventList")));
+        QVERIFY(panelItem(QStringLiteral("audit")));
+        QVERIFY(panelItem(QStringLiteral("scenarios")));
+
+        // Shown by its shortcut: created then, and it shows its data.
+        QTest::keyClick(window(), Qt::Key_3, Qt::ControlModifier);
+        QTRY_VERIFY(shows(frame(QStringLiteral("ledger"))));
+        QObject *ledger = panelItem(QStringLiteral("ledger"));
+        QVERIFY(ledger);
+        QTRY_VERIFY(shows(itemNamed(window(), QStringLiteral("ledgerEmpty"))));
+        QTRY_VERIFY(window()->property("settled").toBool());
+        // Its tab chosen: the event stream is created too, with the events
+        // since the console started.
+        QTest::keyClick(window(), Qt::Key_2, Qt::ControlModifier);
+        QTRY_VERIFY(shows(frame(QStringLiteral("events"))));
+        QVERIFY(panelItem(QStringLiteral("events")));
+        QTRY_VERIFY(visibleText(itemNamed(window(), QStringLiteral("eventList")), QStringLiteral("core.started")));
+
+        // Hidden again, it is kept as it is, not destroyed.
+        call("hide", QStringLiteral("ledger"));
+        QTRY_VERIFY(!frame(QStringLiteral("ledger"))->isVisible());
+        QCOMPARE(panelItem(QStringLiteral("ledger")), ledger);
+    }
+
     void layoutSurvivesReload()
     {
         QVERIFY(openSession());

@@ -3,6 +3,7 @@
 #include "api/JsonText.h"
 #include "api/ops/Groups.h"
 #include "audit/AuditLog.h"
+#include "audit/AuditWatch.h"
 
 #include <QJsonArray>
 
@@ -57,7 +58,9 @@ std::vector<Operation> auditOperations()
 {
     return {
         { { QStringLiteral("audit.verify"),
-            QStringLiteral("Recompute the whole hash chain and check it against the newest signed checkpoint."), false, Role::Viewer,
+            QStringLiteral("Recompute the whole hash chain and check it against the newest signed checkpoint. On a running core "
+                           "the audit watch takes the result as its state (audit.watch_status, service.state)."),
+            false, Role::Viewer,
             QStringLiteral("{}"),
             QStringLiteral("{\"intact\": bool, \"entries\": n, \"first_broken_seq\": n, \"reason\": \"...\", \"checkpoint_seq\": n, ...}"),
             ReadErrors },
@@ -67,10 +70,26 @@ std::vector<Operation> auditOperations()
                   return object.error();
               if (auto known = onlyKnownMembers(*object, {}); !known)
                   return known.error();
-              auto result = cabinet.audit().verify();
+              auto result = cabinet.service<AuditWatch>().walkNow();
               if (!result)
                   return result.error();
               return compact(verificationJson(*result));
+          }) },
+        { { QStringLiteral("audit.watch_status"),
+            QStringLiteral("The audit watch's state: the verdict of its last check (new entries a moment after they arrive, the "
+                           "whole trail every minute or more), as its service.state events carry it."),
+            false, Role::Viewer, QStringLiteral("{}"),
+            QStringLiteral("{\"service\": \"audit.watch\", \"state\": \"unknown\"|\"checking\"|\"intact\"|\"broken\"|\"unreadable\", "
+                           "\"verdict\": ..., \"running\": bool, \"entries\": n, \"first_broken_seq\": n, \"reason\": \"...\", "
+                           "\"last_whole_walk_ms\": n, \"next_whole_walk_ms\": n, \"revision\": n}"),
+            { ErrorCode::InvalidArgument } },
+          now([](Cabinet &cabinet, const Actor &, const QByteArray &params) -> Result<QByteArray> {
+              auto object = paramsObject(params);
+              if (!object)
+                  return object.error();
+              if (auto known = onlyKnownMembers(*object, {}); !known)
+                  return known.error();
+              return compact(cabinet.service<AuditWatch>().status());
           }) },
         { { QStringLiteral("audit.tail"), QStringLiteral("The newest entries, oldest first."), false, Role::Viewer,
             QStringLiteral("{\"count\": n (1..10000, default 10)}"), QStringLiteral("[AuditEntry, ...]"), ReadErrors },
