@@ -7,6 +7,7 @@
 #include "audit/AuditCheckpointer.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditWatch.h"
+#include "QuotedInput.h"
 #include "config/Config.h"
 #include "events/EventBus.h"
 #include "events/EventRetention.h"
@@ -73,7 +74,17 @@ void Cabinet::buildServices()
 {
     Config &config = *m_config;
     m_services.push_back(std::make_unique<EventRetention>(*m_events, *m_clock, [&config] {
-        return config.value(QStringLiteral("events.retention"), QString::number(EventBus::RetentionDefault)).toLongLong();
+        // A value that is not a whole number keeps the default rather than
+        // reading as 0, which would prune all but the last RetentionMin.
+        const QString text = config.value(QStringLiteral("events.retention"), QString::number(EventBus::RetentionDefault));
+        bool ok = false;
+        const qint64 keep = text.toLongLong(&ok);
+        if (!ok) {
+            qCWarning(lcCore).noquote() << "events.retention:" << quoteInput(text)
+                                        << "is not a whole number of events; keeping the default" << EventBus::RetentionDefault;
+            return EventBus::RetentionDefault;
+        }
+        return keep;
     }));
     m_services.push_back(std::make_unique<AuditCheckpointService>(*m_auditCheckpointer));
     m_services.push_back(std::make_unique<AuditWatch>(*m_audit, *m_events, *m_clock));

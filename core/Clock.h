@@ -2,6 +2,7 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -39,6 +40,9 @@ public:
 // A clock that moves only when told to. Thread-safe so a test can advance it
 // while a service on another thread reads it. Every move tells the listeners
 // (the scheduler), so deadlines that fall due fire at once, with no waiting.
+// Listeners are called under a lock that removeListener() takes too: once it
+// returns, the listener is not running on any thread and never runs again,
+// so its owner may go. A listener may add or remove listeners itself.
 class ManualClock final : public Clock {
 public:
     explicit ManualClock(qint64 startNs = 1'700'000'000'000'000'000) : m_nowNs(startNs) { }
@@ -71,17 +75,19 @@ public:
 private:
     void notify()
     {
-        std::vector<std::pair<int, std::function<void()>>> listeners;
-        {
-            std::lock_guard lock(m_mutex);
-            listeners = m_listeners;
+        std::lock_guard lock(m_mutex);
+        // A copy: a listener may change the list while it runs.
+        const auto listeners = m_listeners;
+        for (const auto &entry : listeners) {
+            const bool stillListening = std::any_of(m_listeners.begin(), m_listeners.end(),
+                                                    [&entry](const auto &l) { return l.first == entry.first; });
+            if (stillListening)
+                entry.second();
         }
-        for (const auto &entry : listeners)
-            entry.second();
     }
 
     std::atomic<qint64> m_nowNs;
-    std::mutex m_mutex;
+    std::recursive_mutex m_mutex;
     int m_lastId = 0;
     std::vector<std::pair<int, std::function<void()>>> m_listeners;
 };

@@ -121,13 +121,32 @@ void ControlServer::onNewConnection()
     }
 }
 
+Status ControlServer::admitLocalActor(const Actor &actor)
+{
+    // Anyone who can open the socket is this Unix user (the socket is 0600),
+    // acting as a person at a terminal, as the in-process CLI does. Agents
+    // and the core's own components act inside the core, and API tokens
+    // belong to the server, which checks them: none of them is taken on a
+    // bare claim.
+    if (actor.kind() == Actor::Kind::Operator)
+        return {};
+    return Error { ErrorCode::PermissionDenied,
+                   QStringLiteral("the control socket takes operators only (operator:NAME), not %1: agents and the core act "
+                                  "inside it, API tokens through the server")
+                           .arg(actor.toString()),
+                   QStringLiteral("actor") };
+}
+
 void ControlServer::serve(QLocalSocket *socket)
 {
     ++m_connections;
-    auto *session = new Session(m_dispatcher, [socket](const QByteArray &message) {
-        socket->write(message + '\n');
-        socket->flush();
-    });
+    auto *session = new Session(
+            m_dispatcher,
+            [socket](const QByteArray &message) {
+                socket->write(message + '\n');
+                socket->flush();
+            },
+            admitLocalActor);
     connect(socket, &QLocalSocket::readyRead, socket, [socket, session] {
         while (socket->canReadLine()) {
             const QByteArray line = socket->readLine(MessageBytesMax + 1).trimmed();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Actor.h"
+#include "Result.h"
 #include "service/Service.h"
 
 #include <QObject>
@@ -44,6 +46,9 @@ public:
     // the folder and the socket are this user's and the folder is closed
     // to others (anyone may create that folder first).
     static bool trustedSocket(const QString &dataDir);
+    // Who may identify on the socket: operators only (permission_denied
+    // otherwise, naming the actor).
+    static Status admitLocalActor(const Actor &actor);
 
 private:
     void onNewConnection();

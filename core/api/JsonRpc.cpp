@@ -67,8 +67,8 @@ Error errorFromResponse(const QByteArray &errorObjectJson)
     return Error { code, error.value(QStringLiteral("message")).toString(), data.value(QStringLiteral("field")).toString() };
 }
 
-Session::Session(const Dispatcher &dispatcher, Send send)
-    : m_dispatcher(dispatcher), m_send(std::move(send)), m_alive(std::make_shared<bool>(true))
+Session::Session(const Dispatcher &dispatcher, Send send, Admit admit)
+    : m_dispatcher(dispatcher), m_send(std::move(send)), m_admit(std::move(admit)), m_alive(std::make_shared<bool>(true))
 {
 }
 
@@ -169,6 +169,10 @@ void Session::call(const QByteArray &requestJson, std::function<void(std::option
         auto actor = Actor::parse(actorText && actorText->type == JsonValue::Type::String ? actorText->text : QString());
         if (!actor)
             return answer(errorResponse(id, actor.error()));
+        if (m_admit) {
+            if (auto admitted = m_admit(*actor); !admitted)
+                return answer(errorResponse(id, admitted.error()));
+        }
         m_actor = *actor;
         return answer(resultResponse(id, compact(QJsonObject { { QStringLiteral("actor"), m_actor->toString() } })));
     }

@@ -47,8 +47,11 @@ class Session {
 public:
     // Sends one response message (never called for notifications only).
     using Send = std::function<void(const QByteArray &message)>;
+    // Who may identify on this transport: an error (permission_denied)
+    // refuses the actor and leaves the session unidentified. Empty: anyone.
+    using Admit = std::function<Status(const Actor &actor)>;
 
-    Session(const Dispatcher &dispatcher, Send send);
+    Session(const Dispatcher &dispatcher, Send send, Admit admit = {});
     ~Session();
 
     void handle(const QByteArray &message);
@@ -59,6 +62,7 @@ private:
 
     const Dispatcher &m_dispatcher;
     Send m_send;
+    Admit m_admit;
     std::optional<Actor> m_actor;
     // Cleared when the session goes, so a late answer of a long job is dropped.
     std::shared_ptr<bool> m_alive;

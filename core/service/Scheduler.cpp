@@ -26,21 +26,22 @@ Scheduler::~Scheduler()
     if (m_listenerId)
         const_cast<Clock &>(m_clock).removeListener(m_listenerId);
     for (Service *service : m_services)
-        service->m_wake = {};
+        service->setWake({});
 }
 
 void Scheduler::add(Service &service)
 {
     CABINET_ASSERT(std::find(m_services.begin(), m_services.end(), &service) == m_services.end());
     m_services.push_back(&service);
-    service.m_wake = [this] { wakeFromAnyThread(); };
+    service.setWake([this] { wakeFromAnyThread(); });
     runDue();
 }
 
 void Scheduler::remove(Service &service)
 {
-    service.m_wake = {};
+    service.setWake({});
     std::erase(m_services, &service);
+    m_held.erase(&service);
     reschedule();
 }
 
@@ -59,11 +60,19 @@ void Scheduler::wakeFromAnyThread()
     }, Qt::QueuedConnection);
 }
 
+std::optional<qint64> Scheduler::effectiveDeadlineNs(Service *service) const
+{
+    auto deadline = service->nextDeadlineNs();
+    if (const auto held = m_held.find(service); deadline && held != m_held.end())
+        deadline = std::max(*deadline, held->second.untilNs);
+    return deadline;
+}
+
 std::optional<qint64> Scheduler::nextDeadlineNs() const
 {
     std::optional<qint64> earliest;
     for (Service *service : m_services) {
-        const auto deadline = service->nextDeadlineNs();
+        const auto deadline = effectiveDeadlineNs(service);
         if (deadline && (!earliest || *deadline < *earliest))
             earliest = deadline;
     }
@@ -78,12 +87,13 @@ void Scheduler::runDue()
     // needed and no wake is lost.
     if (std::exchange(m_running, true))
         return;
-    for (int runs = 0;; ++runs) {
+    std::unordered_map<Service *, int> runsThisPass;
+    for (;;) {
         const qint64 nowNs = m_clock.nowNs();
         Service *due = nullptr;
         qint64 dueAt = 0;
         for (Service *service : m_services) {
-            const auto deadline = service->nextDeadlineNs();
+            const auto deadline = effectiveDeadlineNs(service);
             if (deadline && *deadline <= nowNs && (!due || *deadline < dueAt)) {
                 due = service;
                 dueAt = *deadline;
@@ -91,12 +101,21 @@ void Scheduler::runDue()
         }
         if (!due)
             break;
-        if (runs == RunsPerPassMax) {
+        if (++runsThisPass[due] > RunsPerPassMax) {
+            Hold &hold = m_held[due];
+            hold.backoffNs = std::clamp(hold.backoffNs * 2, StuckBackoffMinNs, StuckBackoffMaxNs);
+            hold.untilNs = nowNs + hold.backoffNs;
             qCWarning(lcScheduler).noquote() << "service" << due->name() << "is still due after" << RunsPerPassMax
-                                             << "runs in one pass; going on at the next";
-            break;
+                                             << "runs in one pass; held back" << hold.backoffNs / 1'000'000 << "ms";
+            continue;
         }
         due->runDue(nowNs);
+        // Not due any more: whatever held it back is over.
+        if (const auto held = m_held.find(due); held != m_held.end()) {
+            const auto next = due->nextDeadlineNs();
+            if (!next || *next > m_clock.nowNs())
+                m_held.erase(held);
+        }
     }
     m_running = false;
     reschedule();

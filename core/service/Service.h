@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <functional>
+#include <mutex>
 #include <optional>
 
 namespace cabinet {
@@ -32,15 +33,27 @@ public:
     virtual void runDue(qint64 nowNs) { Q_UNUSED(nowNs); }
 
     // Tells the scheduler the deadline may have moved (work arrived that is
-    // due sooner). Safe to call at any time, also before the service runs.
+    // due sooner). Safe to call at any time and from any thread, also before
+    // the service runs and while the scheduler lets it go: the scheduler sets
+    // and clears its hook under the same lock.
     void wake()
     {
+        std::lock_guard lock(m_wakeMutex);
         if (m_wake)
             m_wake();
     }
 
 private:
     friend class Scheduler;
+    void setWake(std::function<void()> wake)
+    {
+        std::lock_guard lock(m_wakeMutex);
+        m_wake = std::move(wake);
+    }
+
+    // Recursive: on the scheduler's thread a wake runs the due pass at once,
+    // and a service may wake itself from its runDue().
+    std::recursive_mutex m_wakeMutex;
     std::function<void()> m_wake;
 };
 

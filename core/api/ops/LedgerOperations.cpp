@@ -4,6 +4,8 @@
 #include "Cabinet.h"
 #include "api/JsonText.h"
 #include "api/ops/Groups.h"
+#include "audit/AuditLog.h"
+#include "store/Database.h"
 #include "ledger/Ledger.h"
 #include "ledger/LedgerJson.h"
 
@@ -186,6 +188,19 @@ std::vector<Operation> ledgerOperations()
               auto expired = ledgerOf(cabinet).expirePending(actor);
               if (!expired)
                   return expired.error();
+              if (*expired == 0) {
+                  // Nothing was due, so no batch committed and none was
+                  // audited; the operator's call still leaves its entry.
+                  auto tx = cabinet.database().begin();
+                  if (!tx)
+                      return tx.error();
+                  if (auto entry = cabinet.audit().append(*tx, actor.toString(), QStringLiteral("ledger.expire"),
+                                                          QStringLiteral("0 pending transfers"), QJsonObject { { QStringLiteral("expired"), 0 } });
+                      !entry)
+                      return entry.error();
+                  if (auto committed = tx->commit(); !committed)
+                      return committed.error();
+              }
               return QByteArray(QByteArrayLiteral("{\"expired\":") + QByteArray::number(*expired) + '}');
           }) },
         { { QStringLiteral("ledger.replay_check"),

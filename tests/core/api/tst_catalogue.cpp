@@ -254,6 +254,23 @@ private Q_SLOTS:
             QVERIFY2(findOperation(name), qPrintable(name + QStringLiteral(" has a sample but no operation")));
     }
 
+    // A call that finds nothing to change still answers for itself: an
+    // expiry sweep with nothing due commits no ledger batch, yet the
+    // operator's call leaves its one entry.
+    void callThatChangesNothingIsStillAudited()
+    {
+        TestCabinet c;
+        QVERIFY(c.open());
+        const qint64 before = lastAuditSeq(*c.cabinet);
+        const auto answer = call(*c.cabinet, c.clock.get(), QStringLiteral("ledger.expire_pending"), "{}");
+        QVERIFY(answer && answer->ok());
+        QCOMPARE(answer->value(), QByteArray(R"({"expired":0})"));
+        const QList<AuditEntry> audited = auditedAfter(*c.cabinet, before);
+        QCOMPARE(audited.size(), 1);
+        QCOMPARE(audited.first().actor, Caller.toString());
+        QCOMPARE(audited.first().action, QStringLiteral("ledger.expire"));
+    }
+
     void refusedMutatingCallLeavesNoAuditEntry()
     {
         TestCabinet c;

@@ -183,6 +183,42 @@ private Q_SLOTS:
         QCOMPARE(response.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toInt(), jsonrpc::InvalidRequest);
         QTRY_VERIFY_WITH_TIMEOUT(disconnected, 20000);
     }
+
+    // Only operators identify on the socket: an agent, the core's own
+    // components and API tokens are refused (permission_denied, field
+    // "actor") and the session stays unidentified.
+    void onlyOperatorsIdentify()
+    {
+        ControlServer server(m_cabinet->api(), m_cabinet.dir.path());
+        QVERIFY(server.start());
+        QLocalSocket client;
+        client.connectToServer(ControlServer::socketPath(m_cabinet.dir.path()));
+        QVERIFY(client.waitForConnected(2000));
+        const auto ask = [&client](const QByteArray &request) {
+            client.write(request + '\n');
+            if (!QTest::qWaitFor([&client] { return client.canReadLine(); }, 5000))
+                return QJsonObject();
+            return QJsonDocument::fromJson(client.readLine()).object();
+        };
+        for (const char *claimed : { "agent:rex", "system:core", "token:ci-bot" }) {
+            const QJsonObject refused = ask(QJsonDocument(QJsonObject { { QStringLiteral("jsonrpc"), QStringLiteral("2.0") },
+                                                                        { QStringLiteral("id"), 1 },
+                                                                        { QStringLiteral("method"), jsonrpc::IdentifyMethod },
+                                                                        { QStringLiteral("params"),
+                                                                          QJsonObject { { QStringLiteral("actor"), QString::fromLatin1(claimed) } } } })
+                                                    .toJson(QJsonDocument::Compact));
+            const QJsonObject data = refused.value(QStringLiteral("error")).toObject().value(QStringLiteral("data")).toObject();
+            QCOMPARE(data.value(QStringLiteral("code")).toString(), QStringLiteral("permission_denied"));
+            QCOMPARE(data.value(QStringLiteral("field")).toString(), QStringLiteral("actor"));
+            const QJsonObject unidentified = ask(R"({"jsonrpc":"2.0","id":2,"method":"core.status","params":{}})");
+            QCOMPARE(unidentified.value(QStringLiteral("error")).toObject().value(QStringLiteral("data")).toObject()
+                             .value(QStringLiteral("code")).toString(),
+                     QStringLiteral("unauthenticated"));
+        }
+        const QJsonObject admitted = ask(R"({"jsonrpc":"2.0","id":3,"method":"session.identify","params":{"actor":"operator:alice"}})");
+        QCOMPARE(admitted.value(QStringLiteral("result")).toObject().value(QStringLiteral("actor")).toString(),
+                 QStringLiteral("operator:alice"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestControlServer)

@@ -58,6 +58,26 @@ private Q_SLOTS:
         c.clock->advanceMs(10 * 3600 * 1000);
         QCOMPARE(bus.firstRetainedSequence().value(), stoppedFloor);
     }
+
+    // The limit as the core reads it from config.yaml: a value that is not a
+    // whole number keeps the default instead of reading as 0 (which pruned
+    // all but the last RetentionMin events).
+    void configValueThatIsNoNumberKeepsTheDefault()
+    {
+        TestCabinet c;
+        QVERIFY(c.open());
+        append(*c.cabinet, 1500);
+        c.cabinet.reset();
+        QFile config(c.dir.filePath(QStringLiteral("config.yaml")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("events:\n  retention: lots\n");
+        config.close();
+        QVERIFY(c.open());
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("events.retention.*not a whole number")));
+        QVERIFY(c->start());
+        QCOMPARE(c->events().firstRetainedSequence().value(), 1);
+        c->stop();
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEventRetention)

@@ -309,10 +309,34 @@ private Q_SLOTS:
     {
         ManualClock clock;
         StuckService stuck;
+        FakeService other(QStringLiteral("other"), m_log);
         Scheduler scheduler(clock);
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("stuck.*still due")));
+        scheduler.add(other);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("stuck.*still due.*held back 10 ms")));
         scheduler.add(stuck);
         QCOMPARE(stuck.runs, Scheduler::RunsPerPassMax);
+        // Held back, not asked again until its back-off ends; the others
+        // still run meanwhile.
+        const qint64 t0 = clock.nowNs();
+        QCOMPARE(scheduler.nextDeadlineNs(), std::optional<qint64>(t0 + Scheduler::StuckBackoffMinNs));
+        other.addDeadline(t0 + 1 * Ms);
+        clock.advanceMs(1);
+        QCOMPARE(m_log.size(), size_t(1));
+        QCOMPARE(stuck.runs, Scheduler::RunsPerPassMax);
+
+        // Still stuck when the back-off ends: held back twice as long.
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("stuck.*held back 20 ms")));
+        clock.advanceMs(9);
+        QCOMPARE(stuck.runs, 2 * Scheduler::RunsPerPassMax);
+        QCOMPARE(scheduler.nextDeadlineNs(), std::optional<qint64>(clock.nowNs() + 2 * Scheduler::StuckBackoffMinNs));
+
+        // A service that keeps failing for hours is asked at most once a
+        // StuckBackoffMaxNs once its back-off has grown.
+        for (int i = 0; i < 40; ++i) {
+            QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("stuck.*held back")));
+            clock.advanceNs(*scheduler.nextDeadlineNs() - clock.nowNs());
+        }
+        QCOMPARE(*scheduler.nextDeadlineNs() - clock.nowNs(), Scheduler::StuckBackoffMaxNs);
     }
 
     void systemClockFiresOnItsTimer()
