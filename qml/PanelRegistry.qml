@@ -10,7 +10,15 @@ import QtQuick
 //   area      default dock area: "left", "center", "right" or "bottom"
 //   shortcut  shows and focuses the panel
 QtObject {
+    // The first panel of an area is the one it shows at first.
     readonly property var panels: [
+        {
+            id: "tasks",
+            title: qsTr("Task board"),
+            source: Qt.resolvedUrl("panels/TaskBoardPanel.qml"),
+            area: "center",
+            shortcut: "Ctrl+5"
+        },
         {
             id: "audit",
             title: qsTr("Audit trail"),

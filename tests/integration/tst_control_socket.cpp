@@ -294,10 +294,15 @@ private Q_SLOTS:
         QCOMPARE(early.value(QStringLiteral("error")).toObject().value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString(),
                  QStringLiteral("unauthenticated"));
 
+        // Agents act inside the core: not on a bare claim over the socket.
+        const QJsonObject agent =
+                client.request(R"({"jsonrpc":"2.0","id":"agent","method":"session.identify","params":{"actor":"agent:raw"}})");
+        QCOMPARE(agent.value(QStringLiteral("error")).toObject().value(QStringLiteral("data")).toObject().value(QStringLiteral("code")).toString(),
+                 QStringLiteral("permission_denied"));
         const QJsonObject identified =
-                client.request(R"({"jsonrpc":"2.0","id":"who","method":"session.identify","params":{"actor":"agent:raw"}})");
+                client.request(R"({"jsonrpc":"2.0","id":"who","method":"session.identify","params":{"actor":"operator:raw"}})");
         QCOMPARE(identified.value(QStringLiteral("id")).toString(), QStringLiteral("who"));
-        QCOMPARE(identified.value(QStringLiteral("result")).toObject().value(QStringLiteral("actor")).toString(), QStringLiteral("agent:raw"));
+        QCOMPARE(identified.value(QStringLiteral("result")).toObject().value(QStringLiteral("actor")).toString(), QStringLiteral("operator:raw"));
 
         const QJsonObject listed = client.request(R"({"jsonrpc":"2.0","id":2,"method":"api.list"})");
         QVERIFY(listed.value(QStringLiteral("result")).toArray().size() > 5);
@@ -305,7 +310,7 @@ private Q_SLOTS:
         // A write over the socket is audited under the actor that identified.
         const QJsonObject set = client.request(R"({"jsonrpc":"2.0","id":3,"method":"config.set","params":{"key":"raw.key","value":"v"}})");
         QVERIFY2(set.contains(QStringLiteral("result")), QJsonDocument(set).toJson().constData());
-        QCOMPARE(actorsByAction(auditEntries(dir.path())).value(QStringLiteral("config.set")), QStringList { QStringLiteral("agent:raw") });
+        QCOMPARE(actorsByAction(auditEntries(dir.path())).value(QStringLiteral("config.set")), QStringList { QStringLiteral("operator:raw") });
 
         // A notification gets no line back: the next line answers the next request.
         client.send(R"({"jsonrpc":"2.0","method":"core.status"})");
