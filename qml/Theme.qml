@@ -20,6 +20,8 @@ QtObject {
     readonly property color accentText: "#ffffff"
     readonly property color ok: dark ? "#4cc38a" : "#17803d"
     readonly property color okSoft: dark ? "#17342a" : "#e2f5ea"
+    // Waiting on someone (an approval, a review, a paused task).
+    readonly property color warning: dark ? "#e0a03a" : "#b26a00"
     readonly property color danger: dark ? "#ff6b6b" : "#c62828"
     readonly property color dangerSoft: dark ? "#3d1f24" : "#fde8e8"
     readonly property color neutralSoft: dark ? "#2a2f3a" : "#eceff3"

@@ -43,7 +43,7 @@ Item {
     function stateColor(state) {
         switch (state) {
         case "running": case "claimed": return Theme.accent
-        case "awaiting_approval": case "review": return "#e0a03a"
+        case "awaiting_approval": case "review": return Theme.warning
         case "done": return Theme.ok
         case "failed": return Theme.danger
         }
@@ -265,7 +265,7 @@ Item {
                                             Label {
                                                 text: card.workflow + (card.attempts > 0 ? qsTr(" · attempt %1/%2").arg(card.attempts).arg(card.maxAttempts) : "")
                                                       + (card.paused ? qsTr(" · paused") : "")
-                                                color: card.paused ? "#e0a03a" : Theme.textMuted
+                                                color: card.paused ? Theme.warning : Theme.textMuted
                                                 font.pixelSize: Theme.smallFontSize
                                                 elide: Text.ElideRight
                                                 Layout.fillWidth: true

@@ -183,13 +183,14 @@ private Q_SLOTS:
         QCOMPARE(ids(model), (QStringList { QStringLiteral("b"), QStringLiteral("d"), QStringLiteral("f") }));
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
-        // a new, b changed, d gone, e new, f same; g beyond the covered
-        // range (not complete) stays untouched.
+        // Complete: rows not in the answer go, new ones come.
         model.merge({ row(QStringLiteral("h"), QStringLiteral("H")) }, true);
         model.merge({ row(QStringLiteral("b"), QStringLiteral("B")), row(QStringLiteral("d"), QStringLiteral("D")),
                       row(QStringLiteral("f"), QStringLiteral("F")), row(QStringLiteral("g"), QStringLiteral("G")) },
                     true);
         changed.clear();
+        // a new, b changed, d gone, e new, f same; g lies beyond the range
+        // the answer covers (not complete) and stays untouched.
         model.merge({ row(QStringLiteral("a"), QStringLiteral("A")), row(QStringLiteral("b"), QStringLiteral("B2")),
                       row(QStringLiteral("e"), QStringLiteral("E")), row(QStringLiteral("f"), QStringLiteral("F")) },
                     false);
