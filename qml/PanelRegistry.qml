@@ -10,21 +10,22 @@ import QtQuick
 //   area      default dock area: "left", "center", "right" or "bottom"
 //   shortcut  shows and focuses the panel
 QtObject {
-    // The first panel of an area is the one it shows at first.
+    // The first panel of an area is the one it shows at first; the others
+    // are tabs behind it, created when first shown.
     readonly property var panels: [
-        {
-            id: "tasks",
-            title: qsTr("Task board"),
-            source: Qt.resolvedUrl("panels/TaskBoardPanel.qml"),
-            area: "center",
-            shortcut: "Ctrl+5"
-        },
         {
             id: "audit",
             title: qsTr("Audit trail"),
             source: Qt.resolvedUrl("panels/AuditPanel.qml"),
             area: "center",
             shortcut: "Ctrl+1"
+        },
+        {
+            id: "tasks",
+            title: qsTr("Task board"),
+            source: Qt.resolvedUrl("panels/TaskBoardPanel.qml"),
+            area: "center",
+            shortcut: "Ctrl+5"
         },
         {
             id: "events",
