@@ -9,12 +9,17 @@
 #include "audit/AuditWatch.h"
 #include "QuotedInput.h"
 #include "config/Config.h"
+#include "costs/BudgetSettings.h"
+#include "costs/Budgets.h"
+#include "costs/ModeStore.h"
 #include "events/EventBus.h"
 #include "events/EventRetention.h"
 #include "ledger/Ledger.h"
 #include "ledger/SqliteLedgerBackend.h"
 #include "llm/Router.h"
+#include "orchestrator/AgentRegistry.h"
 #include "orchestrator/TaskQueue.h"
+#include "orchestrator/WorkflowCatalog.h"
 #include "scenario/ScenarioRunner.h"
 #include "service/Scheduler.h"
 #include "service/Service.h"
@@ -64,6 +69,11 @@ Result<std::unique_ptr<Cabinet>> Cabinet::open(Options options)
     cabinet->m_scheduler = std::make_unique<Scheduler>(*cabinet->m_clock);
     cabinet->m_api = std::make_unique<api::Dispatcher>(*cabinet);
     cabinet->buildServices();
+    // Problems with agent files do not stop open(): they are reported by
+    // agents.list and agents.check, and the other agents load.
+    cabinet->m_agents = std::make_unique<orchestrator::AgentRegistry>();
+    cabinet->m_agents->load(orchestrator::AgentRegistry::ShippedDir, cabinet->m_dataDirPath + QStringLiteral("/agents"),
+                            cabinet->service<llm::Router>().settings());
     return cabinet;
 }
 
@@ -92,7 +102,16 @@ void Cabinet::buildServices()
     m_services.push_back(std::make_unique<llm::Router>(*m_clock, [&config] { return llm::loadRouterSettings(config); }, m_events.get()));
     m_services.push_back(std::make_unique<ledger::Ledger>(
             std::make_unique<ledger::SqliteLedgerBackend>(*m_db, *m_clock), *m_events, *m_audit));
+    m_services.push_back(std::make_unique<costs::ModeStore>(*m_db, *m_events, *m_audit, *m_clock,
+                                                           config.value(QStringLiteral("mode"), QLatin1String(costs::ModeStore::SeedDefault))));
+    m_services.push_back(costs::makeBudgets(config, m_dataDirPath, service<ledger::Ledger>(), *m_db, *m_events, *m_audit, *m_clock));
+    service<llm::Router>().setBudgetCheck(&service<costs::Budgets>());
     m_services.push_back(std::make_unique<orchestrator::TaskQueue>(*m_db, *m_events, *m_audit, *m_clock));
+    // Asked at each refresh, after open() has loaded the agents.
+    m_services.push_back(std::make_unique<orchestrator::WorkflowCatalog>(m_dataDirPath, [this] {
+        const QStringList names = agents().names();
+        return QSet<QString>(names.begin(), names.end());
+    }));
     // Last: calls arrive once everything they reach has started.
     m_services.push_back(std::make_unique<api::ControlServer>(*m_api, m_dataDirPath));
 }
@@ -172,7 +191,7 @@ void Cabinet::stop()
 
 QString Cabinet::operatingMode() const
 {
-    return m_config->value(QStringLiteral("mode"), QStringLiteral("supervised"));
+    return service<costs::ModeStore>().mode();
 }
 
 QString Cabinet::localLogin()

@@ -15,6 +15,9 @@ namespace cabinet {
 namespace api {
 class Dispatcher;
 }
+namespace orchestrator {
+class AgentRegistry;
+}
 
 class AuditCheckpointer;
 class AuditLog;
@@ -63,6 +66,8 @@ public:
     Scheduler &scheduler() const { return *m_scheduler; }
     // The catalogue of operations: the one way in for every face.
     api::Dispatcher &api() const { return *m_api; }
+    // The agents in force (docs/agents.md): loaded at open(), again on agents.reload.
+    orchestrator::AgentRegistry &agents() const { return *m_agents; }
 
     // The service of type T from the list (the ledger, the scenario runner, ...).
     template <typename T> T &service() const
@@ -101,6 +106,7 @@ private:
     std::vector<std::unique_ptr<Service>> m_services;
     size_t m_started = 0; // services started, from the front of the list
     std::unique_ptr<api::Dispatcher> m_api;
+    std::unique_ptr<orchestrator::AgentRegistry> m_agents;
 };
 
 } // namespace cabinet

@@ -69,6 +69,7 @@ int fail(Context &context, const Error &error);
 Result<QByteArray> callOperation(const Context &context, const QString &name, const QByteArray &params,
                                  ConfigUse config = ConfigUse::NotRead);
 
+std::vector<Command> agentCommands();
 std::vector<Command> apiCommands();
 std::vector<Command> auditCommands();
 std::vector<Command> configCommands();
@@ -76,5 +77,6 @@ std::vector<Command> ledgerCommands();
 std::vector<Command> modelCommands();
 std::vector<Command> simulateCommands();
 std::vector<Command> taskCommands();
+std::vector<Command> workflowCommands();
 
 } // namespace cabinet::cli

@@ -10,11 +10,7 @@ namespace cabinet::gui {
 OperatingMode::OperatingMode(QObject *parent)
     : QObject(parent)
     , m_link(
-              this, { events::ConfigChanged },
-              [this](const Event &event) {
-                  if (event.payload.value(u"key").toString() == u"mode")
-                      read();
-              },
+              this, { events::ModeChanged }, [this](const Event &) { read(); },
               [this] { read(); })
 { }
 

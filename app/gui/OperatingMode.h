@@ -10,9 +10,8 @@ namespace cabinet::gui {
 
 // The core's operating mode (autonomous, supervised, manual or paused) for
 // the status bar: read with core.status when the core is ready and again
-// after a config.changed event for `mode`. Read back rather than taken from
-// the event, because an environment variable or --set may override the
-// file: the mode in effect is the core's to say.
+// after each mode.changed event (the mode is state in the store, switched
+// with mode.set; docs/costs.md).
 class OperatingMode : public QObject {
     Q_OBJECT
     QML_ELEMENT

@@ -25,9 +25,9 @@ const std::vector<Operation> &catalogue()
 {
     static const std::vector<Operation> all = [] {
         std::vector<Operation> list;
-        for (auto group : { ops::apiOperations, ops::auditOperations, ops::configOperations, ops::coreOperations,
-                            ops::eventOperations, ops::ledgerOperations, ops::modelOperations, ops::scenarioOperations,
-                            ops::taskOperations }) {
+        for (auto group : { ops::agentOperations, ops::apiOperations, ops::auditOperations, ops::configOperations, ops::costOperations, ops::coreOperations,
+                            ops::eventOperations, ops::ledgerOperations, ops::modelOperations, ops::modeOperations, ops::scenarioOperations,
+                            ops::taskOperations, ops::workflowOperations }) {
             auto more = group();
             list.insert(list.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
         }

@@ -400,6 +400,28 @@ Error Config::invalidKey(const QString &key)
                    QStringLiteral("invalid configuration key %1 (use lower-case words separated by dots)").arg(quoteInput(key)) };
 }
 
+bool Config::secretKey(const QString &key)
+{
+    // The last word of the key, split at '_': a key that names an
+    // environment variable (api_key_env, token_env) holds a name, not the
+    // secret, and is allowed; one with a secret's word in it is not.
+    const QStringList words = key.section(u'.', -1).split(u'_', Qt::SkipEmptyParts);
+    if (words.isEmpty() || words.last() == QLatin1String("env"))
+        return false;
+    if (words == QStringList { QStringLiteral("key") })
+        return true;
+    static const QStringList secretWords { QStringLiteral("secret"),   QStringLiteral("secrets"),     QStringLiteral("password"),
+                                           QStringLiteral("passwd"),   QStringLiteral("token"),       QStringLiteral("apikey"),
+                                           QStringLiteral("credential"), QStringLiteral("credentials"), QStringLiteral("authorization") };
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        if (secretWords.contains(words[i]))
+            return true;
+        if (i > 0 && words[i] == QLatin1String("key") && (words[i - 1] == QLatin1String("api") || words[i - 1] == QLatin1String("private")))
+            return true;
+    }
+    return false;
+}
+
 QString Config::environmentName(const QString &key)
 {
     return QStringLiteral("CABINET_") + QString(key).replace(u'.', u'_').toUpper();
@@ -460,6 +482,12 @@ Status Config::set(const QString &key, const QString &value, const QString &acto
 {
     if (!validKey(key))
         return invalidKey(key);
+    if (secretKey(key))
+        return Error { ErrorCode::RefusedByPolicy,
+                       QStringLiteral("'%1' would hold a secret, and secrets never go in config.yaml: put it in an environment variable "
+                                      "and name the variable (for a model provider, llm.providers.<name>.api_key_env)")
+                           .arg(key),
+                       QStringLiteral("key") };
     // Edit the file as it is now, so lists, nulls and anything else Cabinet
     // does not model are kept, and so are edits made outside Cabinet since
     // it started.

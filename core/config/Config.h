@@ -66,6 +66,9 @@ public:
     static bool validKey(const QString &key);
     // The error for a key validKey() refuses, the key quoted safely.
     static Error invalidKey(const QString &key);
+    // Whether a key names a secret (an API key, a token, a password), which
+    // set() never writes into the file: docs/models.md says the rule.
+    static bool secretKey(const QString &key);
 
 private:
     Status write(const QByteArray &text) const;

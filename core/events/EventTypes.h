@@ -31,9 +31,27 @@ inline const QString ServiceState = QStringLiteral("service.state");
 inline const QString LlmCall = QStringLiteral("llm.call");
 inline const QString LlmToken = QStringLiteral("llm.token");
 inline const QString LlmProviderState = QStringLiteral("llm.provider_state");
+inline const QString LlmTestStarted = QStringLiteral("llm.test_started");
+inline const QString ApprovalRequested = QStringLiteral("approval.requested");
+inline const QString ApprovalReminder = QStringLiteral("approval.reminder");
+inline const QString ApprovalVoted = QStringLiteral("approval.voted");
+inline const QString ApprovalDecided = QStringLiteral("approval.decided");
+inline const QString ApprovalExpired = QStringLiteral("approval.expired");
+inline const QString ApprovalDelivery = QStringLiteral("approval.delivery");
 inline const QString TaskSubmitted = QStringLiteral("task.submitted");
 inline const QString TaskStateChanged = QStringLiteral("task.state_changed");
 inline const QString TaskPauseChanged = QStringLiteral("task.pause_changed");
+inline const QString CostsSpent = QStringLiteral("costs.spent");
+inline const QString CostsBudgetRefused = QStringLiteral("costs.budget_refused");
+inline const QString CostsBudgetSet = QStringLiteral("costs.budget_set");
+inline const QString CostsRefilled = QStringLiteral("costs.refilled");
+inline const QString CostsTreasuryFunded = QStringLiteral("costs.treasury_funded");
+inline const QString CostsAlert = QStringLiteral("costs.alert");
+inline const QString CostsAgentPaused = QStringLiteral("costs.agent_paused");
+inline const QString CostsAgentResumed = QStringLiteral("costs.agent_resumed");
+inline const QString CostsUnknown = QStringLiteral("costs.unknown");
+inline const QString ModeChanged = QStringLiteral("mode.changed");
+inline const QString AgentsReloaded = QStringLiteral("agents.reloaded");
 
 inline constexpr EventType Registry[] = {
     { "core.started", true, "the core started on its data directory (pid, version)" },
@@ -51,9 +69,27 @@ inline constexpr EventType Registry[] = {
     { "llm.call", false, "a model call ended (its trail: aliases and models tried, why each fallback, who served it, latency, first token, tokens; docs/models.md)" },
     { "llm.token", false, "a streamed model call's next token (call id, text)" },
     { "llm.provider_state", false, "a model provider's breaker or rate-limit headroom changed (as models.list shows a provider)" },
+    { "llm.test_started", false, "a models.test call began (call id, the tag its caller gave): the caller follows its llm.token events by that id" },
+    { "approval.requested", true, "an approval was requested (id, task_id, node, tier, rule, deadline_ms, action; docs/approvals.md)" },
+    { "approval.reminder", true, "a pending approval's reminder at 50 or 90 % of its deadline (id, task_id, node, percent, deadline_ms)" },
+    { "approval.voted", true, "a tier-3 approval got its first approval and waits for a second, different operator (id, task_id, node, operator)" },
+    { "approval.decided", true, "operators approved or denied a request (id, task_id, node, outcome: approved|denied, operators, reason)" },
+    { "approval.expired", true, "a tier-2 request's deadline passed with no decision: denied, recorded as expired (id, task_id, node, deadline_ms)" },
+    { "approval.delivery", true, "a webhook notification was queued, sent, retried or given up (id, approval_id, channel, state, attempts, error)" },
     { "task.submitted", true, "a committed batch submitted tasks (tasks: id, workflow, title, max_attempts, submitted_by; count)" },
     { "task.state_changed", true, "a committed batch moved tasks (changes: id, from, to, action, attempts, worker, error or reason, in order; count)" },
     { "task.pause_changed", true, "a committed batch paused or resumed tasks (changes: id, paused, state; count)" },
+    { "costs.spent", true, "a committed batch settled model calls (calls: record, agent, task, model, cost_micros, tokens, outcome, pricing_gap?, overrun_micros?; docs/costs.md)" },
+    { "costs.budget_refused", true, "the ledger refused reservations for credits (refusals: agent, model, reserve_micros, message)" },
+    { "costs.budget_set", true, "envelopes were created or their caps set (envelopes: agent, daily_cap_micros, per_call_cap_micros, set_by)" },
+    { "costs.refilled", true, "the envelopes were refilled to their daily caps (period, envelopes: agent, before_micros, cap_micros)" },
+    { "costs.treasury_funded", true, "an operator funded the treasury (amount_micros, transfer_id, by)" },
+    { "costs.alert", true, "an envelope reached 50, 80, 95 or 100 % of its daily cap, once per period (agent, period, percent, spent_micros, cap_micros)" },
+    { "costs.agent_paused", true, "velocity detection paused an agent (agent, reason, window_micros, normal_micros); only an operator resumes it" },
+    { "costs.agent_resumed", true, "an operator resumed an agent velocity detection paused (agent, by)" },
+    { "costs.unknown", true, "at start, spend records of calls a stopped process left open were marked unknown (records)" },
+    { "mode.changed", true, "the operating mode changed (from, to, by)" },
+    { "agents.reloaded", true, "the agent files were read again (names in force, problems: path, line, message, code; docs/agents.md)" },
 };
 
 inline std::span<const EventType> registry() { return Registry; }

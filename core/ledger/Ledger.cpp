@@ -58,6 +58,24 @@ Result<std::vector<CreateTransferResult>> Ledger::createTransfers(std::span<cons
     return results;
 }
 
+Result<std::vector<CreateAccountResult>> Ledger::createAccounts(std::span<const Account> events, const Actor &actor, Alongside alongside)
+{
+    CABINET_ASSERT(!m_alongside);
+    m_alongside = std::move(alongside);
+    auto results = createAccounts(events, actor);
+    m_alongside = {};
+    return results;
+}
+
+Result<std::vector<CreateTransferResult>> Ledger::createTransfers(std::span<const Transfer> events, const Actor &actor, Alongside alongside)
+{
+    CABINET_ASSERT(!m_alongside);
+    m_alongside = std::move(alongside);
+    auto results = createTransfers(events, actor);
+    m_alongside = {};
+    return results;
+}
+
 Result<u32> Ledger::expirePending(const Actor &actor)
 {
     ActorScope scope(m_actor, actor);
@@ -110,6 +128,9 @@ Status Ledger::onBatchCommitting(Transaction &tx, const BatchSummary &summary)
             : QStringLiteral("batch of %1").arg(summary.eventCount);
     if (auto entry = m_audit.append(tx, m_actor->toString(), action, subject, payload); !entry)
         return entry.error();
+    if (m_alongside && summary.kind != BatchSummary::Kind::Expiry)
+        if (auto written = m_alongside(tx); !written)
+            return written;
 
     // A batch in which every event failed changed nothing anyone displays.
     if (summary.createdCount == 0)

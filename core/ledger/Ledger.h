@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QStringList>
 
+#include <functional>
+
 #include <memory>
 #include <optional>
 
@@ -41,6 +43,15 @@ public:
 
     Result<std::vector<CreateAccountResult>> createAccounts(std::span<const Account> events, const Actor &actor);
     Result<std::vector<CreateTransferResult>> createTransfers(std::span<const Transfer> events, const Actor &actor);
+    // The same, and `alongside` writes the caller's own rows (and events)
+    // into the batch's transaction, after the ledger's audit entry (even
+    // when every transfer failed, as that entry is written then too): they
+    // commit or vanish with the transfers (core/costs writes a call's spend
+    // record with its reservation, an envelope's cap with its account). An
+    // error from it rolls the batch back.
+    using Alongside = std::function<Status(Transaction &tx)>;
+    Result<std::vector<CreateAccountResult>> createAccounts(std::span<const Account> events, const Actor &actor, Alongside alongside);
+    Result<std::vector<CreateTransferResult>> createTransfers(std::span<const Transfer> events, const Actor &actor, Alongside alongside);
 
     Result<std::vector<Account>> lookupAccounts(std::span<const u128> ids) { return m_backend->lookupAccounts(ids); }
     Result<std::vector<Transfer>> lookupTransfers(std::span<const u128> ids) { return m_backend->lookupTransfers(ids); }
@@ -80,6 +91,7 @@ private:
     EventBus &m_events;
     AuditLog &m_audit;
     std::optional<Actor> m_actor; // of the batch in flight
+    Alongside m_alongside;        // of the batch in flight, when given
 };
 
 } // namespace cabinet::ledger

@@ -1,16 +1,22 @@
 #pragma once
 
 #include "Result.h"
+#include "llm/ChatTypes.h"
 
 #include <QString>
 
+#include <optional>
+
 namespace cabinet::llm {
 
-// Asked by the Router before each model is tried: may this call spend on
-// this model? A refusal (budget_exhausted, with a message) sends the call to
-// the next alias of its fallback chain, and the trail says why. The costs
-// subsystem implements it with the price table and the budget envelopes;
-// until then every call is allowed.
+// Asked by the Router before each model is tried: reserve what this call
+// may spend on this model. A refusal (budget_exhausted, with a message)
+// sends the call to the next alias of its fallback chain, and the trail
+// says why. Once the model answered (or failed), the Router settles the
+// reservation with what the call really used. The costs subsystem
+// (core/costs/Budgets) implements it with the price table and the budget
+// envelopes in the ledger; without it every call is allowed and nothing is
+// counted.
 class BudgetCheck {
 public:
     struct Query {
@@ -21,14 +27,32 @@ public:
         qint64 promptTokensEstimate = 0;
         qint64 maxTokens = -1; // -1: not bounded by the request
         bool simulated = false;
+        qint64 timeLimitMs = 0; // the provider's time limit for the call
+        // Who the call is for (empty: the system's own, e.g. models.test).
+        QString agent, task, node;
+        int attempt = 0;
     };
+    struct Settlement {
+        bool served = false;        // false: the call failed or was cancelled
+        Usage usage;                // tokens as the provider counted them
+        qint64 cachedInputTokens = 0;
+        QString servedModel;
+        qint64 latencyNs = 0;
+        qint64 firstTokenNs = -1;
+        std::optional<Error> error;
+    };
+    // A reservation's handle; 0 is "nothing reserved, nothing to settle".
+    using Handle = quint64;
+
     virtual ~BudgetCheck() = default;
-    virtual Status allow(const Query &query) = 0;
+    virtual Result<Handle> reserve(const Query &query) = 0;
+    virtual void settle(Handle handle, const Settlement &settlement) = 0;
 };
 
 class AllowAllBudget final : public BudgetCheck {
 public:
-    Status allow(const Query &) override { return {}; }
+    Result<Handle> reserve(const Query &) override { return Handle(0); }
+    void settle(Handle, const Settlement &) override { }
 };
 
 } // namespace cabinet::llm

@@ -51,6 +51,7 @@ struct Router::Call {
     qint64 startNs = 0;
     qint64 attemptStartNs = 0;
     qint64 promptEstimate = 0;
+    BudgetCheck::Handle reservation = 0; // of the model called now
     std::optional<Error> lastError;
 };
 
@@ -91,13 +92,13 @@ QJsonObject trailToJson(const Trail &trail)
 }
 
 Router::Router(const Clock &clock, RouterSettings settings, QObject *parent)
-    : QObject(parent), m_clock(clock), m_budget(std::make_shared<AllowAllBudget>())
+    : QObject(parent), m_clock(clock)
 {
     reconfigure(std::move(settings));
 }
 
 Router::Router(const Clock &clock, SettingsLoader load, EventBus *events, QObject *parent)
-    : QObject(parent), m_clock(clock), m_load(std::move(load)), m_events(events), m_budget(std::make_shared<AllowAllBudget>())
+    : QObject(parent), m_clock(clock), m_load(std::move(load)), m_events(events)
 {
     auto loaded = m_load();
     if (!loaded) {
@@ -179,9 +180,9 @@ void Router::reconfigure(RouterSettings settings)
     wake();
 }
 
-void Router::setBudgetCheck(std::shared_ptr<BudgetCheck> check)
+void Router::setBudgetCheck(BudgetCheck *check)
 {
-    m_budget = check ? std::move(check) : std::make_shared<AllowAllBudget>();
+    m_budget = check ? check : &m_allowAll;
 }
 
 Router::Runtime *Router::runtime(const QString &provider)
@@ -334,12 +335,26 @@ void Router::advance(quint64 id)
             continue;
         }
         BudgetCheck::Query query { alias, target->provider, target->model, call.request.taskType, call.promptEstimate,
-                                   call.request.maxTokens ? qint64(*call.request.maxTokens) : -1, rt->provider->settings().sim };
-        if (auto allowed = m_budget->allow(query); !allowed) {
+                                   call.request.maxTokens ? qint64(*call.request.maxTokens) : -1, rt->provider->settings().sim,
+                                   rt->provider->settings().connectTimeoutMs + rt->provider->settings().timeoutMs, call.request.agent, call.request.task, call.request.node,
+                                   call.request.attempt };
+        auto reserved = m_budget->reserve(query);
+        if (!reserved) {
             rt->breaker.abandoned();
-            skip(QStringLiteral("budget_refused"), allowed.error().message, ErrorCode::BudgetExhausted);
+            // Only a refusal for money moves on to a (cheaper) fallback; the
+            // books failing to write is the call's error.
+            if (reserved.error().code != ErrorCode::BudgetExhausted) {
+                call.lastError = reserved.error();
+                skipped.reason = QStringLiteral("budget_error");
+                skipped.message = reserved.error().message;
+                call.trail.attempts.append(skipped);
+                finish(id, reserved.error());
+                return;
+            }
+            skip(QStringLiteral("budget_refused"), reserved.error().message, ErrorCode::BudgetExhausted);
             continue;
         }
+        call.reservation = *reserved;
         rt->requests.take(1, nowNs);
         rt->tokens.take(double(call.promptEstimate), nowNs);
         launch(id, *rt, *target, alias);
@@ -401,6 +416,7 @@ void Router::answered(quint64 id, Result<ChatReply> result)
     call.providerCall = 0;
     Attempt &attempt = call.trail.attempts.last();
     attempt.latencyNs = nowNs - call.attemptStartNs;
+    settle(call, result, attempt.latencyNs);
     const CircuitBreaker::State before = rt->breaker.state();
     if (result) {
         rt->breaker.succeeded();
@@ -451,6 +467,25 @@ void Router::answered(quint64 id, Result<ChatReply> result)
         return;
     }
     advance(id);
+}
+
+void Router::settle(Call &call, const Result<ChatReply> &result, qint64 latencyNs)
+{
+    if (!call.reservation)
+        return;
+    BudgetCheck::Settlement settlement;
+    settlement.served = result.ok();
+    settlement.latencyNs = latencyNs;
+    settlement.firstTokenNs = call.trail.firstTokenNs;
+    if (result) {
+        settlement.usage = result.value().usage;
+        settlement.servedModel = result.value().model;
+    } else {
+        settlement.error = result.error();
+        // A stream that failed after tokens came out used them.
+        settlement.usage.completionTokens = call.tokensOut ? -1 : 0;
+    }
+    m_budget->settle(std::exchange(call.reservation, 0), settlement);
 }
 
 void Router::resumeWaiting(Runtime &rt)

@@ -95,8 +95,9 @@ public:
     const RouterSettings &settings() const { return m_settings; }
     // The configuration's last problem, when it did not load.
     const std::optional<Error> &configError() const { return m_configError; }
-    // The costs subsystem's check; null restores allow-all.
-    void setBudgetCheck(std::shared_ptr<BudgetCheck> check);
+    // The costs subsystem's check (not owned: it outlives the calls); null
+    // restores allow-all.
+    void setBudgetCheck(BudgetCheck *check);
 
     struct Request {
         QString alias;    // an alias, or provider/model; empty: routed by taskType
@@ -106,6 +107,10 @@ public:
         std::optional<int> maxTokens;
         bool stream = false;
         QString idempotencyKey;
+        // Who the call is for, for the budget and the spend record (empty:
+        // the system's own).
+        QString agent, task, node;
+        int attempt = 0;
     };
     using Done = std::function<void(RouterOutcome)>;
     // Answers through `done`, never inside call(). Returns the call's id.
@@ -137,6 +142,8 @@ private:
     void advance(quint64 id);
     void launch(quint64 id, Runtime &runtime, const AliasTarget &target, const QString &alias);
     void answered(quint64 id, Result<ChatReply> result);
+    // Tells the budget what the model called used (or that it failed).
+    void settle(Call &call, const Result<ChatReply> &result, qint64 latencyNs);
     void finish(quint64 id, std::optional<Error> error, ChatReply reply = {});
     void resumeWaiting(Runtime &runtime);
     QJsonObject providerState(Runtime &runtime, qint64 nowNs);
@@ -149,7 +156,8 @@ private:
     EventBus *m_events = nullptr;
     int m_subscription = 0;
     std::optional<Error> m_configError;
-    std::shared_ptr<BudgetCheck> m_budget;
+    AllowAllBudget m_allowAll;
+    BudgetCheck *m_budget = &m_allowAll;
     std::unique_ptr<ChatClient> m_client; // one for every HTTP provider: one multi handle
     std::map<QString, std::unique_ptr<Runtime>> m_runtimes;
     std::map<quint64, std::unique_ptr<Call>> m_calls;

@@ -45,6 +45,9 @@ QList<ExtraArguments> extraArgumentCases()
         tooManyIds << QString::number(i + 1);
     const auto words = [](const char *text) { return QString::fromLatin1(text).split(u' '); };
     return {
+        { words("agents list"), { x } },
+        { words("agents show"), { QStringLiteral("rex"), x } },
+        { words("agents check"), { QStringLiteral("/nonexistent/agent.md"), x } },
         { words("api list"), { x } },
         { words("audit verify"), { x } },
         { words("audit export"), { x } },
@@ -75,6 +78,9 @@ QList<ExtraArguments> extraArgumentCases()
         { words("task resume"), { QStringLiteral("01J0000000000000000000000A"), x } },
         { words("task cancel"), { QStringLiteral("01J0000000000000000000000A"), x } },
         { words("task retry"), { QStringLiteral("01J0000000000000000000000A"), x } },
+        { words("workflows list"), { x } },
+        { words("workflows show"), { QStringLiteral("default"), x } },
+        { words("workflows check"), { QStringLiteral("/nonexistent/flow.yaml"), x } },
     };
 }
 
@@ -125,6 +131,21 @@ private Q_SLOTS:
         const QJsonObject result = QJsonDocument::fromJson(run.out.toUtf8()).object();
         QCOMPARE(result.value(QStringLiteral("intact")).toBool(), true);
         QVERIFY(result.value(QStringLiteral("entries")).toInteger() >= 1);
+    }
+
+    void configSetRefusesAnApiKey()
+    {
+        QTemporaryDir dir;
+        const Run run = runCabinet({ QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("llm.providers.openai.api_key"),
+                                     QStringLiteral("sk-live-1234"), QStringLiteral("--data-dir"), dir.path() });
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(!run.out.contains(QStringLiteral("sk-live")) && !run.err.contains(QStringLiteral("sk-live")));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("config.yaml"))));
+        // The variable's name is what belongs in the file.
+        QCOMPARE(runCabinet({ QStringLiteral("config"), QStringLiteral("set"), QStringLiteral("llm.providers.openai.api_key_env"),
+                              QStringLiteral("OPENAI_API_KEY"), QStringLiteral("--data-dir"), dir.path() })
+                     .exitCode,
+                 0);
     }
 
     void initTestCase()

@@ -308,7 +308,7 @@ private Q_SLOTS:
         QVERIFY(listed.value(QStringLiteral("result")).toArray().size() > 5);
 
         // A write over the socket is audited under the actor that identified.
-        const QJsonObject set = client.request(R"({"jsonrpc":"2.0","id":3,"method":"config.set","params":{"key":"raw.key","value":"v"}})");
+        const QJsonObject set = client.request(R"({"jsonrpc":"2.0","id":3,"method":"config.set","params":{"key":"raw.setting","value":"v"}})");
         QVERIFY2(set.contains(QStringLiteral("result")), QJsonDocument(set).toJson().constData());
         QCOMPARE(actorsByAction(auditEntries(dir.path())).value(QStringLiteral("config.set")), QStringList { QStringLiteral("operator:raw") });
 

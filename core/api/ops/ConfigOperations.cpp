@@ -64,10 +64,11 @@ std::vector<Operation> configOperations()
               return compact(items);
           }) },
         { { QStringLiteral("config.set"),
-            QStringLiteral("Set one key in config.yaml (comments and layout kept); audited, and config.changed is emitted."), true,
+            QStringLiteral("Set one key in config.yaml (comments and layout kept); audited, and config.changed is emitted. A key that "
+                           "would hold a secret (an API key, a token, a password) is refused: name an environment variable instead."), true,
             Role::Admin, QStringLiteral("{\"key\": \"mode\", \"value\": \"manual\"}"),
             QStringLiteral("{\"key\": \"...\", \"value\": \"...\", \"source\": \"...\"}"),
-            { ErrorCode::InvalidArgument, ErrorCode::FailedPrecondition, ErrorCode::Unavailable, ErrorCode::Internal } },
+            { ErrorCode::InvalidArgument, ErrorCode::RefusedByPolicy, ErrorCode::FailedPrecondition, ErrorCode::Unavailable, ErrorCode::Internal } },
           now([](Cabinet &cabinet, const Actor &actor, const QByteArray &params) -> Result<QByteArray> {
               auto object = paramsObject(params);
               if (!object)

@@ -8,15 +8,19 @@
 // catalogue (core/api/Catalogue.cpp) joins them.
 namespace cabinet::api::ops {
 
+std::vector<Operation> agentOperations();
 std::vector<Operation> apiOperations();
 std::vector<Operation> auditOperations();
 std::vector<Operation> configOperations();
+std::vector<Operation> costOperations();
 std::vector<Operation> coreOperations();
 std::vector<Operation> eventOperations();
 std::vector<Operation> ledgerOperations();
 std::vector<Operation> modelOperations();
+std::vector<Operation> modeOperations();
 std::vector<Operation> scenarioOperations();
 std::vector<Operation> taskOperations();
+std::vector<Operation> workflowOperations();
 
 // A handler for an operation that answers at once.
 template <typename Run> Handler now(Run run)

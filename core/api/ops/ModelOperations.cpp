@@ -5,6 +5,8 @@
 #include "api/JsonText.h"
 #include "api/ops/Groups.h"
 #include "audit/AuditLog.h"
+#include "events/EventBus.h"
+#include "events/EventTypes.h"
 #include "llm/Router.h"
 #include "service/Scheduler.h"
 #include "store/Database.h"
@@ -20,6 +22,8 @@ namespace {
 // The longest prompt models.test takes (a test, not a workload).
 constexpr qsizetype TestPromptCharsMax = 64 * 1024;
 constexpr int TestMaxTokensMax = 100'000;
+// A caller's tag for its call (the console's Test box: a UUID).
+constexpr qsizetype TestTagCharsMax = 64;
 
 Result<QString> stringParam(const QJsonObject &params, const char *name, bool required)
 {
@@ -86,7 +90,7 @@ void modelsTest(Cabinet &cabinet, const Actor &actor, const QByteArray &params, 
     auto object = paramsObject(params);
     if (!object)
         return reply(object.error());
-    if (auto known = onlyKnownMembers(*object, { "alias", "task_type", "prompt", "stream", "max_tokens", "temperature" }); !known)
+    if (auto known = onlyKnownMembers(*object, { "alias", "task_type", "prompt", "stream", "max_tokens", "temperature", "tag" }); !known)
         return reply(known.error());
     auto alias = stringParam(*object, "alias", false);
     if (!alias)
@@ -101,6 +105,11 @@ void modelsTest(Cabinet &cabinet, const Actor &actor, const QByteArray &params, 
         return reply(prompt.error());
     if (prompt->size() > TestPromptCharsMax)
         return reply(Error { ErrorCode::InvalidArgument, QStringLiteral("'prompt' holds at most %1 characters").arg(TestPromptCharsMax), QStringLiteral("prompt") });
+    auto tag = stringParam(*object, "tag", false);
+    if (!tag)
+        return reply(tag.error());
+    if (tag->size() > TestTagCharsMax)
+        return reply(Error { ErrorCode::InvalidArgument, QStringLiteral("'tag' holds at most %1 characters").arg(TestTagCharsMax), QStringLiteral("tag") });
     const QJsonValue stream = object->value(QStringLiteral("stream"));
     if (!stream.isUndefined() && !stream.isBool())
         return reply(Error { ErrorCode::InvalidArgument, QStringLiteral("'stream' must be true or false"), QStringLiteral("stream") });
@@ -127,7 +136,7 @@ void modelsTest(Cabinet &cabinet, const Actor &actor, const QByteArray &params, 
     if (auto route = router.route(request.taskType, request.alias); !route)
         return reply(route.error());
     auto join = std::make_shared<SchedulerJoin>(cabinet, router);
-    router.call(request, {}, [&cabinet, actor, reply, join](llm::RouterOutcome outcome) mutable {
+    const quint64 call = router.call(request, {}, [&cabinet, actor, reply, join](llm::RouterOutcome outcome) mutable {
         const QJsonObject trail = llm::trailToJson(outcome.trail);
         // The call is audited whatever its outcome: it may have spent money.
         QJsonObject details { { QStringLiteral("alias"), outcome.trail.alias },
@@ -154,6 +163,10 @@ void modelsTest(Cabinet &cabinet, const Actor &actor, const QByteArray &params, 
                                     { QStringLiteral("simulated"), outcome.reply.simulated },
                                     { QStringLiteral("trail"), trail } }));
     });
+    // The answer comes when the call ends; a caller that wants its tokens as
+    // they stream learns the call's id here (the router answers and streams
+    // only after call() returns, so this event comes before the first token).
+    cabinet.events().publishEphemeral(events::LlmTestStarted, { { QStringLiteral("call"), double(call) }, { QStringLiteral("tag"), *tag } });
 }
 
 } // namespace
@@ -211,7 +224,8 @@ std::vector<Operation> modelOperations()
                            "to first token, tokens. Audited: it may spend."),
             true, Role::Operator,
             QStringLiteral("{\"alias\": \"cloud/mid\" (or \"task_type\": \"review\"), \"prompt\": \"...\", \"stream\": false, "
-                           "\"max_tokens\": n, \"temperature\": 0..2}"),
+                           "\"max_tokens\": n, \"temperature\": 0..2, \"tag\": \"...\" (at most 64 characters: the llm.test_started event "
+                           "gives it with the call id, so the caller can follow the call's llm.token events)}"),
             QStringLiteral("{\"reply\": \"...\", \"model\": \"...\", \"finish_reason\", \"simulated\": true|false, \"trail\": {\"call\", "
                            "\"task_type\", \"alias\", \"stream\", \"attempts\": [{\"alias\", \"provider\", \"model\", \"outcome\", "
                            "\"reason\"?, \"message\"?, \"latency_ms\"?}], \"served\": {\"alias\", \"provider\", \"model\"}, \"latency_ms\", "

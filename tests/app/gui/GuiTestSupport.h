@@ -18,17 +18,9 @@ struct RunningCore {
     QTemporaryDir dir;
     std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>();
     gui::CoreConnection connection;
-
-    // Opens the core and waits until it runs.
-    bool start()
-    {
-        Cabinet::Options options;
-        options.dataDir = dir.path();
-        options.clock = clock;
-        connection.open(options);
-        return QTest::qWaitFor([this] { return connection.state() != gui::CoreConnection::Starting; })
-            && connection.state() == gui::CoreConnection::Ready;
-    }
+    // The audit entries the start wrote: core.start and the services' own
+    // bookkeeping (the costs' ledger accounts and first refill).
+    qint64 startedEntries = 0;
 
     // Runs work on the core thread and waits for its result (none when the
     // core did not answer in time).
@@ -40,6 +32,24 @@ struct RunningCore {
         connection.request(&receiver, std::move(work), [&result](Value value) { result = std::move(value); });
         (void)QTest::qWaitFor([&result] { return result.has_value(); });
         return result;
+    }
+
+    // Opens the core and waits until it runs.
+    bool start()
+    {
+        Cabinet::Options options;
+        options.dataDir = dir.path();
+        options.clock = clock;
+        connection.open(options);
+        if (!QTest::qWaitFor([this] { return connection.state() != gui::CoreConnection::Starting; })
+            || connection.state() != gui::CoreConnection::Ready)
+            return false;
+        const auto head = call([](Cabinet &cabinet) {
+            const auto tail = cabinet.audit().tail(1);
+            return tail && !tail->isEmpty() ? tail->last().seq : qint64(0);
+        });
+        startedEntries = head.value_or(0);
+        return startedEntries > 0;
     }
 
     // Appends an audit entry through the core, as a service would.

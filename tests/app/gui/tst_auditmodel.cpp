@@ -159,15 +159,20 @@ private Q_SLOTS:
         attachTester(&model);
         model.setConnection(&core.connection);
         QTRY_VERIFY(model.loaded());
-        // core.start and the entry made before the model existed.
-        QCOMPARE(model.count(), 2);
-        QCOMPARE(model.index(1, 0).data(AuditModel::ActionRole).toString(), QStringLiteral("core.start"));
+        // What the start wrote and the entry made before the model existed,
+        // newest first: core.start is the oldest.
+        const int before = int(core.startedEntries) + 1;
+        QCOMPARE(model.count(), before);
+        QCOMPARE(model.index(before - 1, 0).data(AuditModel::ActionRole).toString(), QStringLiteral("core.start"));
 
         for (int i = 0; i < 5; ++i)
             QVERIFY(core.record(QStringLiteral("agent:rex"), QStringLiteral("task.claim"), QStringLiteral("task-%1").arg(i)));
-        QTRY_COMPARE(model.count(), 7);
+        QTRY_COMPARE(model.count(), before + 5);
         QCOMPARE(model.index(0, 0).data(AuditModel::SubjectRole).toString(), QStringLiteral("task-4"));
-        QCOMPARE(seqs(model), (QList<qint64> { 7, 6, 5, 4, 3, 2, 1 }));
+        QList<qint64> expected;
+        for (qint64 seq = before + 5; seq >= 1; --seq)
+            expected << seq;
+        QCOMPARE(seqs(model), expected);
     }
 
     void snapshotAndEventRaceListsOnce()
@@ -190,12 +195,13 @@ private Q_SLOTS:
                 [](bool) {});
             model.reload();
         }
-        QTRY_COMPARE(model.count(), 21);
+        const int all = int(core.startedEntries) + 20;
+        QTRY_COMPARE(model.count(), all);
         QTest::qWait(50); // let any late duplicate arrive
-        QCOMPARE(model.count(), 21);
+        QCOMPARE(model.count(), all);
         const auto listed = seqs(model);
         QCOMPARE(QSet<qint64>(listed.begin(), listed.end()).size(), listed.size());
-        QCOMPARE(listed.first(), 21);
+        QCOMPARE(listed.first(), all);
     }
 
     // The chain's badge mirrors the core's audit watch (its own checks are
@@ -213,7 +219,7 @@ private Q_SLOTS:
 
         core.clock->advanceNs(AuditWatch::FirstWalkDelayNs);
         QTRY_COMPARE(chain.verdict(), AuditChain::Intact);
-        QCOMPARE(chain.entries(), 1);
+        QCOMPARE(chain.entries(), core.startedEntries);
         QCOMPARE(chain.wholeCheckedAt().toMSecsSinceEpoch(), core.clock->nowMs());
         QVERIFY(!chain.busy());
 
@@ -221,17 +227,18 @@ private Q_SLOTS:
         for (int i = 0; i < 3; ++i)
             QVERIFY(core.record(QStringLiteral("system"), QStringLiteral("tick"), QString::number(i)));
         core.clock->advanceNs(AuditWatch::NewEntriesDelayNs);
-        QTRY_COMPARE(chain.entries(), 4);
+        QTRY_COMPARE(chain.entries(), core.startedEntries + 3);
 
         // Verify: a whole walk through audit.verify finds the forged entry.
+        const qint64 forged = core.startedEntries + 2;
         QVERIFY(rawExec(DataDirectory::databasePath(core.dir.path()),
-            "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET subject = 'forged' WHERE seq = 3;"));
+            QStringLiteral("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET subject = 'forged' WHERE seq = %1;").arg(forged).toUtf8().constData()));
         QSignalSpy busy(&chain, &AuditChain::busyChanged);
         chain.verify();
         QVERIFY(chain.busy());
         QTRY_COMPARE(chain.verdict(), AuditChain::Broken);
-        QCOMPARE(chain.brokenAt(), 3);
-        QVERIFY(chain.reason().contains(QStringLiteral("3")));
+        QCOMPARE(chain.brokenAt(), forged);
+        QVERIFY(chain.reason().contains(QString::number(forged)));
         QTRY_VERIFY(!chain.busy());
         QVERIFY(chain.errorMessage().isEmpty());
         QVERIFY(busy.count() >= 2);
@@ -268,7 +275,7 @@ private Q_SLOTS:
         AuditChain chain;
         chain.setConnection(&core.connection);
         QTRY_COMPARE(chain.verdict(), AuditChain::Intact);
-        QCOMPARE(chain.entries(), 1);
+        QCOMPARE(chain.entries(), core.startedEntries);
     }
 
     void olderStateIsDropped()

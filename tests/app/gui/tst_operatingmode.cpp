@@ -23,14 +23,15 @@ private Q_SLOTS:
         QCOMPARE(mode.mode(), QStringLiteral("supervised")); // the default
         QVERIFY(mode.errorMessage().isEmpty());
 
-        // Another key changes nothing; `mode` is read again.
+        // The configuration's `mode` only seeds a new data directory: setting
+        // it changes nothing; mode.set does.
         bool set = false;
         QObject receiver;
-        core.connection.call(&receiver, QStringLiteral("config.set"), R"({"key": "events.retention", "value": "5000"})",
+        core.connection.call(&receiver, QStringLiteral("config.set"), R"({"key": "mode", "value": "manual"})",
                              [&set](const Result<QByteArray> &reply) { set = reply.ok(); });
         QTRY_VERIFY(set);
         set = false;
-        core.connection.call(&receiver, QStringLiteral("config.set"), R"({"key": "mode", "value": "paused"})",
+        core.connection.call(&receiver, QStringLiteral("mode.set"), R"({"mode": "paused"})",
                              [&set](const Result<QByteArray> &reply) { set = reply.ok(); });
         QTRY_VERIFY(set);
         QTRY_COMPARE(mode.mode(), QStringLiteral("paused"));

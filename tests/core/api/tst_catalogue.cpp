@@ -9,6 +9,7 @@
 #include "api/Operation.h"
 #include "audit/AuditLog.h"
 #include "config/Config.h"
+#include "costs/Budgets.h"
 #include "ledger/Ledger.h"
 #include "ledger/LedgerTypes.h"
 
@@ -99,6 +100,13 @@ QString task(Cabinet &cabinet, ManualClock &clock, const std::vector<const char 
     return id;
 }
 
+// The budgets started (their own accounts and seed audited by system:costs
+// before the count), with an envelope for rex.
+void budgetsWithRex(Cabinet &cabinet, ManualClock &)
+{
+    QVERIFY(cabinet.service<costs::Budgets>().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+}
+
 Sample onTask(std::vector<const char *> before = {})
 {
     return [before](Cabinet &cabinet, ManualClock &clock) { return idParams(task(cabinet, clock, before)); };
@@ -110,6 +118,7 @@ const std::map<QString, Sample> &samples()
 {
     static const std::map<QString, Sample> all {
         // Writing.
+        { QStringLiteral("agents.reload"), fixed("{}") },
         { QStringLiteral("config.set"), fixed(R"({"key":"catalogue.sample","value":"1"})") },
         { QStringLiteral("ledger.create_accounts"), fixed(R"({"accounts":[{"id":1,"ledger":1,"code":10}]})") },
         { QStringLiteral("ledger.create_transfers"),
@@ -128,6 +137,11 @@ const std::map<QString, Sample> &samples()
               QVERIFY(cabinet.service<ledger::Ledger>().createTransfers(std::vector { t }, tester()));
               clock.advanceMs(2000);
           }) },
+        { QStringLiteral("budget.set"), fixed(R"({"agent":"rex","daily_micros":"2000000","per_call_micros":"50000"})", budgetsWithRex) },
+        { QStringLiteral("budget.refill"), fixed("{}", budgetsWithRex) },
+        { QStringLiteral("budget.resume"), fixed(R"({"agent":"rex"})", budgetsWithRex) },
+        { QStringLiteral("treasury.fund"), fixed(R"({"amount_micros":"5000000"})", budgetsWithRex) },
+        { QStringLiteral("mode.set"), fixed(R"({"mode":"manual"})") },
         { QStringLiteral("models.test"), fixed(R"({"task_type":"review","prompt":"hello","max_tokens":8})") },
         { QStringLiteral("tasks.submit"), fixed(R"({"workflow":"review","title":"a task","input":{"n":1},"idempotency_key":"k1"})") },
         { QStringLiteral("tasks.pause"), onTask() },
@@ -235,7 +249,12 @@ private Q_SLOTS:
             QVERIFY2(answer, qPrintable(info.name + QStringLiteral(": no answer")));
             if (sample != samples().end())
                 QVERIFY2(answer->ok(), qPrintable(info.name + QStringLiteral(": ") + (answer->ok() ? QString() : answer->error().message)));
-            const QList<AuditEntry> audited = auditedAfter(*c.cabinet, before);
+            QList<AuditEntry> audited = auditedAfter(*c.cabinet, before);
+            // The ledger batches of a model call's reservation and its post
+            // are audited under system:costs (docs/costs.md): the money the
+            // call moved, not a second decision of the caller.
+            if (info.name == QLatin1String("models.test"))
+                audited.removeIf([](const AuditEntry &e) { return e.actor == QLatin1String("system:costs"); });
             if (!info.mutating) {
                 QVERIFY2(audited.isEmpty(), qPrintable(info.name + QStringLiteral(" reads, yet left an audit entry")));
                 continue;

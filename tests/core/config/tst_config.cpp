@@ -210,6 +210,55 @@ private Q_SLOTS:
         QCOMPARE(c->audit().verify()->entries, entries);
     }
 
+    void setRefusesSecretsAndWritesNothing_data()
+    {
+        QTest::addColumn<QString>("key");
+        for (const char *key : { "llm.providers.openai.api_key", "llm.providers.openai.key", "llm.providers.openai.token",
+                                 "llm.providers.openai.password", "llm.providers.openai.headers.authorization",
+                                 "llm.providers.openai.headers.x_api_key", "github.access_token", "smtp.client_secret",
+                                 "deploy.private_key", "a.apikey" })
+            QTest::newRow(key) << QString::fromLatin1(key);
+    }
+
+    void setRefusesSecretsAndWritesNothing()
+    {
+        QFETCH(QString, key);
+        TestCabinet c;
+        QVERIFY(c.open());
+        const QString path = DataDirectory::configPath(c.dir.path());
+        writeFile(path, "log:\n  level: info\n");
+        QVERIFY(c->config().load());
+        const qint64 entries = c->audit().verify()->entries;
+        auto status = c->config().set(key, QStringLiteral("sk-live-1234"), QStringLiteral("operator:alice"), c->database(), c->audit(),
+                                      c->events());
+        QVERIFY(!status);
+        QCOMPARE(status.error().code, ErrorCode::RefusedByPolicy);
+        QCOMPARE(status.error().field, QStringLiteral("key"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("log:\n  level: info\n"));
+        QCOMPARE(c->audit().verify()->entries, entries);
+        QVERIFY(c->config().value(key).isEmpty());
+    }
+
+    void setAllowsKeysThatOnlyNameASecret_data()
+    {
+        QTest::addColumn<QString>("key");
+        // The variable's name, and keys whose words merely resemble a secret's.
+        for (const char *key : { "llm.providers.openai.api_key_env", "llm.providers.openai.token_env", "llm.providers.openai.tokens_per_minute",
+                                 "llm.providers.openai.max_tokens", "ui.keyboard", "ledger.key_count" })
+            QTest::newRow(key) << QString::fromLatin1(key);
+    }
+
+    void setAllowsKeysThatOnlyNameASecret()
+    {
+        QFETCH(QString, key);
+        TestCabinet c;
+        QVERIFY(c.open());
+        QVERIFY(c->config().set(key, QStringLiteral("OPENAI_API_KEY"), QStringLiteral("system"), c->database(), c->audit(), c->events()));
+        QCOMPARE(c->config().value(key), QStringLiteral("OPENAI_API_KEY"));
+    }
+
     void ambiguousFilesDoNotLoad_data()
     {
         QTest::addColumn<QByteArray>("text");

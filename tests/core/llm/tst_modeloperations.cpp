@@ -3,13 +3,16 @@
 // runs its deadlines on the core's scheduler and ManualClock, audits
 // models.test, publishes llm.call / llm.token, and never shows a key.
 #include "TestSupport.h"
+#include "store/DataDirectory.h"
 #include "api/Dispatcher.h"
 #include "audit/AuditLog.h"
 #include "config/Config.h"
 #include "events/EventBus.h"
 #include "events/EventTypes.h"
 #include "llm/Router.h"
+#include "store/DataDirectory.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -133,10 +136,23 @@ private Q_SLOTS:
         const QJsonObject first = trail.value(QStringLiteral("attempts")).toArray().first().toObject();
         QCOMPARE(first.value(QStringLiteral("reason")).toString(), QStringLiteral("unconfigured"));
         QCOMPARE(trail.value(QStringLiteral("served")).toObject().value(QStringLiteral("alias")).toString(), QStringLiteral("cloud/fast"));
-        // A key written into the configuration (config.set knows nothing of
-        // models) is refused by the router, which says where a key goes and
-        // never echoes it.
-        set(*c.cabinet, "llm.providers.remote.api_key", QStringLiteral("sk-live-secret"));
+        // config.set refuses to write a key into the file...
+        auto refused = call(*c.cabinet, QStringLiteral("config.set"), R"({"key":"llm.providers.remote.api_key","value":"sk-live-secret"})");
+        QVERIFY(refused && !refused->ok());
+        QCOMPARE(refused->error().code, ErrorCode::RefusedByPolicy);
+        QVERIFY(!c->config().value(QStringLiteral("llm.providers.remote.api_key")).contains(u"sk-live"));
+    }
+
+    void keyWrittenIntoTheFileByHandIsRefusedByTheRouter()
+    {
+        // ...and one put there by hand is refused by the router, which says
+        // where a key goes and never echoes it.
+        test::TestCabinet c;
+        QFile file(DataDirectory::configPath(c.dir.path()));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("llm:\n  providers:\n    remote:\n      base_url: http://127.0.0.1:9\n      api_key: sk-live-secret\n");
+        file.close();
+        QVERIFY(c.open());
         const QByteArray list = call(*c.cabinet, QStringLiteral("models.list"), "{}")->value();
         QVERIFY(QJsonDocument::fromJson(list).object().value(QStringLiteral("config_error")).toString().contains(QStringLiteral("api_key_env")));
         QVERIFY(!list.contains("sk-live-secret"));

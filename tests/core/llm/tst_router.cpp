@@ -343,15 +343,17 @@ private Q_SLOTS:
     void budgetRefusalFallsBack()
     {
         struct NoFrontier : BudgetCheck {
-            Status allow(const Query &q) override
+            Result<Handle> reserve(const Query &q) override
             {
                 if (q.alias == QLatin1String("cloud/frontier"))
                     return Error { ErrorCode::BudgetExhausted, QStringLiteral("daily cap reached for cloud/frontier") };
-                return {};
+                return Handle(0);
             }
+            void settle(Handle, const Settlement &) override { }
         };
         Harness h;
-        h.router.setBudgetCheck(std::make_shared<NoFrontier>());
+        NoFrontier budget;
+        h.router.setBudgetCheck(&budget);
         const RouterOutcome out = h.call(QStringLiteral("cloud/frontier"));
         QCOMPARE(reasons(out.trail), QStringList({ QStringLiteral("cloud/frontier:skipped:budget_refused"), QStringLiteral("cloud/mid:served") }));
         QCOMPARE(out.trail.attempts.first().message, QStringLiteral("daily cap reached for cloud/frontier"));

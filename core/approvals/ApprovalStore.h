@@ -1,0 +1,49 @@
+#pragma once
+
+#include "Result.h"
+#include "approvals/ApprovalTypes.h"
+
+#include <optional>
+#include <vector>
+
+namespace cabinet {
+class Database;
+class Statement;
+}
+
+namespace cabinet::approvals {
+
+// The approvals tables (resources/sql/0007_approvals.sql): rows in and out,
+// nothing decided here. Writes run inside the caller's transaction.
+class ApprovalStore {
+public:
+    explicit ApprovalStore(Database &db) : m_db(db) { }
+
+    Status insert(const ApprovalRequest &request);
+    // The state, the reminders, the next due time, the decision's time and
+    // reason.
+    Status update(const ApprovalRequest &request);
+    Status insertVote(const QString &id, const Vote &vote);
+
+    // With its votes; nothing when there is no such request.
+    Result<std::optional<ApprovalRequest>> get(const QString &id) const;
+    Result<qint64> pendingCount() const;
+    // The soonest reminder or deadline of a pending request.
+    Result<std::optional<qint64>> nextDue() const;
+    // Pending requests with something due by nowNs, soonest first.
+    Result<std::vector<QString>> dueIds(qint64 nowNs, int limit) const;
+    // Pending: by deadline (none last), then id; otherwise every request,
+    // newest first. `after` is the last id of the previous page.
+    Result<std::vector<ApprovalRequest>> page(bool pendingOnly, const QString &after, int limit) const;
+    // The newest request a task waits on.
+    Result<std::optional<ApprovalRequest>> newestForTask(const QString &taskId) const;
+    Result<QString> greatestId() const;
+
+private:
+    Result<std::vector<ApprovalRequest>> readRows(Statement &select, bool withVotes) const;
+    Status readVotes(ApprovalRequest &request) const;
+
+    Database &m_db;
+};
+
+} // namespace cabinet::approvals

@@ -1,0 +1,485 @@
+// Budgets through the ledger: reserve, post, void and expire; 16 threads on
+// one small envelope; the daily refill at its boundary (a skipped day
+// included); alerts and velocity; pricing gaps; the report against the
+// ledger; and the edge cases of docs/costs.md.
+#include "Assert.h"
+#include "TestSupport.h"
+#include "costs/Budgets.h"
+#include "costs/CostReport.h"
+#include "events/EventBus.h"
+#include "events/EventTypes.h"
+#include "ledger/Ledger.h"
+#include "store/Database.h"
+
+#include <QFile>
+#include <QJsonArray>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+using namespace cabinet;
+using namespace cabinet::costs;
+using Query = llm::BudgetCheck::Query;
+using Settlement = llm::BudgetCheck::Settlement;
+
+namespace {
+
+// sim/cloud-mid costs 3 USD per million in, 15 out: 1,000 in and 1,000 out
+// at most reserve 3,000 + 15,000 micro-USD.
+constexpr qint64 WorstMid = 18'000;
+
+Query mid(const QString &agent, qint64 prompt = 1'000, qint64 maxTokens = 1'000)
+{
+    Query q;
+    q.alias = QStringLiteral("cloud/mid");
+    q.provider = QStringLiteral("sim");
+    q.model = QStringLiteral("cloud-mid");
+    q.promptTokensEstimate = prompt;
+    q.maxTokens = maxTokens;
+    q.timeLimitMs = 30'000;
+    q.agent = agent;
+    q.task = QStringLiteral("task-1");
+    return q;
+}
+
+Settlement served(qint64 in, qint64 out)
+{
+    Settlement s;
+    s.served = true;
+    s.usage.promptTokens = in;
+    s.usage.completionTokens = out;
+    s.servedModel = QStringLiteral("cloud-mid");
+    s.latencyNs = 1'000'000;
+    return s;
+}
+
+struct Books : test::TestCabinet {
+    explicit Books(const QByteArray &config = {})
+    {
+        if (!config.isEmpty()) {
+            QFile file(dir.path() + QStringLiteral("/config.yaml"));
+            CABINET_ASSERT(file.open(QIODevice::WriteOnly));
+            file.write(config);
+        }
+    }
+    Budgets &budgets() const { return cabinet->service<Budgets>(); }
+    ledger::Ledger &ledger() const { return cabinet->service<ledger::Ledger>(); }
+    ledger::Account envelope(const QString &agent) const
+    {
+        auto found = ledger().lookupAccounts(std::vector<ledger::u128> { envelopeAccount(agent) });
+        CABINET_ASSERT(found && found->size() == 1);
+        return found->front();
+    }
+    qint64 available(const QString &agent) const
+    {
+        const ledger::Account a = envelope(agent);
+        return qint64(a.credits_posted) - qint64(a.debits_posted) - qint64(a.debits_pending);
+    }
+    QString outcome(llm::BudgetCheck::Handle handle, const char *column = "outcome") const
+    {
+        auto &q = cabinet->database().statement(std::string("SELECT ") + column + " FROM spend_records WHERE id = ?1");
+        q.bind(1, qint64(handle));
+        auto row = q.step();
+        const QString value = row && *row ? q.text(0) : QStringLiteral("<none>");
+        q.reset();
+        return value;
+    }
+    int events(const QString &type) const
+    {
+        auto &q = cabinet->database().statement("SELECT count(*) FROM events WHERE type = ?1");
+        q.bind(1, type);
+        auto row = q.step();
+        const int n = row && *row ? int(q.int64(0)) : -1;
+        q.reset();
+        return n;
+    }
+    QJsonObject report(const QString &by = QStringLiteral("agent")) const
+    {
+        ReportQuery query;
+        query.by = by;
+        auto r = costReport(cabinet->database(), ledger(), budgets(), query);
+        CABINET_ASSERT(r.ok());
+        return *r;
+    }
+};
+
+} // namespace
+
+class TestBudgets : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void reservePostVoid()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        QCOMPARE(b.available(QStringLiteral("rex")), 1'000'000);
+
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle && *handle);
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_pending), WorstMid);
+        QCOMPARE(b.outcome(*handle), QStringLiteral("pending"));
+        b.budgets().settle(*handle, served(500, 200)); // 1,500 + 3,000
+        const ledger::Account after = b.envelope(QStringLiteral("rex"));
+        QCOMPARE(qint64(after.debits_pending), 0);
+        QCOMPARE(qint64(after.debits_posted), 4'500);
+        QCOMPARE(b.outcome(*handle), QStringLiteral("posted"));
+        QCOMPARE(b.outcome(*handle, "cost_micros"), QStringLiteral("4500"));
+        QCOMPARE(b.outcome(*handle, "model_served"), QStringLiteral("cloud-mid"));
+
+        auto failed = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(failed);
+        Settlement error;
+        error.error = Error { ErrorCode::Unavailable, QStringLiteral("down") };
+        error.usage.completionTokens = 0;
+        b.budgets().settle(*failed, error);
+        QCOMPARE(b.outcome(*failed), QStringLiteral("voided"));
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_pending), 0);
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), 4'500);
+        QCOMPARE(b.budgets().openReservations(), 0);
+        QVERIFY(b.events(events::CostsSpent) >= 2);
+    }
+
+    void refusalsAreBudgetRefusalsAndARetryGetsANewId()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), WorstMid + WorstMid / 2, std::nullopt } }));
+        auto first = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(first);
+        auto second = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(!second);
+        QCOMPARE(second.error().code, ErrorCode::BudgetExhausted);
+        QCOMPARE(b.events(events::CostsBudgetRefused), 1);
+        // Nothing of the refused one is held.
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_pending), WorstMid);
+        b.budgets().settle(*first, served(0, 0));
+        auto retry = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(retry);
+        QVERIFY(b.outcome(*retry, "reserve_id") != b.outcome(*first, "reserve_id"));
+        b.budgets().settle(*retry, served(0, 0));
+        auto &q = b.cabinet->database().statement("SELECT count(*), count(DISTINCT reserve_id) FROM spend_records WHERE agent = 'rex'");
+        QVERIFY(q.step().value());
+        QCOMPARE(q.int64(0), 3);
+        QCOMPARE(q.int64(1), 3); // the refused one had its own id, never used again
+        q.reset();
+        // Unknown agents, and the per-call cap, refuse before the ledger.
+        QCOMPARE(b.budgets().reserve(mid(QStringLiteral("nobody"))).error().code, ErrorCode::BudgetExhausted);
+        QVERIFY(b.budgets().setCaps({ QStringLiteral("rex"), 1'000'000, WorstMid - 1 }, test::tester()));
+        QCOMPARE(b.budgets().reserve(mid(QStringLiteral("rex"))).error().code, ErrorCode::BudgetExhausted);
+        QVERIFY(b.budgets().reserve(mid(QStringLiteral("rex"), 1'000, 999)).ok());
+    }
+
+    void anExpiredReservationIsReleasedAndItsLateCostRecorded()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        // The call's limit (30 s) plus the margin: then the ledger expires it.
+        b.clock->advanceMs(30'000 + Budgets::ReservationMarginSeconds * 1'000 + 1'000);
+        QCOMPARE(b.ledger().expirePending(test::tester()).value(), 1u);
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_pending), 0);
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("expired"));
+        QCOMPARE(b.outcome(*handle, "overrun_micros"), QStringLiteral("4500"));
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), 0);
+    }
+
+    void moreTokensThanReservedPostsTheReservationAndRecordsTheOverrun()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        b.budgets().settle(*handle, served(1'000, 2'000)); // 3,000 + 30,000
+        QCOMPARE(b.outcome(*handle), QStringLiteral("posted"));
+        QCOMPARE(b.outcome(*handle, "cost_micros"), QStringLiteral("33000"));
+        QCOMPARE(b.outcome(*handle, "overrun_micros"), QString::number(33'000 - WorstMid));
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), WorstMid);
+        QVERIFY(b.report().value(QStringLiteral("reconciliation")).toObject().value(QStringLiteral("matches")).toBool());
+    }
+
+    void sixteenThreadsNeverOverspendOneEnvelope()
+    {
+        Books b;
+        QVERIFY(b.open());
+        constexpr int Allowed = 37;
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), Allowed * WorstMid + WorstMid - 1, std::nullopt } }));
+        constexpr int Threads = 16, Each = 10;
+        std::atomic<int> answered = 0, granted = 0, refused = 0, other = 0;
+        std::vector<llm::BudgetCheck::Handle> handles;
+        std::mutex handlesMutex;
+        std::vector<std::thread> threads;
+        for (int t = 0; t < Threads; ++t)
+            threads.emplace_back([&] {
+                for (int i = 0; i < Each; ++i)
+                    b.budgets().reserve(mid(QStringLiteral("rex")), [&](Result<llm::BudgetCheck::Handle> r) {
+                        if (r) {
+                            ++granted;
+                            std::lock_guard lock(handlesMutex);
+                            handles.push_back(*r);
+                        } else if (r.error().code == ErrorCode::BudgetExhausted) {
+                            ++refused;
+                        } else {
+                            ++other;
+                        }
+                        ++answered;
+                    });
+            });
+        for (auto &t : threads)
+            t.join();
+        QTRY_COMPARE_WITH_TIMEOUT(answered.load(), Threads * Each, 30'000);
+        QCOMPARE(other.load(), 0);
+        QCOMPARE(granted.load(), Allowed);
+        QCOMPARE(refused.load(), Threads * Each - Allowed);
+        const ledger::Account a = b.envelope(QStringLiteral("rex"));
+        QVERIFY(a.debits_pending + a.debits_posted <= a.credits_posted);
+        QCOMPARE(qint64(a.debits_pending), Allowed * WorstMid);
+        // Group commit: far fewer batches than requests.
+        QVERIFY2(b.budgets().batchesCommitted() < quint64(Threads * Each), qPrintable(QString::number(b.budgets().batchesCommitted())));
+        // Settled from the threads too, each for what it used.
+        std::atomic<int> settled = 0;
+        threads.clear();
+        for (int t = 0; t < Threads; ++t)
+            threads.emplace_back([&, t] {
+                for (size_t i = t; i < handles.size(); i += Threads)
+                    b.budgets().settle(handles[i], served(100, 100), [&](Status s) {
+                        QVERIFY(s.ok());
+                        ++settled;
+                    });
+            });
+        for (auto &t : threads)
+            t.join();
+        QTRY_COMPARE_WITH_TIMEOUT(settled.load(), Allowed, 30'000);
+        const ledger::Account done = b.envelope(QStringLiteral("rex"));
+        QCOMPARE(qint64(done.debits_pending), 0);
+        QCOMPARE(qint64(done.debits_posted), Allowed * 1'800); // 300 + 1,500 each
+        const QJsonObject rec = b.report().value(QStringLiteral("reconciliation")).toObject();
+        QCOMPARE(rec.value(QStringLiteral("records_posted_micros")).toString(), QString::number(Allowed * 1'800));
+        QVERIFY(rec.value(QStringLiteral("matches")).toBool());
+    }
+
+    void theDailyRefillRunsAtTheBoundaryInTheZoneOnceForSkippedDays()
+    {
+        Books b("costs:\n  time_zone: Europe/Paris\n  refill_at: \"06:00\"\n");
+        // 2026-12-07 04:30 UTC is 05:30 in Paris: half an hour before the boundary.
+        b.clock->setNs(QDateTime(QDate(2026, 12, 7), QTime(4, 30), QTimeZone::utc()).toMSecsSinceEpoch() * 1'000'000);
+        QVERIFY(b.open());
+        Budgets &budgets = b.budgets();
+        QCOMPARE(budgets.periodOf(b.clock->nowNs()), QStringLiteral("2026-12-06"));
+        QVERIFY(budgets.setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt } }));
+        auto handle = budgets.reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        budgets.settle(*handle, served(1'000, 1'000)); // 18,000
+        QCOMPARE(b.available(QStringLiteral("rex")), 82'000);
+        const qint64 boundary = QDateTime(QDate(2026, 12, 7), QTime(5, 0), QTimeZone::utc()).toMSecsSinceEpoch() * 1'000'000;
+        QCOMPARE(*budgets.nextDeadlineNs() <= boundary, true);
+        b.clock->setNs(boundary - 1);
+        budgets.runDue(b.clock->nowNs());
+        QCOMPARE(b.available(QStringLiteral("rex")), 82'000);
+        b.clock->setNs(boundary);
+        budgets.runDue(b.clock->nowNs());
+        QCOMPARE(budgets.periodOf(b.clock->nowNs()), QStringLiteral("2026-12-07"));
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000);
+        const int refills = b.events(events::CostsRefilled);
+
+        // Down for three days: one refill on the way back, to the cap, not three caps.
+        handle = budgets.reserve(mid(QStringLiteral("rex")));
+        budgets.settle(*handle, served(1'000, 1'000));
+        b.clock->advanceMs(3LL * 24 * 3600 * 1'000 + 60'000);
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().ready());
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000);
+        QCOMPARE(b.events(events::CostsRefilled), refills + 1);
+        b.budgets().runDue(b.clock->nowNs());
+        QCOMPARE(b.events(events::CostsRefilled), refills + 1);
+    }
+
+    void eachAlertFiresOncePerPeriod()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 45'000, std::nullopt } }));
+        auto spend = [&](qint64 out) {
+            auto h = b.budgets().reserve(mid(QStringLiteral("rex"), 0, out));
+            QVERIFY(h);
+            b.budgets().settle(*h, served(0, out)); // 15 micro-USD a token out
+        };
+        spend(1'000); // 15,000: 33 %
+        QCOMPARE(b.events(events::CostsAlert), 0);
+        spend(600); // 24,000: 53 %
+        QCOMPARE(b.events(events::CostsAlert), 1);
+        spend(1); // still 53 %: not again
+        QCOMPARE(b.events(events::CostsAlert), 1);
+        spend(1'000); // 39,015: 86 %
+        QCOMPARE(b.events(events::CostsAlert), 2);
+        spend(399); // 45,000: 100 %, the envelope spent to the last micro-dollar
+        auto alerts = b.budgets().alerts(10);
+        QVERIFY(alerts);
+        QList<int> percents;
+        for (const QJsonValue &a : *alerts)
+            percents << a.toObject().value(QStringLiteral("percent")).toInt();
+        std::sort(percents.begin(), percents.end());
+        QCOMPARE(percents, QList<int>({ 50, 80, 95, 100 }));
+        QCOMPARE(b.events(events::CostsAlert), 4);
+    }
+
+    void velocityPausesAnAgentUntilAnOperatorResumesIt()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000'000, std::nullopt } }));
+        auto spend = [&](qint64 out) {
+            auto h = b.budgets().reserve(mid(QStringLiteral("rex"), 0, 20'000));
+            QVERIFY(h);
+            b.budgets().settle(*h, served(0, out));
+        };
+        // A normal pace: 15,000 micro-USD every ten minutes for two hours.
+        for (int i = 0; i < 12; ++i) {
+            spend(1'000);
+            b.clock->advanceMs(10 * 60'000);
+        }
+        QCOMPARE(b.events(events::CostsAgentPaused), 0);
+        // Then a burst: paused once the window's spend passes 3x the normal.
+        int burst = 0;
+        while (b.events(events::CostsAgentPaused) == 0 && burst < 20) {
+            spend(1'000);
+            ++burst;
+        }
+        QCOMPARE(b.events(events::CostsAgentPaused), 1);
+        QVERIFY(burst >= 3); // not on the first call over the floor alone
+        auto refused = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QCOMPARE(refused.error().code, ErrorCode::BudgetExhausted);
+        QVERIFY(b.budgets().resume(QStringLiteral("rex"), Actor::person(QStringLiteral("alice"))));
+        QCOMPARE(b.events(events::CostsAgentResumed), 1);
+        QVERIFY(b.budgets().reserve(mid(QStringLiteral("rex"))).ok());
+    }
+
+    void aModelWithoutAPriceIsAPricingGapNeverFree()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        Query q = mid(QStringLiteral("rex"));
+        q.model = QStringLiteral("unpriced-model");
+        auto handle = b.budgets().reserve(q);
+        QVERIFY(handle && *handle);
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_pending), 0);
+        b.budgets().settle(*handle, served(700, 300));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("unpriced"));
+        QCOMPARE(b.outcome(*handle, "pricing_gap"), QStringLiteral("1"));
+        QCOMPARE(b.outcome(*handle, "tokens_out"), QStringLiteral("300"));
+        QVERIFY(b.outcome(*handle, "cost_micros").isEmpty()); // NULL: not 0
+        const QJsonObject total = b.report().value(QStringLiteral("total")).toObject();
+        QCOMPARE(total.value(QStringLiteral("pricing_gaps")).toInt(), 1);
+        QCOMPARE(total.value(QStringLiteral("pricing_gap_tokens")).toInt(), 1'000);
+    }
+
+    void theReportReconcilesWithTheLedger()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt }, { QStringLiteral("hawk"), 1'000'000, std::nullopt } }));
+        qint64 expected = 0;
+        for (int i = 0; i < 9; ++i) {
+            const QString agent = i % 3 ? QStringLiteral("rex") : QStringLiteral("hawk");
+            Query q = mid(agent);
+            if (i % 2)
+                q.model = QStringLiteral("cloud-fast"); // 0.15 / 0.60
+            auto h = b.budgets().reserve(q);
+            QVERIFY(h);
+            const qint64 in = 100 + i * 37, out = 50 + i * 11;
+            b.budgets().settle(*h, served(in, out));
+            expected += i % 2 ? (in * 150'000 + out * 600'000 + 999'999) / 1'000'000 : (in * 3'000'000 + out * 15'000'000 + 999'999) / 1'000'000;
+        }
+        const QJsonObject report = b.report(QStringLiteral("model"));
+        const QJsonObject rec = report.value(QStringLiteral("reconciliation")).toObject();
+        QCOMPARE(report.value(QStringLiteral("total")).toObject().value(QStringLiteral("cost_micros")).toString(), QString::number(expected));
+        QCOMPARE(rec.value(QStringLiteral("ledger_posted_micros")).toString(), QString::number(expected));
+        QCOMPARE(rec.value(QStringLiteral("records_posted_micros")).toString(), QString::number(expected));
+        qint64 groups = 0;
+        for (const QJsonValue &g : report.value(QStringLiteral("groups")).toArray())
+            groups += g.toObject().value(QStringLiteral("cost_micros")).toString().toLongLong();
+        QCOMPARE(groups, expected);
+        const ledger::Account rex = b.envelope(QStringLiteral("rex")), hawk = b.envelope(QStringLiteral("hawk"));
+        QCOMPARE(qint64(rex.debits_posted + hawk.debits_posted), expected);
+        QCOMPARE(b.report(QStringLiteral("day")).value(QStringLiteral("groups")).toArray().size(), 1);
+    }
+
+    void aCrashMidCallLeavesTheOutcomeUnknownAndTheReservationToExpire()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        QVERIFY(b.open()); // the process is gone before the post
+        QVERIFY(b.budgets().ready());
+        QCOMPARE(b.outcome(*handle), QStringLiteral("unknown"));
+        QCOMPARE(b.events(events::CostsUnknown), 1);
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_pending), WorstMid); // still held, until it expires
+        const QJsonObject rec = b.report().value(QStringLiteral("reconciliation")).toObject();
+        QCOMPARE(rec.value(QStringLiteral("unknown_outcomes")).toInt(), 1);
+        QCOMPARE(rec.value(QStringLiteral("unknown")).toArray().first().toObject().value(QStringLiteral("record")).toInt(), int(*handle));
+        b.clock->advanceMs(30'000 + Budgets::ReservationMarginSeconds * 1'000 + 1'000);
+        QCOMPARE(b.ledger().expirePending(test::tester()).value(), 1u);
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_pending), 0);
+    }
+
+    void aPriceChangeMidCallKeepsTheReservationsVersionAndABadTableKeepsTheOld()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        const QString shipped = b.budgets().prices().version();
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        QFile file(b.dir.path() + QStringLiteral("/prices.yaml"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("version: doubled\neffective: 2026-12-02\nmodels:\n  sim/cloud-mid: { input: 6, output: 30 }\n");
+        file.close();
+        b.clock->advanceNs(Budgets::PriceCheckIntervalNs);
+        b.budgets().runDue(b.clock->nowNs());
+        QCOMPARE(b.budgets().prices().version(), QStringLiteral("doubled"));
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle, "price_version"), shipped);
+        QCOMPARE(b.outcome(*handle, "cost_micros"), QStringLiteral("4500")); // the old prices
+        auto next = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(next);
+        QCOMPARE(b.outcome(*next, "reserved_micros"), QString::number(2 * WorstMid));
+
+        // A table that does not read: the one in force stays, and why is shown.
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("version: broken\neffective: 2026-12-03\nmodels:\n  sim/cloud-mid: { input: 6 }\n");
+        QVERIFY(file.setFileTime(QDateTime::currentDateTime().addSecs(10), QFileDevice::FileModificationTime));
+        file.close();
+        b.clock->advanceNs(Budgets::PriceCheckIntervalNs);
+        b.budgets().runDue(b.clock->nowNs());
+        QCOMPARE(b.budgets().prices().version(), QStringLiteral("doubled"));
+        QVERIFY(b.budgets().pricesError());
+        QCOMPARE(b.budgets().pricesError()->field, file.fileName() + QStringLiteral(":4"));
+        const QJsonObject shown = b.budgets().show().value();
+        QCOMPARE(shown.value(QStringLiteral("prices")).toObject().value(QStringLiteral("error")).toObject().value(QStringLiteral("where")).toString(),
+                 file.fileName() + QStringLiteral(":4"));
+    }
+
+    void badCapsChangeNothing()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, 5'000 } }));
+        QCOMPARE(b.budgets().setCaps({ QStringLiteral("nobody"), 1, std::nullopt }, test::tester()).error().code, ErrorCode::NotFound);
+        QCOMPARE(b.budgets().setCaps({ QStringLiteral("rex"), -1, std::nullopt }, test::tester()).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(b.budgets().fundTreasury(0, test::tester()).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(b.budgets().perCallCap(QStringLiteral("rex")), std::optional<qint64>(5'000));
+        QCOMPARE(b.events(events::CostsBudgetSet), 2); // system's and rex's envelopes, nothing since
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBudgets)
+#include "tst_budgets.moc"
