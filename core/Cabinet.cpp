@@ -3,6 +3,7 @@
 #include "Assert.h"
 #include "api/ControlServer.h"
 #include "api/Dispatcher.h"
+#include "approvals/ApprovalService.h"
 #include "audit/AuditCheckpointService.h"
 #include "audit/AuditCheckpointer.h"
 #include "audit/AuditLog.h"
@@ -107,6 +108,11 @@ void Cabinet::buildServices()
     m_services.push_back(costs::makeBudgets(config, m_dataDirPath, service<ledger::Ledger>(), *m_db, *m_events, *m_audit, *m_clock));
     service<llm::Router>().setBudgetCheck(&service<costs::Budgets>());
     m_services.push_back(std::make_unique<orchestrator::TaskQueue>(*m_db, *m_events, *m_audit, *m_clock));
+    approvals::ApprovalService::Options approvalOptions;
+    approvalOptions.mode = [this] { return operatingMode(); };
+    approvalOptions.policyPath = m_dataDirPath + QStringLiteral("/tiers.yaml");
+    approvalOptions.tasks = &service<orchestrator::TaskQueue>();
+    m_services.push_back(std::make_unique<approvals::ApprovalService>(*m_db, *m_events, *m_audit, *m_clock, std::move(approvalOptions)));
     // Asked at each refresh, after open() has loaded the agents.
     m_services.push_back(std::make_unique<orchestrator::WorkflowCatalog>(m_dataDirPath, [this] {
         const QStringList names = agents().names();
