@@ -169,8 +169,20 @@ Status Cabinet::start()
         m_scheduler->add(service);
     }
     m_running = true;
+    // Not a reason to stop the core: agents without an envelope are refused
+    // their calls, and budget.show says which have one.
+    if (auto opened = openEnvelopes(); !opened)
+        qCWarning(lcCore).noquote() << "the agents' budget envelopes could not be opened:" << opened.error().message;
     qCInfo(lcCore).noquote() << "core started on" << m_dataDirPath;
     return {};
+}
+
+Status Cabinet::openEnvelopes()
+{
+    std::vector<costs::EnvelopeCaps> caps;
+    for (const orchestrator::AgentDefinition &agent : m_agents->all())
+        caps.push_back({ agent.name, agent.dailyBudgetMicroUsd, agent.perCallBudgetMicroUsd });
+    return service<costs::Budgets>().setEnvelopes(caps);
 }
 
 void Cabinet::stop()

@@ -13,6 +13,9 @@
 
 #include <QDir>
 #include <QJsonArray>
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcCosts) // core/costs/Budgets.cpp
 
 
 namespace cabinet::api::ops {
@@ -167,6 +170,9 @@ std::vector<Operation> agentOperations()
               if (auto committed = tx->commit(); !committed)
                   return committed.error();
               cabinet.agents() = std::move(next);
+              // A new agent gets its envelope; the reload stands either way.
+              if (auto opened = cabinet.openEnvelopes(); !opened)
+                  qCWarning(lcCosts).noquote() << "agents.reload: envelopes not opened:" << opened.error().message;
               return compact(payload);
           }) },
     };
