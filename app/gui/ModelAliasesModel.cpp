@@ -3,14 +3,13 @@
 #include "events/EventTypes.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 
 #include <map>
 
 namespace cabinet::gui {
 
 ModelAliasesModel::ModelAliasesModel(QObject *parent)
-    : CoreModel({ events::ConfigChanged }, parent)
+    : ModelRouterModel({ events::ConfigChanged }, parent)
 { }
 
 int ModelAliasesModel::rowCount(const QModelIndex &parent) const
@@ -47,7 +46,7 @@ QHash<int, QByteArray> ModelAliasesModel::roleNames() const
              { SimulatedRole, "simulated" }, { FallbacksRole, "fallbacks" }, { TaskTypesRole, "taskTypes" } };
 }
 
-void ModelAliasesModel::setList(const QJsonObject &list)
+void ModelAliasesModel::apply(const QJsonObject &list)
 {
     std::vector<Row> rows;
     std::map<QString, size_t> byAlias;
@@ -83,28 +82,10 @@ void ModelAliasesModel::setList(const QJsonObject &list)
         Q_EMIT countChanged();
 }
 
-void ModelAliasesModel::onCoreReady()
-{
-    reload();
-}
-
 void ModelAliasesModel::onCoreEvent(const Event &event)
 {
     if (event.payload.value(u"key").toString().startsWith(u"llm."))
-        reload();
-}
-
-void ModelAliasesModel::reload()
-{
-    if (!coreReady())
-        return;
-    connection()->call(this, QStringLiteral("models.list"), "{}", [this](const Result<QByteArray> &reply) {
-        setErrorMessage(reply ? QString() : reply.error().message);
-        if (!reply)
-            return;
-        setList(QJsonDocument::fromJson(*reply).object());
-        setLoaded(true);
-    });
+        refresh();
 }
 
 } // namespace cabinet::gui
