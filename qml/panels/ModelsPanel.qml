@@ -214,7 +214,7 @@ Item {
                                         color: Theme.danger
                                         text: qsTr("half-opens at %1 (in %2 s)")
                                             .arg(new Date(providerRow.halfOpensAt).toLocaleTimeString(Qt.locale(), "HH:mm:ss"))
-                                            .arg(Math.max(0, Math.ceil((providerRow.halfOpensAt - panel.now) / 1000)))
+                                            .arg(Math.max(0, Math.round((providerRow.halfOpensAt - panel.now) / 1000)))
                                     }
                                     Label {
                                         Layout.fillWidth: true
@@ -353,7 +353,10 @@ Item {
                         Label {
                             objectName: "testServed"
                             visible: testCall.served !== "" || testCall.running
+                            Layout.fillWidth: true
                             Layout.leftMargin: Theme.padding
+                            Layout.rightMargin: Theme.padding
+                            wrapMode: Text.Wrap
                             color: Theme.textMuted
                             text: testCall.running ? qsTr("streaming…")
                                                    : qsTr("served by %1").arg(testCall.served) + (testCall.simulated ? " · " + qsTr("SIMULATED by the offline provider: no model was called") : "")
