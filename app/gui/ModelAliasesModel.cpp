@@ -1,6 +1,7 @@
 #include "gui/ModelAliasesModel.h"
 
 #include "events/EventTypes.h"
+#include "llm/RouterSettings.h"
 
 #include <QJsonArray>
 
@@ -50,6 +51,9 @@ void ModelAliasesModel::apply(const QJsonObject &list)
 {
     std::vector<Row> rows;
     std::map<QString, size_t> byAlias;
+    std::map<QString, bool> simulatedProvider;
+    for (const QJsonValue &value : list.value(u"providers").toArray())
+        simulatedProvider[value.toObject().value(u"name").toString()] = value.toObject().value(u"simulated").toBool();
     for (const QJsonValue &value : list.value(u"aliases").toArray()) {
         const QJsonObject a = value.toObject();
         Row row { a.value(u"alias").toString(), a.value(u"provider").toString(), a.value(u"model").toString(), a.value(u"simulated").toBool(), {}, {} };
@@ -63,8 +67,13 @@ void ModelAliasesModel::apply(const QJsonObject &list)
         const QString alias = r.value(u"alias").toString();
         auto it = byAlias.find(alias);
         if (it == byAlias.end()) {
+            // No alias: a provider/model named directly, or a name the
+            // router does not know (its provider left empty).
+            Row row { alias, {}, {}, false, {}, {} };
+            if (const auto target = llm::parseTarget(alias); target && simulatedProvider.count(target->provider))
+                row = Row { alias, target->provider, target->model, simulatedProvider.at(target->provider), {}, {} };
             it = byAlias.emplace(alias, rows.size()).first;
-            rows.push_back(Row { alias, {}, {}, false, {}, {} });
+            rows.push_back(std::move(row));
         }
         rows[it->second].taskTypes << r.value(u"task_type").toString();
     }

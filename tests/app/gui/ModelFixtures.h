@@ -7,6 +7,7 @@
 // core's ManualClock instead: its first token after latencyMs, then
 // tokensPerSecond.
 #include "GuiTestSupport.h"
+#include "config/Config.h"
 #include "store/DataDirectory.h"
 
 #include <QAbstractItemModelTester>
@@ -41,6 +42,16 @@ inline bool startWithFlakyModels(RunningCore &core, int latencyMs = 0, int token
     return core.start();
 }
 
+// Sets a configuration key through the core, as config.set does (the
+// router reads llm.* again after the commit).
+inline bool setConfig(RunningCore &core, const QString &key, const QString &value)
+{
+    const auto set = core.call([key, value](Cabinet &cabinet) {
+        return cabinet.config().set(key, value, tester().toString(), cabinet.database(), cabinet.audit(), cabinet.events()).ok();
+    });
+    return set && *set;
+}
+
 // models.test through the connection, as the console calls it; the answer's
 // JSON (empty when it failed or did not come).
 inline QJsonObject modelsTest(RunningCore &core, const QString &alias, bool stream = false, const QString &tag = {})
@@ -60,6 +71,23 @@ inline QJsonObject modelsTest(RunningCore &core, const QString &alias, bool stre
 inline void attachTester(QAbstractItemModel *model)
 {
     new QAbstractItemModelTester(model, QAbstractItemModelTester::FailureReportingMode::QtTest, model);
+}
+
+// The model under the tester, following the core until its first list is in.
+template <typename Model> bool follow(Model &model, RunningCore &core)
+{
+    attachTester(&model);
+    model.setConnection(&core.connection);
+    return QTest::qWaitFor([&model] { return model.loaded(); });
+}
+
+// `role` of the row whose `keyRole` is `key` (invalid when none is).
+inline QVariant rowValue(const QAbstractItemModel &model, int keyRole, const QString &key, int role)
+{
+    for (int row = 0; row < model.rowCount(); ++row)
+        if (model.index(row, 0).data(keyRole).toString() == key)
+            return model.index(row, 0).data(role);
+    return {};
 }
 
 } // namespace cabinet::test

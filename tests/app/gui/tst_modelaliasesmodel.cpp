@@ -2,7 +2,6 @@
 // alias with its target, fallback chain and the task types routed to it,
 // read again when an llm.* setting changes.
 #include "ModelFixtures.h"
-#include "config/Config.h"
 #include "gui/ModelAliasesModel.h"
 
 using namespace cabinet;
@@ -13,10 +12,7 @@ namespace {
 
 QVariant value(const ModelAliasesModel &model, const QString &alias, int role)
 {
-    for (int row = 0; row < model.rowCount(); ++row)
-        if (model.index(row, 0).data(ModelAliasesModel::AliasRole).toString() == alias)
-            return model.index(row, 0).data(role);
-    return {};
+    return rowValue(model, ModelAliasesModel::AliasRole, alias, role);
 }
 
 } // namespace
@@ -29,9 +25,7 @@ private Q_SLOTS:
         RunningCore core;
         QVERIFY(startWithFlakyModels(core));
         ModelAliasesModel aliases;
-        attachTester(&aliases);
-        aliases.setConnection(&core.connection);
-        QTRY_VERIFY(aliases.loaded());
+        QVERIFY(follow(aliases, core));
         QCOMPARE(aliases.count(), 5);
         QCOMPARE(value(aliases, QStringLiteral("cloud/frontier"), ModelAliasesModel::ProviderRole).toString(), QStringLiteral("flaky"));
         QCOMPARE(value(aliases, QStringLiteral("cloud/frontier"), ModelAliasesModel::ModelRole).toString(), QStringLiteral("frontier"));
@@ -44,14 +38,18 @@ private Q_SLOTS:
         QCOMPARE(value(aliases, QStringLiteral("local/fast"), ModelAliasesModel::FallbacksRole).toStringList(), QStringList());
 
         // The routing table follows the configuration.
-        const auto set = core.call([](Cabinet &cabinet) {
-            return cabinet.config().set(QStringLiteral("llm.routing.summarize"), QStringLiteral("cloud/mid"), tester().toString(), cabinet.database(),
-                                        cabinet.audit(), cabinet.events()).ok();
-        });
-        QVERIFY(set && *set);
+        QVERIFY(setConfig(core, QStringLiteral("llm.routing.summarize"), QStringLiteral("cloud/mid")));
         QTRY_VERIFY(value(aliases, QStringLiteral("cloud/mid"), ModelAliasesModel::TaskTypesRole).toStringList().contains(u"summarize"));
         QCOMPARE(value(aliases, QStringLiteral("local/fast"), ModelAliasesModel::TaskTypesRole).toStringList(), QStringList());
         QCOMPARE(aliases.count(), 5);
+
+        // A task type routed to a provider/model directly: a row of its own.
+        QVERIFY(setConfig(core, QStringLiteral("llm.routing.deploy"), QStringLiteral("sim/deploy-model")));
+        QTRY_COMPARE(aliases.count(), 6);
+        QCOMPARE(value(aliases, QStringLiteral("sim/deploy-model"), ModelAliasesModel::ProviderRole).toString(), QStringLiteral("sim"));
+        QCOMPARE(value(aliases, QStringLiteral("sim/deploy-model"), ModelAliasesModel::ModelRole).toString(), QStringLiteral("deploy-model"));
+        QVERIFY(value(aliases, QStringLiteral("sim/deploy-model"), ModelAliasesModel::SimulatedRole).toBool());
+        QCOMPARE(value(aliases, QStringLiteral("sim/deploy-model"), ModelAliasesModel::TaskTypesRole).toStringList(), QStringList({ QStringLiteral("deploy") }));
     }
 };
 

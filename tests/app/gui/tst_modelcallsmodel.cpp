@@ -48,9 +48,7 @@ private Q_SLOTS:
         QVERIFY(!modelsTest(core, QStringLiteral("cloud/mid")).isEmpty());
 
         ModelCallsModel calls;
-        attachTester(&calls);
-        calls.setConnection(&core.connection);
-        QTRY_VERIFY(calls.loaded());
+        QVERIFY(follow(calls, core));
         // Made before the model opened: from the router's ring, its cost unseen here.
         QCOMPARE(calls.count(), 1);
         QCOMPARE(top(calls, ModelCallsModel::AliasRole).toString(), QStringLiteral("cloud/mid"));

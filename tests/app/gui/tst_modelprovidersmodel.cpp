@@ -3,7 +3,6 @@
 // breaker opens (with the time it half-opens on the GUI's clock) and
 // half-opens on the core's clock; an unconfigured provider says why.
 #include "ModelFixtures.h"
-#include "config/Config.h"
 #include "gui/ModelProvidersModel.h"
 
 #include <QDateTime>
@@ -17,10 +16,7 @@ namespace {
 
 QVariant value(const ModelProvidersModel &model, const QString &name, int role)
 {
-    for (int row = 0; row < model.rowCount(); ++row)
-        if (model.index(row, 0).data(ModelProvidersModel::NameRole).toString() == name)
-            return model.index(row, 0).data(role);
-    return {};
+    return rowValue(model, ModelProvidersModel::NameRole, name, role);
 }
 
 } // namespace
@@ -33,9 +29,7 @@ private Q_SLOTS:
         RunningCore core;
         QVERIFY(startWithFlakyModels(core));
         ModelProvidersModel providers;
-        attachTester(&providers);
-        providers.setConnection(&core.connection);
-        QTRY_VERIFY(providers.loaded());
+        QVERIFY(follow(providers, core));
         QCOMPARE(providers.count(), 2);
         QCOMPARE(value(providers, QStringLiteral("flaky"), ModelProvidersModel::KindRole).toString(), QStringLiteral("sim"));
         QVERIFY(value(providers, QStringLiteral("flaky"), ModelProvidersModel::SimulatedRole).toBool());
@@ -73,18 +67,11 @@ private Q_SLOTS:
         RunningCore core;
         QVERIFY(startWithFlakyModels(core));
         ModelProvidersModel providers;
-        attachTester(&providers);
-        providers.setConnection(&core.connection);
-        QTRY_VERIFY(providers.loaded());
+        QVERIFY(follow(providers, core));
         qunsetenv("CABINET_TEST_PROVIDERS_KEY");
         // A provider added by a setting: the list is read again and placed.
-        const auto set = core.call([](Cabinet &cabinet) {
-            return cabinet.config().set(QStringLiteral("llm.providers.remote.base_url"), QStringLiteral("http://127.0.0.1:9"), tester().toString(),
-                                        cabinet.database(), cabinet.audit(), cabinet.events()).ok()
-                && cabinet.config().set(QStringLiteral("llm.providers.remote.api_key_env"), QStringLiteral("CABINET_TEST_PROVIDERS_KEY"),
-                                        tester().toString(), cabinet.database(), cabinet.audit(), cabinet.events()).ok();
-        });
-        QVERIFY(set && *set);
+        QVERIFY(setConfig(core, QStringLiteral("llm.providers.remote.base_url"), QStringLiteral("http://127.0.0.1:9")));
+        QVERIFY(setConfig(core, QStringLiteral("llm.providers.remote.api_key_env"), QStringLiteral("CABINET_TEST_PROVIDERS_KEY")));
         QTRY_COMPARE(providers.count(), 3);
         QVERIFY(!value(providers, QStringLiteral("remote"), ModelProvidersModel::ConfiguredRole).toBool());
         QVERIFY(!value(providers, QStringLiteral("remote"), ModelProvidersModel::SimulatedRole).toBool());
@@ -98,16 +85,10 @@ private Q_SLOTS:
         RunningCore core;
         QVERIFY(startWithFlakyModels(core));
         ModelProvidersModel providers;
-        attachTester(&providers);
-        providers.setConnection(&core.connection);
-        QTRY_VERIFY(providers.loaded());
+        QVERIFY(follow(providers, core));
         QVERIFY(providers.configError().isEmpty());
         // A chance above 1: the router keeps its settings and says why.
-        const auto set = core.call([](Cabinet &cabinet) {
-            return cabinet.config().set(QStringLiteral("llm.providers.flaky.server_error_chance"), QStringLiteral("3"), tester().toString(),
-                                        cabinet.database(), cabinet.audit(), cabinet.events()).ok();
-        });
-        QVERIFY(set && *set);
+        QVERIFY(setConfig(core, QStringLiteral("llm.providers.flaky.server_error_chance"), QStringLiteral("3")));
         QTRY_VERIFY(!providers.configError().isEmpty());
         QCOMPARE(providers.count(), 2);
     }
