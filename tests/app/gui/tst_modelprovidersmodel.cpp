@@ -80,6 +80,20 @@ private Q_SLOTS:
         QCOMPARE(value(providers, QStringLiteral("remote"), ModelProvidersModel::BaseUrlRole).toString(), QStringLiteral("http://127.0.0.1:9"));
     }
 
+    void headroomFollowsCalls()
+    {
+        RunningCore core;
+        QVERIFY(startWithFlakyModels(core));
+        ModelProvidersModel providers;
+        QVERIFY(follow(providers, core));
+        QVERIFY(setConfig(core, QStringLiteral("llm.providers.sim.requests_per_minute"), QStringLiteral("60")));
+        QTRY_COMPARE(value(providers, QStringLiteral("sim"), ModelProvidersModel::HeadroomRole).toString(), QStringLiteral("60 / 60 requests a minute"));
+        // A call uses headroom without an event of its own: its llm.call
+        // has the list read again.
+        QVERIFY(!modelsTest(core, QStringLiteral("cloud/mid")).isEmpty());
+        QTRY_COMPARE(value(providers, QStringLiteral("sim"), ModelProvidersModel::HeadroomRole).toString(), QStringLiteral("59 / 60 requests a minute"));
+    }
+
     void badSettingShowsConfigError()
     {
         RunningCore core;
