@@ -28,6 +28,13 @@ QtObject {
             shortcut: "Ctrl+5"
         },
         {
+            id: "models",
+            title: qsTr("Models"),
+            source: Qt.resolvedUrl("panels/ModelsPanel.qml"),
+            area: "center",
+            shortcut: "Ctrl+8"
+        },
+        {
             id: "events",
             title: qsTr("Event stream"),
             source: Qt.resolvedUrl("panels/EventsPanel.qml"),

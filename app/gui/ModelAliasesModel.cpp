@@ -1,16 +1,16 @@
 #include "gui/ModelAliasesModel.h"
 
 #include "events/EventTypes.h"
+#include "llm/RouterSettings.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 
 #include <map>
 
 namespace cabinet::gui {
 
 ModelAliasesModel::ModelAliasesModel(QObject *parent)
-    : CoreModel({ events::ConfigChanged }, parent)
+    : ModelRouterModel({ events::ConfigChanged }, parent)
 { }
 
 int ModelAliasesModel::rowCount(const QModelIndex &parent) const
@@ -47,10 +47,13 @@ QHash<int, QByteArray> ModelAliasesModel::roleNames() const
              { SimulatedRole, "simulated" }, { FallbacksRole, "fallbacks" }, { TaskTypesRole, "taskTypes" } };
 }
 
-void ModelAliasesModel::setList(const QJsonObject &list)
+void ModelAliasesModel::apply(const QJsonObject &list)
 {
     std::vector<Row> rows;
     std::map<QString, size_t> byAlias;
+    std::map<QString, bool> simulatedProvider;
+    for (const QJsonValue &value : list.value(u"providers").toArray())
+        simulatedProvider[value.toObject().value(u"name").toString()] = value.toObject().value(u"simulated").toBool();
     for (const QJsonValue &value : list.value(u"aliases").toArray()) {
         const QJsonObject a = value.toObject();
         Row row { a.value(u"alias").toString(), a.value(u"provider").toString(), a.value(u"model").toString(), a.value(u"simulated").toBool(), {}, {} };
@@ -64,8 +67,13 @@ void ModelAliasesModel::setList(const QJsonObject &list)
         const QString alias = r.value(u"alias").toString();
         auto it = byAlias.find(alias);
         if (it == byAlias.end()) {
+            // No alias: a provider/model named directly, or a name the
+            // router does not know (its provider left empty).
+            Row row { alias, {}, {}, false, {}, {} };
+            if (const auto target = llm::parseTarget(alias); target && simulatedProvider.count(target->provider))
+                row = Row { alias, target->provider, target->model, simulatedProvider.at(target->provider), {}, {} };
             it = byAlias.emplace(alias, rows.size()).first;
-            rows.push_back(Row { alias, {}, {}, false, {}, {} });
+            rows.push_back(std::move(row));
         }
         rows[it->second].taskTypes << r.value(u"task_type").toString();
     }
@@ -83,28 +91,10 @@ void ModelAliasesModel::setList(const QJsonObject &list)
         Q_EMIT countChanged();
 }
 
-void ModelAliasesModel::onCoreReady()
-{
-    reload();
-}
-
 void ModelAliasesModel::onCoreEvent(const Event &event)
 {
     if (event.payload.value(u"key").toString().startsWith(u"llm."))
-        reload();
-}
-
-void ModelAliasesModel::reload()
-{
-    if (!coreReady())
-        return;
-    connection()->call(this, QStringLiteral("models.list"), "{}", [this](const Result<QByteArray> &reply) {
-        setErrorMessage(reply ? QString() : reply.error().message);
-        if (!reply)
-            return;
-        setList(QJsonDocument::fromJson(*reply).object());
-        setLoaded(true);
-    });
+        refresh();
 }
 
 } // namespace cabinet::gui

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "events/Event.h"
-#include "gui/CoreModel.h"
+#include "gui/ModelRouterModel.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -15,8 +15,9 @@ namespace cabinet::gui {
 // alias with the provider and model it names, its fallback chain and the
 // task types routed to it. A task type routed straight to a provider/model
 // (no alias) gets a row of its own. Read from models.list when the core is
-// ready and again after an llm.* setting changes.
-class ModelAliasesModel : public CoreModel {
+// ready and again after an llm.* setting changes (the router reads them
+// again then).
+class ModelAliasesModel : public ModelRouterModel {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(int count READ count NOTIFY countChanged)
@@ -38,9 +39,6 @@ public:
     QHash<int, QByteArray> roleNames() const override;
     int count() const { return int(m_rows.size()); }
 
-    // A models.list answer becomes the rows.
-    void setList(const QJsonObject &list);
-
 Q_SIGNALS:
     void countChanged();
 
@@ -51,9 +49,8 @@ private:
         QStringList fallbacks, taskTypes;
         bool operator==(const Row &) const = default;
     };
-    void onCoreReady() override;
+    void apply(const QJsonObject &list) override;
     void onCoreEvent(const cabinet::Event &event) override;
-    void reload();
 
     std::vector<Row> m_rows;
 };

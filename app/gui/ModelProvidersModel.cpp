@@ -1,10 +1,9 @@
 #include "gui/ModelProvidersModel.h"
 
 #include "events/EventTypes.h"
-#include "gui/RefreshThrottle.h"
 
+#include <QDateTime>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QLocale>
 
 namespace cabinet::gui {
@@ -15,8 +14,8 @@ QString headroom(const QJsonObject &limits)
 {
     const QLocale locale;
     QStringList parts;
-    const int requests = limits.value(u"requests_per_minute").toInt();
-    const int tokens = limits.value(u"tokens_per_minute").toInt();
+    const qint64 requests = limits.value(u"requests_per_minute").toInteger();
+    const qint64 tokens = limits.value(u"tokens_per_minute").toInteger();
     if (requests > 0)
         parts << ModelProvidersModel::tr("%1 / %2 requests").arg(locale.toString(limits.value(u"requests_left").toInteger()), locale.toString(requests));
     if (tokens > 0)
@@ -29,11 +28,14 @@ QString headroom(const QJsonObject &limits)
 } // namespace
 
 ModelProvidersModel::ModelProvidersModel(QObject *parent)
-    : CoreModel({ events::LlmProviderState, events::LlmCall, events::ConfigChanged }, parent)
-    , m_throttle(new RefreshThrottle([this] { return reload(); }, this))
+    : ModelRouterModel({ events::LlmProviderState, events::LlmCall, events::ConfigChanged }, parent)
 { }
 
-ModelProvidersModel::~ModelProvidersModel() = default;
+ModelProvidersModel::Row ModelProvidersModel::row(const QJsonObject &state)
+{
+    const QJsonValue in = state.value(u"breaker").toObject().value(u"half_open_in_ms");
+    return { state, in.isDouble() ? QDateTime::currentMSecsSinceEpoch() + qint64(std::ceil(in.toDouble())) : 0 };
+}
 
 int ModelProvidersModel::rowCount(const QModelIndex &parent) const
 {
@@ -44,7 +46,8 @@ QVariant ModelProvidersModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const QJsonObject &p = m_rows[size_t(index.row())];
+    const Row &r = m_rows[size_t(index.row())];
+    const QJsonObject &p = r.state;
     const QJsonObject breaker = p.value(u"breaker").toObject();
     switch (role) {
     case Qt::DisplayRole:
@@ -64,8 +67,8 @@ QVariant ModelProvidersModel::data(const QModelIndex &index, int role) const
         return breaker.value(u"consecutive_failures").toInt();
     case FailuresToOpenRole:
         return breaker.value(u"failures_to_open").toInt();
-    case HalfOpenInMsRole:
-        return breaker.value(u"half_open_in_ms").toDouble(-1);
+    case HalfOpensAtRole:
+        return double(r.halfOpensAtMs);
     case HeadroomRole:
         return headroom(p.value(u"rate_limit").toObject());
     case ConcurrencyRole:
@@ -92,7 +95,7 @@ QHash<int, QByteArray> ModelProvidersModel::roleNames() const
              { BreakerRole, "breaker" },
              { FailuresRole, "failures" },
              { FailuresToOpenRole, "failuresToOpen" },
-             { HalfOpenInMsRole, "halfOpenInMs" },
+             { HalfOpensAtRole, "halfOpensAt" },
              { HeadroomRole, "headroom" },
              { ConcurrencyRole, "concurrency" },
              { InFlightRole, "inFlight" },
@@ -101,25 +104,25 @@ QHash<int, QByteArray> ModelProvidersModel::roleNames() const
              { ApiKeyEnvRole, "apiKeyEnv" } };
 }
 
-void ModelProvidersModel::setProviders(const QJsonObject &list)
+void ModelProvidersModel::apply(const QJsonObject &list)
 {
     const QJsonArray providers = list.value(u"providers").toArray();
     const int before = count();
     // Providers come and go only with the configuration: a list of the same
-    // names in the same order changes its rows in place.
+    // names in the same order changes its rows in place (a selection stays).
     bool same = int(providers.size()) == before;
     for (int i = 0; same && i < before; ++i)
-        same = providers[i].toObject().value(u"name") == m_rows[size_t(i)].value(u"name");
+        same = providers[i].toObject().value(u"name") == m_rows[size_t(i)].state.value(u"name");
     if (same) {
         for (int i = 0; i < before; ++i)
-            m_rows[size_t(i)] = providers[i].toObject();
+            m_rows[size_t(i)] = row(providers[i].toObject());
         if (before > 0)
             Q_EMIT dataChanged(index(0), index(before - 1));
     } else {
         beginResetModel();
         m_rows.clear();
         for (const QJsonValue &p : providers)
-            m_rows.push_back(p.toObject());
+            m_rows.push_back(row(p.toObject()));
         endResetModel();
         Q_EMIT countChanged();
     }
@@ -134,20 +137,15 @@ void ModelProvidersModel::updateProvider(const QJsonObject &provider)
 {
     const QJsonValue name = provider.value(u"name");
     for (size_t i = 0; i < m_rows.size(); ++i) {
-        if (m_rows[i].value(u"name") == name) {
-            m_rows[i] = provider;
+        if (m_rows[i].state.value(u"name") == name) {
+            m_rows[i] = row(provider);
             Q_EMIT dataChanged(index(int(i)), index(int(i)));
             return;
         }
     }
     // A provider the list did not have yet: the settings changed, and the
-    // list read after config.changed will place it.
-    m_throttle->schedule();
-}
-
-void ModelProvidersModel::onCoreReady()
-{
-    m_throttle->schedule();
+    // list read again places it.
+    refresh();
 }
 
 void ModelProvidersModel::onCoreEvent(const Event &event)
@@ -155,22 +153,7 @@ void ModelProvidersModel::onCoreEvent(const Event &event)
     if (event.type == events::LlmProviderState)
         updateProvider(event.payload);
     else if (event.type == events::LlmCall || event.payload.value(u"key").toString().startsWith(u"llm."))
-        m_throttle->schedule();
-}
-
-bool ModelProvidersModel::reload()
-{
-    if (!coreReady())
-        return false;
-    connection()->call(this, QStringLiteral("models.list"), "{}", [this](const Result<QByteArray> &reply) {
-        m_throttle->finished();
-        setErrorMessage(reply ? QString() : reply.error().message);
-        if (!reply)
-            return;
-        setProviders(QJsonDocument::fromJson(*reply).object());
-        setLoaded(true);
-    });
-    return true;
+        refresh();
 }
 
 } // namespace cabinet::gui

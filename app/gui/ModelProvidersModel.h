@@ -1,7 +1,7 @@
 #pragma once
 
 #include "events/Event.h"
-#include "gui/CoreModel.h"
+#include "gui/ModelRouterModel.h"
 
 #include <QJsonObject>
 #include <QtQml/qqmlregistration.h>
@@ -12,11 +12,11 @@ namespace cabinet::gui {
 
 // The model router's providers (docs/models.md) as models.list describes
 // them: configured or not and why, the breaker, the rate-limit headroom,
-// calls in flight. Read when the core is ready and after an llm.* setting
-// changes; a provider's row is replaced by each llm.provider_state event
-// (breaker moves, headroom used up or back); an llm.call reads the list
-// again, throttled, since every call uses headroom without an event.
-class ModelProvidersModel : public CoreModel {
+// calls in flight. A provider's row is replaced by each llm.provider_state
+// event (breaker moves, headroom used up or back); an llm.call or an llm.*
+// setting reads the list again (throttled), since every call uses headroom
+// without an event of its own.
+class ModelProvidersModel : public ModelRouterModel {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(int count READ count NOTIFY countChanged)
@@ -31,7 +31,10 @@ public:
         BreakerRole,         // "closed", "open", "half_open"
         FailuresRole,        // consecutive failures
         FailuresToOpenRole,
-        HalfOpenInMsRole,    // while open: how long until the probe (-1 otherwise)
+        // While open: when it half-opens, in ms since the epoch on the GUI's
+        // clock (the core's "in N ms" plus the time the state arrived); 0
+        // otherwise.
+        HalfOpensAtRole,
         HeadroomRole,        // "12 / 60 requests, 900 / 10,000 tokens a minute", or "no limit"
         ConcurrencyRole,
         InFlightRole,
@@ -42,7 +45,6 @@ public:
     Q_ENUM(Role)
 
     explicit ModelProvidersModel(QObject *parent = nullptr);
-    ~ModelProvidersModel() override;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -50,8 +52,6 @@ public:
     int count() const { return int(m_rows.size()); }
     QString configError() const { return m_configError; }
 
-    // A models.list answer: the rows become its providers, in its order.
-    void setProviders(const QJsonObject &list);
     // One provider's new state (an llm.provider_state payload).
     void updateProvider(const QJsonObject &provider);
 
@@ -60,12 +60,15 @@ Q_SIGNALS:
     void configErrorChanged();
 
 private:
-    void onCoreReady() override;
+    struct Row {
+        QJsonObject state;
+        qint64 halfOpensAtMs = 0;
+    };
+    static Row row(const QJsonObject &state);
+    void apply(const QJsonObject &list) override;
     void onCoreEvent(const cabinet::Event &event) override;
-    bool reload();
 
-    class RefreshThrottle *m_throttle;
-    std::vector<QJsonObject> m_rows;
+    std::vector<Row> m_rows;
     QString m_configError;
 };
 

@@ -67,6 +67,8 @@ QJsonObject trailToJson(const Trail &trail)
             o.insert(QStringLiteral("message"), a.message);
         if (a.outcome != QLatin1String("skipped"))
             o.insert(QStringLiteral("latency_ms"), ms(a.latencyNs));
+        if (a.record)
+            o.insert(QStringLiteral("record"), double(a.record));
         attempts.append(o);
     }
     QJsonObject o { { QStringLiteral("call"), double(trail.call) },
@@ -376,7 +378,7 @@ void Router::launch(quint64 id, Runtime &rt, const AliasTarget &target, const QS
     call.provider = target.provider;
     call.waiting = false;
     call.attemptStartNs = m_clock.nowNs();
-    call.trail.attempts.append(Attempt { alias, target.provider, target.model, QStringLiteral("calling"), {}, {}, 0 });
+    call.trail.attempts.append(Attempt { alias, target.provider, target.model, QStringLiteral("calling"), {}, {}, 0, call.reservation });
     ChatRequest request;
     request.model = target.model;
     request.messages = call.request.messages;

@@ -36,6 +36,9 @@ struct Attempt {
     QString reason;
     QString message;
     qint64 latencyNs = 0;
+    // The budget's reservation for this model (0: none): the costs' spend
+    // record, whose costs.spent entry tells what the attempt cost.
+    BudgetCheck::Handle record = 0;
 };
 
 // What happened to a call: every alias and model tried and why each was

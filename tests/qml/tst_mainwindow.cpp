@@ -1,7 +1,10 @@
 #include "TestSupport.h"
 #include "gui/ConsoleSession.h"
 #include "ledger/Ledger.h"
+#include "store/DataDirectory.h"
 
+#include <QDir>
+#include <QFile>
 #include <QQmlComponent>
 #include <QQmlExtensionPlugin>
 #include <QQuickItem>
@@ -173,6 +176,7 @@ private Q_SLOTS:
         QVERIFY(openSession());
         // The center to the audit trail alone, as these steps expect.
         call("hide", QStringLiteral("tasks"));
+        call("hide", QStringLiteral("models"));
         QQuickItem *events = frame(QStringLiteral("events"));
         QQuickItem *audit = frame(QStringLiteral("audit"));
         QVERIFY(isInside(events, QStringLiteral("dockArea_bottom")));
@@ -276,6 +280,7 @@ private Q_SLOTS:
         QVERIFY(openSession());
         // The center to the audit trail alone, as these steps expect.
         call("hide", QStringLiteral("tasks"));
+        call("hide", QStringLiteral("models"));
         const QColor darkWindow = window()->color();
         // Into the center, which the hidden audit trail leaves to it alone.
         call("moveTo", QStringLiteral("events"), QStringLiteral("center"));
@@ -372,6 +377,70 @@ private Q_SLOTS:
         const QString before = countdown->property("text").toString();
         QTRY_VERIFY_WITH_TIMEOUT(countdown->property("text").toString() != before, 3000);
         QCOMPARE(countdown->property("color").value<QColor>(), QColor(QStringLiteral("#ff6b6b"))); // Theme.danger, dark
+    }
+
+    void modelsPanelShowsProvidersAndTrails()
+    {
+        // The sim answers at once; `flaky`, a second sim provider, always
+        // fails on cloud/frontier, so its calls fall back (docs/models.md).
+        QVERIFY(QDir().mkpath(m_dataDir));
+        QFile config(DataDirectory::configPath(m_dataDir));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("llm:\n  providers:\n    sim:\n      latency_ms: 0\n      tokens_per_second: 0\n"
+                     "    flaky:\n      kind: sim\n      latency_ms: 0\n      server_error_chance: 1\n      breaker_failures: 2\n"
+                     "  aliases:\n    cloud:\n      frontier: flaky/frontier\n");
+        config.close();
+        QVERIFY(openSession());
+        call("focusPanel", QStringLiteral("models"));
+        QQuickItem *panel = frame(QStringLiteral("models"));
+        QTRY_VERIFY(shows(panel));
+        QQuickItem *flaky = nullptr;
+        QTRY_VERIFY(shows(flaky = itemNamed(window(), QStringLiteral("providerRow_flaky"))));
+        QVERIFY(visibleText(flaky, QStringLiteral("SIMULATED")));
+        QVERIFY(visibleText(flaky, QStringLiteral("breaker closed")));
+        QVERIFY(shows(itemNamed(window(), QStringLiteral("simulatedBanner"))));
+
+        // A call made elsewhere (the command line's would go the same way):
+        // its trail shows each alias tried and why it was left.
+        auto testCall = [this](const QByteArray &params) {
+            std::optional<bool> ok;
+            m_session->connection().call(this, QStringLiteral("models.test"), params, [&ok](Result<QByteArray> r) { ok = r.ok(); });
+            return QTest::qWaitFor([&ok] { return ok.has_value(); }) && *ok;
+        };
+        QVERIFY(testCall(R"({"alias":"cloud/frontier","prompt":"Which cache keeps the build fast?"})"));
+        auto attemptShown = [panel](const QString &start) {
+            return findItem(panel, [&start](QQuickItem *item) {
+                return item->objectName() == u"attempt" && item->isVisible() && item->property("text").toString().startsWith(start);
+            });
+        };
+        QTRY_VERIFY(attemptShown(QStringLiteral("cloud/frontier  flaky/frontier  failed: unavailable")));
+        QVERIFY(attemptShown(QStringLiteral("cloud/mid  sim/cloud-mid  served")));
+
+        // The panel's own call, streamed: the reply shows, marked simulated.
+        // (The button may be scrolled out of view: pressed from the keyboard.)
+        QQuickItem *button = itemNamed(window(), QStringLiteral("testButton"));
+        QTRY_VERIFY(button->isEnabled());
+        button->forceActiveFocus();
+        QTest::keyClick(window(), Qt::Key_Space);
+        QTRY_VERIFY(itemNamed(window(), QStringLiteral("testOutput"))->property("text").toString().startsWith(QStringLiteral("[simulated]")));
+        QTRY_VERIFY(itemNamed(window(), QStringLiteral("testServed"))->property("text").toString().contains(QStringLiteral("SIMULATED")));
+
+        // A second failure in a row opens flaky's breaker, and the row says
+        // when it half-opens.
+        QVERIFY(testCall(R"({"task_type":"build","prompt":"Add CSV export to the report."})"));
+        QTRY_VERIFY(visibleText(flaky, QStringLiteral("breaker open")));
+        QVERIFY(shows(findItem(flaky, [](QQuickItem *item) { return item->objectName() == u"halfOpens"; })));
+
+        // docs/images/models-panel.png is this window, grabbed when asked,
+        // with the center to the panel alone and wide.
+        if (const QString png = qEnvironmentVariable("CABINET_TEST_MODELS_PNG"); !png.isEmpty()) {
+            call("hide", QStringLiteral("scenarios"));
+            call("hide", QStringLiteral("ledger"));
+            call("hide", QStringLiteral("events"));
+            window()->resize(1280, 900);
+            QTest::qWait(500);
+            QVERIFY(window()->grabWindow().save(png));
+        }
     }
 
     void scenariosPanelRunsAndNamesABadField()

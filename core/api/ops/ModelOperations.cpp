@@ -228,7 +228,7 @@ std::vector<Operation> modelOperations()
                            "gives it with the call id, so the caller can follow the call's llm.token events)}"),
             QStringLiteral("{\"reply\": \"...\", \"model\": \"...\", \"finish_reason\", \"simulated\": true|false, \"trail\": {\"call\", "
                            "\"task_type\", \"alias\", \"stream\", \"attempts\": [{\"alias\", \"provider\", \"model\", \"outcome\", "
-                           "\"reason\"?, \"message\"?, \"latency_ms\"?}], \"served\": {\"alias\", \"provider\", \"model\"}, \"latency_ms\", "
+                           "\"reason\"?, \"message\"?, \"latency_ms\"?, \"record\"? (the costs' spend record)}], \"served\": {\"alias\", \"provider\", \"model\"}, \"latency_ms\", "
                            "\"first_token_ms\", \"tokens_in\", \"tokens_out\", \"simulated\"}}"),
             { ErrorCode::InvalidArgument, ErrorCode::NotFound, ErrorCode::FailedPrecondition, ErrorCode::BudgetExhausted,
               ErrorCode::ResourceExhausted, ErrorCode::Unavailable, ErrorCode::Timeout, ErrorCode::Cancelled, ErrorCode::Internal } },

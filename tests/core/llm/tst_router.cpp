@@ -359,6 +359,33 @@ private Q_SLOTS:
         QCOMPARE(out.trail.attempts.first().message, QStringLiteral("daily cap reached for cloud/frontier"));
     }
 
+    void attemptsNameTheirSpendRecord()
+    {
+        // Each model called carries the budget's reservation handle (the
+        // costs' spend record), so a face can match costs.spent to the call.
+        struct Numbered : BudgetCheck {
+            Handle next = 40;
+            Result<Handle> reserve(const Query &) override { return ++next; }
+            void settle(Handle, const Settlement &) override { }
+        };
+        RouterSettings s = quietSettings();
+        s.providers[QStringLiteral("flaky")] = simProvider(QStringLiteral("flaky"), 1.0);
+        s.aliases[QStringLiteral("cloud/frontier")] = AliasTarget { QStringLiteral("flaky"), QStringLiteral("frontier") };
+        Harness h(s);
+        Numbered budget;
+        h.router.setBudgetCheck(&budget);
+        const RouterOutcome out = h.call(QStringLiteral("cloud/frontier"));
+        QCOMPARE(reasons(out.trail), QStringList({ QStringLiteral("cloud/frontier:failed:unavailable"), QStringLiteral("cloud/mid:served") }));
+        QCOMPARE(out.trail.attempts[0].record, BudgetCheck::Handle(41));
+        QCOMPARE(out.trail.attempts[1].record, BudgetCheck::Handle(42));
+        const QJsonArray attempts = trailToJson(out.trail).value(QStringLiteral("attempts")).toArray();
+        QCOMPARE(attempts[1].toObject().value(QStringLiteral("record")).toDouble(), 42.0);
+        // Without a budget nothing is reserved, and the trail names no record.
+        h.router.setBudgetCheck(nullptr);
+        const QJsonObject unbooked = trailToJson(h.call(QStringLiteral("cloud/mid")).trail);
+        QVERIFY(!unbooked.value(QStringLiteral("attempts")).toArray().first().toObject().contains(QStringLiteral("record")));
+    }
+
     void cancelACall()
     {
         RouterSettings s = quietSettings();
