@@ -44,7 +44,7 @@ QString actionText(const QJsonObject &action)
     for (const char *key : { "agent", "environment", "target" })
         if (const QString text = action.value(QLatin1StringView(key)).toString(); !text.isEmpty())
             parts << escapeInput(text.left(80));
-    if (action.contains(QStringLiteral("amount")))
+    if (action.value(QStringLiteral("amount")).toInteger() > 0)
         parts << QStringLiteral("$%1").arg(double(action.value(QStringLiteral("amount")).toInteger()) / 1e6, 0, 'f', 2);
     return parts.join(u' ');
 }
@@ -65,7 +65,8 @@ QString outcomeText(const QJsonObject &request)
 QString summaryLine(const QJsonObject &request)
 {
     const QString pending = request.value(QStringLiteral("state")).toString() == QLatin1StringView("pending")
-                                  ? QStringLiteral("due ") + timeText(request.value(QStringLiteral("deadline_ms")))
+                                  ? (request.value(QStringLiteral("deadline_ms")).isNull() ? QStringLiteral("no deadline")
+                                                                                           : QStringLiteral("due ") + timeText(request.value(QStringLiteral("deadline_ms"))))
                                   : timeText(request.value(QStringLiteral("decided_ms")));
     return QStringLiteral("%1  tier %2  %3  %4  %5  %6")
             .arg(request.value(QStringLiteral("id")).toString())
