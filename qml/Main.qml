@@ -116,6 +116,13 @@ ThemedWindow {
         badges: ({ approvals: waitingApprovals.total })
     }
 
+    ApprovalToast {
+        anchors { right: parent.right; bottom: parent.bottom; margins: Theme.padding }
+        waiting: waitingApprovals.total
+        loaded: waitingApprovals.loaded
+        onShowRequested: dock.focusPanel("approvals")
+    }
+
     StartupBanner {
         anchors.fill: parent
         connection: root.connection

@@ -445,6 +445,9 @@ private Q_SLOTS:
 
         const QString deploy = requestApproval(approvals::ActionKind::Deploy);
         QVERIFY(!deploy.isEmpty());
+        QObject *toast = window()->findChild<QObject *>(QStringLiteral("approvalToast"));
+        QVERIFY(toast);
+        QTRY_VERIFY(toast->property("visible").toBool()); // it arrived while the console ran
         QTRY_VERIFY(shows(itemNamed(window(), QStringLiteral("statusApprovals"))));
         QTRY_VERIFY(shows(itemNamed(window(), QStringLiteral("tabBadge_approvals"))));
         call("focusPanel", QStringLiteral("approvals"));
