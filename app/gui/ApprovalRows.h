@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <limits>
+#include <optional>
 #include <vector>
 
 // The Approvals panel's rows, made from the core's requests off the GUI
