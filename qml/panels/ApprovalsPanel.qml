@@ -115,9 +115,11 @@ Item {
         objectName: "tier3Confirm"
         property bool approve: true
         property string requestId
-        x: (panel.width - width) / 2
-        y: (panel.height - height) / 2
-        width: Math.min(400, panel.width - 2 * Theme.padding)
+        // Centred in the window's overlay: placed by the panel's size, the
+        // dialog's height fed back into its own position (a binding loop).
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        width: 400
         modal: true
         title: approve ? qsTr("Approve a tier-3 request?") : qsTr("Deny a tier-3 request?")
         standardButtons: Dialog.Ok | Dialog.Cancel
