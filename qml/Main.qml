@@ -92,9 +92,19 @@ ThemedWindow {
         }
     }
 
+    // How many approval requests wait: the status bar and the Approvals
+    // tab show it (one row read: the count comes with it).
+    ApprovalListModel {
+        id: waitingApprovals
+        connection: root.connection
+        limit: 1
+    }
+
     footer: StatusBar {
         id: statusBar
         connection: root.connection
+        approvalsWaiting: waitingApprovals.total
+        onApprovalsClicked: dock.focusPanel("approvals")
     }
 
     DockLayout {
@@ -103,6 +113,14 @@ ThemedWindow {
         anchors.fill: parent
         connection: root.connection
         initialLayout: root.initialLayout
+        badges: ({ approvals: waitingApprovals.total })
+    }
+
+    ApprovalToast {
+        anchors { right: parent.right; bottom: parent.bottom; margins: Theme.padding }
+        waiting: waitingApprovals.total
+        loaded: waitingApprovals.loaded
+        onShowRequested: dock.focusPanel("approvals")
     }
 
     StartupBanner {

@@ -28,6 +28,13 @@ QtObject {
             shortcut: "Ctrl+5"
         },
         {
+            id: "approvals",
+            title: qsTr("Approvals"),
+            source: Qt.resolvedUrl("panels/ApprovalsPanel.qml"),
+            area: "center",
+            shortcut: "Ctrl+6"
+        },
+        {
             id: "models",
             title: qsTr("Models"),
             source: Qt.resolvedUrl("panels/ModelsPanel.qml"),

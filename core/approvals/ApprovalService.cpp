@@ -222,6 +222,9 @@ Status ApprovalService::checkDecision(const Decision &decision, const QString &o
 
 Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &decision, const Actor &actor)
 {
+    // An agent asks for approvals; it never gives them.
+    if (actor.kind() == Actor::Kind::Agent)
+        return Error { ErrorCode::PermissionDenied, QStringLiteral("an agent cannot decide an approval request; an operator does") };
     const QString operatorName = decision.operatorName.isEmpty() ? actor.id() : decision.operatorName;
     std::vector<ApprovalRequest> requests;
     if (auto checked = checkDecision(decision, operatorName, requests); !checked)
@@ -405,7 +408,7 @@ Result<ApprovalRequest> ApprovalService::get(const QString &id) const
     return std::move(**found);
 }
 
-Result<ApprovalPage> ApprovalService::list(bool pendingOnly, const QString &after, int limit) const
+Result<ApprovalPage> ApprovalService::list(ApprovalFilter filter, const QString &after, int limit) const
 {
     if (limit < 1 || limit > ListLimitMax)
         return invalid(QStringLiteral("'limit' must be 1..%1, got %2").arg(ListLimitMax).arg(limit), QStringLiteral("limit"));
@@ -417,7 +420,7 @@ Result<ApprovalPage> ApprovalService::list(bool pendingOnly, const QString &afte
             return Error { ErrorCode::NotFound, QStringLiteral("no approval request %1 to start after").arg(after.left(64)), QStringLiteral("after") };
     }
     // One more than asked says whether a next page exists.
-    auto rows = m_store.page(pendingOnly, after, limit + 1);
+    auto rows = m_store.page(filter, after, limit + 1);
     if (!rows)
         return rows.error();
     ApprovalPage page;

@@ -91,7 +91,7 @@ public:
     Result<std::vector<ApprovalRequest>> decide(const Decision &decision, const Actor &actor);
 
     Result<ApprovalRequest> get(const QString &id) const;
-    Result<ApprovalPage> list(bool pendingOnly, const QString &after, int limit) const;
+    Result<ApprovalPage> list(ApprovalFilter filter, const QString &after, int limit) const;
     // The tier and rule an action would get now (policy.check).
     Result<TierDecision> check(const Action &action) const;
 

@@ -32,9 +32,9 @@ public:
     Result<std::optional<qint64>> nextDue() const;
     // Pending requests with something due by nowNs, soonest first.
     Result<std::vector<QString>> dueIds(qint64 nowNs, int limit) const;
-    // Pending: by deadline (none last), then id; otherwise every request,
-    // newest first. `after` is the last id of the previous page.
-    Result<std::vector<ApprovalRequest>> page(bool pendingOnly, const QString &after, int limit) const;
+    // Pending: by deadline (none last), then id; otherwise newest first.
+    // `after` is the last id of the previous page.
+    Result<std::vector<ApprovalRequest>> page(ApprovalFilter filter, const QString &after, int limit) const;
     // The newest request a task waits on.
     Result<std::optional<ApprovalRequest>> newestForTask(const QString &taskId) const;
     Result<QString> greatestId() const;

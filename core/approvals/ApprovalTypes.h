@@ -29,6 +29,10 @@ inline constexpr int ListLimitMax = 1'000;
 // Tier 3: approvals from this many different operators.
 inline constexpr int Tier3ApprovalsNeeded = 2;
 
+// Which requests a list holds: every one (newest first), those waiting (by
+// deadline, none last), or the decided and expired ones (newest first).
+enum class ApprovalFilter { All, Pending, Decided };
+
 // One operator's verdict.
 struct Vote {
     QString operatorName;

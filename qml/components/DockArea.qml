@@ -39,11 +39,32 @@ Item {
                 rightPadding: 2 * Theme.padding
                 onClicked: area.currentId = modelData
 
-                contentItem: Label {
-                    text: tab.text
-                    color: tab.checked ? Theme.text : Theme.textMuted
-                    font.weight: tab.checked ? Font.DemiBold : Font.Normal
-                    verticalAlignment: Text.AlignVCenter
+                readonly property int badge: area.dock.badges[modelData] ?? 0
+                contentItem: Row {
+                    spacing: Theme.gap
+                    Label {
+                        anchors.verticalCenter: parent.verticalCenter
+                        text: tab.text
+                        color: tab.checked ? Theme.text : Theme.textMuted
+                        font.weight: tab.checked ? Font.DemiBold : Font.Normal
+                    }
+                    Rectangle {
+                        objectName: "tabBadge_" + tab.modelData
+                        visible: tab.badge > 0
+                        anchors.verticalCenter: parent.verticalCenter
+                        width: Math.max(height, badgeLabel.implicitWidth + Theme.gap)
+                        height: badgeLabel.implicitHeight + 2
+                        radius: height / 2
+                        color: Theme.warning
+                        Label {
+                            id: badgeLabel
+                            anchors.centerIn: parent
+                            text: tab.badge
+                            color: Theme.accentText
+                            font.pixelSize: Theme.smallFontSize
+                            font.weight: Font.DemiBold
+                        }
+                    }
                 }
                 background: Rectangle {
                     color: tab.checked ? Theme.header : tab.hovered ? Theme.hover : "transparent"

@@ -23,6 +23,8 @@ Item {
     property real rightWidth: 340
     property real bottomHeight: 230
 
+    // A count to show on a panel's tab, by panel id (0: none).
+    property var badges: ({})
     property var layout: initialLayout ? restore(initialLayout) : defaultLayout()
     // Every panel has shown its first data.
     readonly property bool ready: {

@@ -9,6 +9,9 @@ Rectangle {
     id: bar
 
     required property CoreConnection connection
+    // Approval requests waiting for a person; a click shows them.
+    property int approvalsWaiting
+    signal approvalsClicked()
     // The mode has been read: what a screenshot waits for here.
     readonly property bool ready: operatingMode.loaded
 
@@ -83,6 +86,22 @@ Rectangle {
             font.pixelSize: Theme.smallFontSize + 1
             font.weight: Font.DemiBold
             text: operatingMode.mode ? bar.modeTitle(operatingMode.mode) : "—"
+        }
+        StatusSeparator {
+            visible: bar.approvalsWaiting > 0
+        }
+        Label {
+            objectName: "statusApprovals"
+            visible: bar.approvalsWaiting > 0
+            color: Theme.warning
+            font.pixelSize: Theme.smallFontSize + 1
+            font.weight: Font.DemiBold
+            text: qsTr("%n approval(s) waiting", "", bar.approvalsWaiting)
+            MouseArea {
+                anchors.fill: parent
+                cursorShape: Qt.PointingHandCursor
+                onClicked: bar.approvalsClicked()
+            }
         }
         Item {
             Layout.fillWidth: true

@@ -1,5 +1,6 @@
 #include "CabinetProcess.h"
 #include "RawSqlite.h"
+#include "approvals/ApprovalTypes.h"
 #include "ledger/LedgerTypes.h"
 
 #include <QJsonArray>
@@ -43,12 +44,21 @@ QList<ExtraArguments> extraArgumentCases()
     QStringList tooManyIds;
     for (cabinet::ledger::u32 i = 0; i <= cabinet::ledger::BatchMax; ++i)
         tooManyIds << QString::number(i + 1);
+    // One more request than a decision may name.
+    QStringList tooManyApprovals;
+    for (int i = 0; i <= cabinet::approvals::BulkMax; ++i)
+        tooManyApprovals << QStringLiteral("01J%1").arg(i, 23, 10, QLatin1Char('0'));
     const auto words = [](const char *text) { return QString::fromLatin1(text).split(u' '); };
     return {
         { words("agents list"), { x } },
         { words("agents show"), { QStringLiteral("rex"), x } },
         { words("agents check"), { QStringLiteral("/nonexistent/agent.md"), x } },
         { words("api list"), { x } },
+        { words("approvals list"), { x } },
+        { words("approvals show"), { QStringLiteral("01J0000000000000000000000A"), x } },
+        { words("approve"), tooManyApprovals },
+        { words("deny"), tooManyApprovals },
+        { words("policy check"), { QStringLiteral(R"({"kind":"deploy"})"), x } },
         { words("audit verify"), { x } },
         { words("audit export"), { x } },
         { words("audit tail"), { x } },

@@ -1,5 +1,6 @@
 #include "TestSupport.h"
 #include "gui/ConsoleSession.h"
+#include "approvals/ApprovalService.h"
 #include "ledger/Ledger.h"
 #include "store/DataDirectory.h"
 
@@ -177,6 +178,7 @@ private Q_SLOTS:
         // The center to the audit trail alone, as these steps expect.
         call("hide", QStringLiteral("tasks"));
         call("hide", QStringLiteral("models"));
+        call("hide", QStringLiteral("approvals"));
         QQuickItem *events = frame(QStringLiteral("events"));
         QQuickItem *audit = frame(QStringLiteral("audit"));
         QVERIFY(isInside(events, QStringLiteral("dockArea_bottom")));
@@ -281,6 +283,7 @@ private Q_SLOTS:
         // The center to the audit trail alone, as these steps expect.
         call("hide", QStringLiteral("tasks"));
         call("hide", QStringLiteral("models"));
+        call("hide", QStringLiteral("approvals"));
         const QColor darkWindow = window()->color();
         // Into the center, which the hidden audit trail leaves to it alone.
         call("moveTo", QStringLiteral("events"), QStringLiteral("center"));
@@ -473,6 +476,73 @@ private Q_SLOTS:
         QVERIFY(volatility->property("background").value<QQuickItem *>()->property("named").toBool());
         QVERIFY(!session->property("running").toBool());
         QCOMPARE(volatility->property("text").toString(), QStringLiteral("-1"));
+    }
+
+    // A deploy's approval request, decided with one click on Approve; a
+    // tier-3 one asks for a confirmation before the keyboard's A counts.
+    void approvalsPanelDecidesInOneClick()
+    {
+        QVERIFY(openSession());
+        auto requestApproval = [this](approvals::ActionKind kind) {
+            QString id;
+            m_session->connection().request(
+                this,
+                [kind](Cabinet &cabinet) {
+                    approvals::NewApproval asked;
+                    asked.action.kind = kind;
+                    asked.action.agent = QStringLiteral("forge");
+                    asked.action.environment = QStringLiteral("production");
+                    asked.action.target = kind == approvals::ActionKind::ModeChange ? QStringLiteral("autonomous") : QStringLiteral("./deploy.sh");
+                    asked.evidence = R"({"cost_micros":1250000,"command":"./deploy.sh --prod"})";
+                    auto made = cabinet.service<approvals::ApprovalService>().request(asked, Actor::agent(QStringLiteral("forge")));
+                    return made ? made->id : QString();
+                },
+                [&id](QString made) { id = made; });
+            (void)QTest::qWaitFor([&id] { return !id.isEmpty(); });
+            return id;
+        };
+        auto stateOf = [this](const QString &id) {
+            std::optional<std::pair<QString, int>> state;
+            m_session->connection().request(
+                this,
+                [id](Cabinet &cabinet) {
+                    auto request = cabinet.service<approvals::ApprovalService>().get(id);
+                    return std::pair { request ? approvals::approvalStateName(request->state) : QString(), request ? int(request->votes.size()) : -1 };
+                },
+                [&state](std::pair<QString, int> read) { state = read; });
+            (void)QTest::qWaitFor([&state] { return state.has_value(); });
+            return state.value_or(std::pair { QString(), -1 });
+        };
+
+        const QString deploy = requestApproval(approvals::ActionKind::Deploy);
+        QVERIFY(!deploy.isEmpty());
+        QObject *toast = window()->findChild<QObject *>(QStringLiteral("approvalToast"));
+        QVERIFY(toast);
+        QTRY_VERIFY(toast->property("visible").toBool()); // it arrived while the console ran
+        QTRY_VERIFY(shows(itemNamed(window(), QStringLiteral("statusApprovals"))));
+        QTRY_VERIFY(shows(itemNamed(window(), QStringLiteral("tabBadge_approvals"))));
+        call("focusPanel", QStringLiteral("approvals"));
+        QQuickItem *approve = nullptr;
+        QTRY_VERIFY((approve = itemNamed(window(), QStringLiteral("approve_") + deploy)) && shows(approve));
+        QQuickItem *row = itemNamed(window(), QStringLiteral("approvalRow_") + deploy);
+        QVERIFY(visibleText(row, QStringLiteral("./deploy.sh --prod"))); // the command in view
+        QVERIFY(visibleText(row, QStringLiteral("Tier 2")));
+        click(approve);
+        QTRY_COMPARE(stateOf(deploy).first, QStringLiteral("approved"));
+        QTRY_VERIFY(!itemNamed(window(), QStringLiteral("approvalRow_") + deploy));
+        QTRY_VERIFY(!shows(itemNamed(window(), QStringLiteral("statusApprovals"))));
+
+        const QString tier3 = requestApproval(approvals::ActionKind::ModeChange);
+        QQuickItem *tier3Row = nullptr;
+        QTRY_VERIFY((tier3Row = itemNamed(window(), QStringLiteral("approvalRow_") + tier3)) && shows(tier3Row));
+        QTest::keyClick(window(), Qt::Key_A);
+        QObject *confirm = window()->findChild<QObject *>(QStringLiteral("tier3Confirm"));
+        QVERIFY(confirm);
+        QTRY_VERIFY(confirm->property("visible").toBool());
+        QCOMPARE(stateOf(tier3).second, 0); // nothing counted before the confirmation
+        QVERIFY(QMetaObject::invokeMethod(confirm, "accept"));
+        QTRY_COMPARE(stateOf(tier3).second, 1);
+        QCOMPARE(stateOf(tier3).first, QStringLiteral("pending")); // a second operator is needed
     }
 
     void showsWhyTheCoreCouldNotStart()

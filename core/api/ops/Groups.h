@@ -10,6 +10,7 @@ namespace cabinet::api::ops {
 
 std::vector<Operation> agentOperations();
 std::vector<Operation> apiOperations();
+std::vector<Operation> approvalOperations();
 std::vector<Operation> auditOperations();
 std::vector<Operation> configOperations();
 std::vector<Operation> costOperations();

@@ -7,6 +7,7 @@
 #include "api/Dispatcher.h"
 #include "api/JsonText.h"
 #include "api/Operation.h"
+#include "approvals/ApprovalService.h"
 #include "audit/AuditLog.h"
 #include "config/Config.h"
 #include "costs/Budgets.h"
@@ -137,6 +138,13 @@ const std::map<QString, Sample> &samples()
               QVERIFY(cabinet.service<ledger::Ledger>().createTransfers(std::vector { t }, tester()));
               clock.advanceMs(2000);
           }) },
+        { QStringLiteral("approvals.decide"), [](Cabinet &cabinet, ManualClock &) {
+              approvals::NewApproval asked;
+              asked.action.kind = approvals::ActionKind::Deploy;
+              asked.action.environment = QStringLiteral("production");
+              auto made = cabinet.service<approvals::ApprovalService>().request(asked, Actor::agent(QStringLiteral("forge")));
+              return made ? "{\"ids\":[" + jsonString(made->id) + "],\"verdict\":\"approve\",\"reason\":\"sample\"}" : QByteArray();
+          } },
         { QStringLiteral("budget.set"), fixed(R"({"agent":"rex","daily_micros":"2000000","per_call_micros":"50000"})", budgetsWithRex) },
         { QStringLiteral("budget.refill"), fixed("{}", budgetsWithRex) },
         { QStringLiteral("budget.resume"), fixed(R"({"agent":"rex"})", budgetsWithRex) },

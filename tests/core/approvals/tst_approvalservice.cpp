@@ -255,7 +255,7 @@ private Q_SLOTS:
         for (int i = 0; i <= BulkMax; ++i)
             many << request->id;
         expect(f.approvals->decide(Decision { many, true, QStringLiteral("alice"), {} }, person("alice")), ErrorCode::InvalidArgument, QStringLiteral("ids"));
-        expect(f.approvals->list(false, {}, ListLimitMax + 1), ErrorCode::InvalidArgument, QStringLiteral("limit"));
+        expect(f.approvals->list(ApprovalFilter::All, {}, ListLimitMax + 1), ErrorCode::InvalidArgument, QStringLiteral("limit"));
         QCOMPARE(f.approvals->get(request->id)->state, ApprovalState::Pending);
     }
 
@@ -269,7 +269,7 @@ private Q_SLOTS:
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, ErrorCode::RefusedByPolicy);
         QCOMPARE(f.auditCount(), audited);
-        QCOMPARE(f.approvals->list(true, {}, 10)->pending, qint64(0));
+        QCOMPARE(f.approvals->list(ApprovalFilter::Pending, {}, 10)->pending, qint64(0));
         f.mode = QStringLiteral("manual");
         Action run;
         run.kind = ActionKind::ToolRun;
@@ -329,7 +329,7 @@ private Q_SLOTS:
         f.clock->advanceMs(HourMs);
         f.open();
         QCOMPARE(f.stored(events::ApprovalExpired).size(), 1);
-        QCOMPARE(f.approvals->list(true, {}, 10)->pending, qint64(1));
+        QCOMPARE(f.approvals->list(ApprovalFilter::Pending, {}, 10)->pending, qint64(1));
 
         // Down between the 90 % mark and the deadline: one reminder (the 90 % one).
         auto another = f.approvals->request(asking(deploy()), agent());
@@ -372,17 +372,17 @@ private Q_SLOTS:
         spend.kind = ActionKind::Spend;
         spend.amountMicros = 30'000'000;
         auto latest = f.approvals->request(asking(spend), agent());
-        auto page = f.approvals->list(true, {}, 2);
+        auto page = f.approvals->list(ApprovalFilter::Pending, {}, 2);
         QVERIFY(page.ok());
         QCOMPARE(page->pending, qint64(3));
         QCOMPARE(page->requests.size(), size_t(2));
         QCOMPARE(page->requests[0].id, later->id);
         QCOMPARE(page->requests[1].id, latest->id);
-        auto rest = f.approvals->list(true, page->next, 2);
+        auto rest = f.approvals->list(ApprovalFilter::Pending, page->next, 2);
         QCOMPARE(rest->requests.size(), size_t(1));
         QCOMPARE(rest->requests[0].tier, 3); // no deadline: last
         QVERIFY(rest->next.isEmpty());
-        auto history = f.approvals->list(false, {}, 10);
+        auto history = f.approvals->list(ApprovalFilter::All, {}, 10);
         QCOMPARE(history->requests.front().id, rest->requests[0].id > latest->id ? rest->requests[0].id : latest->id);
     }
 
@@ -440,7 +440,7 @@ private Q_SLOTS:
                         QVERIFY2(stored->state == m.state, qPrintable(QStringLiteral("seed %1 step %2 request %3").arg(seed).arg(step).arg(id)));
                         pending += m.state == ApprovalState::Pending;
                     }
-                    QCOMPARE(f.approvals->list(true, {}, 10)->pending, pending);
+                    QCOMPARE(f.approvals->list(ApprovalFilter::Pending, {}, 10)->pending, pending);
                 }
             }
             qint64 expired = 0;
