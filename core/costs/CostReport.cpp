@@ -50,7 +50,7 @@ Result<QJsonObject> costReport(Database &db, ledger::Ledger &ledger, const Budge
         return Error { ErrorCode::InvalidArgument, QStringLiteral("group by agent, model, task, day or minute"), QStringLiteral("by") };
     // A minute in UTC ("2026-12-07T08:13Z"), the console's chart of spend
     // over time: unambiguous for any reader, whatever the budgets' zone.
-    const auto minuteOf = [](qint64 ns) {
+    const auto minuteOf = [](qint64 ns) -> QString { // QString: a QStringBuilder would outlive its parts
         return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm")) + u'Z';
     };
 
