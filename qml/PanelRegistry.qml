@@ -42,6 +42,13 @@ QtObject {
             shortcut: "Ctrl+3"
         },
         {
+            id: "costs",
+            title: qsTr("Cost meters"),
+            source: Qt.resolvedUrl("panels/CostsPanel.qml"),
+            area: "right",
+            shortcut: "Ctrl+6"
+        },
+        {
             id: "scenarios",
             title: qsTr("Scenarios"),
             source: Qt.resolvedUrl("panels/ScenariosPanel.qml"),

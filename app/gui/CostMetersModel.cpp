@@ -207,7 +207,7 @@ void CostMetersModel::apply(const Answers &a)
     setRows(std::move(rows));
     m_agents->setReports(QStringLiteral("agent"), a.agentsToday, a.agentsWeek);
     m_models->setReports(QStringLiteral("model"), a.modelsToday, a.modelsWeek);
-    m_tasks->setReports(QStringLiteral("task"), a.tasksToday, a.tasksWeek);
+    m_tasks->setReports(QStringLiteral("task"), a.tasksToday, a.tasksWeek, TasksListed);
     m_alerts->setAlerts(a.alerts);
 
     const QJsonObject week = a.agentsWeek.value(u"total").toObject();

@@ -66,7 +66,7 @@ QHash<int, QByteArray> CostSpendModel::roleNames() const
              { PricingGapsRole, "pricingGaps" }, { PricingGapTokensRole, "pricingGapTokens" }, { ShareRole, "share" } };
 }
 
-void CostSpendModel::setReports(const QString &by, const QJsonObject &today, const QJsonObject &week)
+void CostSpendModel::setReports(const QString &by, const QJsonObject &today, const QJsonObject &week, int limit)
 {
     std::map<QString, Row> byKey;
     for (const QJsonValue &value : week.value(u"groups").toArray()) {
@@ -90,8 +90,9 @@ void CostSpendModel::setReports(const QString &by, const QJsonObject &today, con
     std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
         return a.weekMicros != b.weekMicros ? a.weekMicros > b.weekMicros : a.calls > b.calls;
     });
-    if (rows.size() > size_t(MaxRows))
-        rows.resize(size_t(MaxRows));
+    const size_t listed = size_t(std::clamp(limit, 0, MaxRows));
+    if (rows.size() > listed)
+        rows.resize(listed);
     if (rows == m_rows)
         return;
     // The usual case while calls complete: the same rows in the same order

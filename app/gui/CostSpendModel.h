@@ -41,8 +41,9 @@ public:
     QHash<int, QByteArray> roleNames() const override;
     int count() const { return int(m_rows.size()); }
 
-    // costs.report answers grouped by `by`, since today and since the week's first day.
-    void setReports(const QString &by, const QJsonObject &today, const QJsonObject &week);
+    // costs.report answers grouped by `by`, since today and since the
+    // week's first day; the costliest `rows` of them (at most MaxRows).
+    void setReports(const QString &by, const QJsonObject &today, const QJsonObject &week, int rows = MaxRows);
 
 Q_SIGNALS:
     void countChanged();

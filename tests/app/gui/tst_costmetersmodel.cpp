@@ -7,6 +7,7 @@
 #include "gui/CostAlertsModel.h"
 #include "gui/CostMetersModel.h"
 #include "gui/CostSpendModel.h"
+#include "gui/LedgerAccountsModel.h"
 #include "gui/LedgerText.h"
 
 #include <QJsonArray>
@@ -186,6 +187,34 @@ private Q_SLOTS:
         QTRY_COMPARE(meters.burnRateText(), usd(CallMicros) + QStringLiteral("/h"));
         QCOMPARE(meters.todayText(), usd(4 * CallMicros));
         QVERIFY(meters.errorMessage().isEmpty());
+    }
+
+    void ledgerAccountsCarryTheCostsNames()
+    {
+        RunningCore core;
+        QVERIFY(core.start());
+        QVERIFY(create(core, { account(1) })); // not the costs': no name
+        LedgerAccountsModel model;
+        attachTester(&model);
+        model.setConnection(&core.connection);
+        QTRY_VERIFY(model.loaded());
+        const auto nameOf = [&model](const QString &id) {
+            for (int row = 0; row < model.rowCount(); ++row)
+                if (text(model, row, LedgerAccountsModel::IdRole) == id)
+                    return text(model, row, LedgerAccountsModel::NameRole);
+            return QStringLiteral("<no row>");
+        };
+        QTRY_COMPARE(nameOf(ledger::toDecimal(costs::treasuryAccount())), QStringLiteral("treasury"));
+        QCOMPARE(nameOf(ledger::toDecimal(costs::envelopeAccount(QStringLiteral("system")))), QStringLiteral("envelope system"));
+        QCOMPARE(nameOf(QStringLiteral("1")), QString());
+
+        // A new envelope and the first call's provider account come with their names.
+        QVERIFY(core.call([](Cabinet &cabinet) {
+            return cabinet.service<costs::Budgets>().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }).ok();
+        }).value_or(false));
+        QVERIFY(spend(core, QStringLiteral("rex"), QStringLiteral("task-a")));
+        QTRY_COMPARE(nameOf(ledger::toDecimal(costs::envelopeAccount(QStringLiteral("rex")))), QStringLiteral("envelope rex"));
+        QTRY_COMPARE(nameOf(ledger::toDecimal(costs::providerAccount(QStringLiteral("sim")))), QStringLiteral("provider sim"));
     }
 };
 
