@@ -1077,6 +1077,18 @@ Status Budgets::checkVelocity(Transaction &tx, const std::set<QString> &agents, 
         auto it = m_envelopes.find(agent);
         if (it == m_envelopes.end() || it->second.paused)
             continue;
+        // The window first, a few minutes of records: below the floor the
+        // agent is not judged, and the trailing day need not be read.
+        auto &w = m_db.statement("SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE created_ns >= ?2 AND agent = ?1 "
+                                 "AND cost_micros IS NOT NULL");
+        w.bind(1, agent).bind(2, now - VelocityWindowNs);
+        auto windowRow = w.step();
+        if (!windowRow)
+            return windowRow.error();
+        const bool belowFloor = w.int64(0) < VelocityFloorMicros;
+        w.reset();
+        if (belowFloor)
+            continue;
         auto &q = m_db.statement(
                 "SELECT COALESCE(SUM(CASE WHEN created_ns >= ?2 THEN cost_micros END), 0), "
                 "COALESCE(SUM(CASE WHEN created_ns < ?2 THEN cost_micros END), 0), MIN(created_ns) "
