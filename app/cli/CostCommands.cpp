@@ -47,7 +47,10 @@ Result<QByteArray> microsOption(QCommandLineParser &parser, const char *option)
     auto micros = costs::parseUsd(text, name);
     if (!micros)
         return Error { ErrorCode::InvalidArgument,
-                       QStringLiteral("--%1 must be decimal USD, digits and at most six decimals, no sign (e.g. 5.00), got %2").arg(name, quoteInput(text)),
+                       QStringLiteral("--%1 must be decimal USD up to %2, digits and at most six decimals, no sign (e.g. 5.00), got %3")
+                               .arg(name)
+                               .arg(costs::AmountMaxMicros / costs::MicrosPerUsd)
+                               .arg(quoteInput(text)),
                        name };
     return api::jsonString(costs::microsText(*micros));
 }
