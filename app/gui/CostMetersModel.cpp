@@ -55,6 +55,7 @@ CostMetersModel::CostMetersModel(QObject *parent)
     , m_alerts(new CostAlertsModel(this))
     , m_chartCounts(ChartMinutes, 0)
 {
+    m_throttle->setInterval(RefreshIntervalMs);
     m_idle.setInterval(IdleRefreshMs);
     connect(&m_idle, &QTimer::timeout, m_throttle, &RefreshThrottle::schedule);
 }

@@ -23,8 +23,8 @@ class RefreshThrottle;
 // task, the alerts, the pricing gaps, the burn rate and the spend per
 // minute over the last hour for the chart. Every number comes from
 // budget.show, costs.report and costs.alerts, asked again when a costs.*
-// event says the books moved (throttled, so a burst of calls is one
-// refresh), and once a minute so the chart's hour moves on when idle.
+// event says the books moved (at most once a second, so a burst of calls
+// is one refresh), and once a minute so the chart's hour moves on when idle.
 // Nothing is counted here.
 class CostMetersModel : public CoreModel {
     Q_OBJECT
@@ -67,6 +67,10 @@ public:
     static constexpr int TasksListed = 10;
     // The chart's hour moves on this often when no call completes.
     static constexpr int IdleRefreshMs = 60'000;
+    // At most one refresh (nine reads of the books) this often while calls
+    // complete: each report reads the week's spend records on the core's
+    // thread, which the calls need too.
+    static constexpr int RefreshIntervalMs = 1'000;
 
     explicit CostMetersModel(QObject *parent = nullptr);
     ~CostMetersModel() override;
