@@ -1,5 +1,6 @@
-// cabinet costs report | budget show | budget set | mode get | mode set:
-// spend, budgets and the operating mode through their operations
+// cabinet costs report | budget show | set | resume | treasury fund |
+// mode get | set: spend, budgets, the treasury and the operating mode
+// through their operations
 // (docs/costs.md). People type and read decimal USD; --json prints the
 // operation's result, whose amounts are integer micro-USD strings.
 #include "QuotedInput.h"
@@ -186,6 +187,46 @@ int budgetSet(Context &context, QCommandLineParser &parser)
     return Ok;
 }
 
+int budgetResume(Context &context, QCommandLineParser &parser)
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.size() != 1)
+        return fail(context, QStringLiteral("budget resume takes one AGENT, got %1").arg(quoteInput(args.join(u' '))), Usage);
+    auto result = callOperation(context, QStringLiteral("budget.resume"), "{\"agent\":" + api::jsonString(args.first()) + '}', ConfigUse::Read);
+    if (!result)
+        return fail(context, result.error());
+    if (parser.isSet(JsonOption))
+        return printJson(context, *result);
+    context.out << escapeInput(args.first()) << ": resumed" << '\n';
+    context.out.flush();
+    return Ok;
+}
+
+int treasuryFund(Context &context, QCommandLineParser &parser)
+{
+    const QStringList args = parser.positionalArguments();
+    if (args.size() != 1)
+        return fail(context, QStringLiteral("treasury fund takes one amount of USD, got %1").arg(quoteInput(args.join(u' '))), Usage);
+    auto micros = costs::parseUsd(args.first(), QStringLiteral("amount"));
+    if (!micros)
+        return fail(context,
+                    QStringLiteral("treasury fund takes decimal USD up to %1, digits and at most six decimals, no sign (e.g. 100.00), got %2")
+                            .arg(costs::AmountMaxMicros / costs::MicrosPerUsd)
+                            .arg(quoteInput(args.first())),
+                    Usage);
+    auto result = callOperation(context, QStringLiteral("treasury.fund"),
+                                "{\"amount_micros\":" + api::jsonString(costs::microsText(*micros)) + '}', ConfigUse::Read);
+    if (!result)
+        return fail(context, result.error());
+    if (parser.isSet(JsonOption))
+        return printJson(context, *result);
+    const QJsonObject funded = QJsonDocument::fromJson(*result).object();
+    context.out << "funded " << usd(funded.value(QStringLiteral("amount_micros"))) << " USD; the treasury holds "
+                << usd(funded.value(QStringLiteral("treasury_micros"))) << " USD" << '\n';
+    context.out.flush();
+    return Ok;
+}
+
 int modeGet(Context &context, QCommandLineParser &parser)
 {
     auto result = callOperation(context, QStringLiteral("mode.get"), "{}");
@@ -244,6 +285,18 @@ std::vector<Command> costCommands()
               parser.addOption(JsonOption);
           },
           budgetSet },
+        { words("budget", "resume"), QStringLiteral("AGENT"), QStringLiteral("Resume an agent that velocity detection paused (an operator's decision, audited)."),
+          [](QCommandLineParser &parser) {
+              parser.addPositionalArgument(QStringLiteral("agent"), QStringLiteral("The paused agent."));
+              parser.addOption(JsonOption);
+          },
+          budgetResume },
+        { words("treasury", "fund"), QStringLiteral("USD"), QStringLiteral("Move money from outside into the treasury (admin, audited); the daily refills draw on it."),
+          [](QCommandLineParser &parser) {
+              parser.addPositionalArgument(QStringLiteral("usd"), QStringLiteral("The amount, decimal USD (e.g. 100.00)."));
+              parser.addOption(JsonOption);
+          },
+          treasuryFund },
         { words("mode", "get"), {}, QStringLiteral("The operating mode: autonomous, supervised, manual or paused."), jsonOnly, modeGet },
         { words("mode", "set"), QStringLiteral("MODE"), QStringLiteral("Switch the operating mode (audited; tiered by the approvals policy)."),
           [](QCommandLineParser &parser) {

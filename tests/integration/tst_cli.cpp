@@ -59,6 +59,8 @@ QList<ExtraArguments> extraArgumentCases()
         { words("costs report"), { x } },
         { words("budget show"), { x } },
         { words("budget set"), { QStringLiteral("rex"), x, QStringLiteral("--daily"), QStringLiteral("1") } },
+        { words("budget resume"), { QStringLiteral("rex"), x } },
+        { words("treasury fund"), { QStringLiteral("1"), x } },
         { words("mode get"), { x } },
         { words("mode set"), { QStringLiteral("paused"), x } },
         { words("ledger create-accounts"), { QStringLiteral("-"), x } },

@@ -189,6 +189,24 @@ private Q_SLOTS:
         QVERIFY(report.value(QStringLiteral("reconciliation")).toObject().value(QStringLiteral("matches")).toBool());
     }
 
+    void treasuryFundAndResume()
+    {
+        const QString before = json({ QStringLiteral("budget"), QStringLiteral("show") }).value(QStringLiteral("treasury_micros")).toString();
+        const QJsonObject funded = json({ QStringLiteral("treasury"), QStringLiteral("fund"), QStringLiteral("12.5") });
+        QCOMPARE(funded.value(QStringLiteral("amount_micros")).toString(), QStringLiteral("12500000"));
+        QCOMPARE(funded.value(QStringLiteral("treasury_micros")).toString(), QString::number(before.toLongLong() + 12'500'000));
+        const Run bad = runCabinet(cli({ QStringLiteral("treasury"), QStringLiteral("fund"), QStringLiteral("-5") }));
+        QCOMPARE(bad.exitCode, 2);
+        QCOMPARE(json({ QStringLiteral("budget"), QStringLiteral("show") }).value(QStringLiteral("treasury_micros")).toString(),
+                 funded.value(QStringLiteral("treasury_micros")).toString());
+        // An agent that is not paused resumes as a no-op; one without an envelope is named.
+        const QJsonObject resumed = json({ QStringLiteral("budget"), QStringLiteral("resume"), QStringLiteral("system") });
+        QCOMPARE(resumed.value(QStringLiteral("paused")).toBool(true), false);
+        const Run nobody = runCabinet(cli({ QStringLiteral("budget"), QStringLiteral("resume"), QStringLiteral("nobody") }));
+        QVERIFY(nobody.exitCode != 0);
+        QVERIFY(nobody.err.contains(QStringLiteral("nobody")));
+    }
+
     void modeGetAndSet()
     {
         const QString before = json({ QStringLiteral("mode"), QStringLiteral("get") }).value(QStringLiteral("mode")).toString();
