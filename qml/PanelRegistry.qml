@@ -56,6 +56,13 @@ QtObject {
             shortcut: "Ctrl+3"
         },
         {
+            id: "costs",
+            title: qsTr("Cost meters"),
+            source: Qt.resolvedUrl("panels/CostsPanel.qml"),
+            area: "right",
+            shortcut: "Ctrl+7"
+        },
+        {
             id: "scenarios",
             title: qsTr("Scenarios"),
             source: Qt.resolvedUrl("panels/ScenariosPanel.qml"),

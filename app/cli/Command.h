@@ -74,6 +74,7 @@ std::vector<Command> apiCommands();
 std::vector<Command> approvalCommands();
 std::vector<Command> auditCommands();
 std::vector<Command> configCommands();
+std::vector<Command> costCommands();
 std::vector<Command> ledgerCommands();
 std::vector<Command> modelCommands();
 std::vector<Command> simulateCommands();

@@ -6,6 +6,8 @@
 #include "ledger/U128.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <algorithm>
 
 namespace cabinet::gui {
@@ -77,6 +79,8 @@ QVariant LedgerAccountsModel::data(const QModelIndex &index, int role) const
         return account.debits_posted > account.credits_posted;
     case ClosedRole:
         return account.has(AccountFlag::Closed);
+    case NameRole:
+        return m_names.value(toDecimal(account.id));
     default:
         return {};
     }
@@ -89,7 +93,8 @@ QHash<int, QByteArray> LedgerAccountsModel::roleNames() const
         { CreditsPendingRole, "creditsPending" }, { CreditsPostedRole, "creditsPosted" }, { BalanceRole, "balance" },
         { BalanceTextRole, "balanceText" }, { DebitsPostedTextRole, "debitsPostedText" },
         { CreditsPostedTextRole, "creditsPostedText" }, { DebitsPendingTextRole, "debitsPendingText" },
-        { CreditsPendingTextRole, "creditsPendingText" }, { NegativeRole, "negative" }, { ClosedRole, "closed" } };
+        { CreditsPendingTextRole, "creditsPendingText" }, { NegativeRole, "negative" }, { ClosedRole, "closed" },
+        { NameRole, "name" } };
 }
 
 void LedgerAccountsModel::merge(const std::vector<Account> &accounts)
@@ -181,7 +186,7 @@ bool LedgerAccountsModel::refresh()
                     return;
                 }
                 setErrorMessage({});
-                merge(*snapshot.accounts);
+                mergeAndName(*snapshot.accounts);
                 setTruncated(snapshot.more);
                 setLoaded(true);
             });
@@ -207,9 +212,34 @@ bool LedgerAccountsModel::refresh()
                 return;
             }
             setErrorMessage({});
-            merge(*accounts);
+            mergeAndName(*accounts);
         });
     return true;
+}
+
+void LedgerAccountsModel::mergeAndName(const std::vector<Account> &accounts)
+{
+    const int before = count();
+    merge(accounts);
+    if (count() != before)
+        loadNames();
+}
+
+void LedgerAccountsModel::loadNames()
+{
+    connection()->call(this, QStringLiteral("budget.show"), "{}", [this](const Result<QByteArray> &shown) {
+        // Without names the ids still show: no error for the panel.
+        if (!shown)
+            return;
+        QHash<QString, QString> names;
+        for (const QJsonValue &value : QJsonDocument::fromJson(*shown).object().value(u"accounts").toArray())
+            names.insert(value[u"id"].toString(), value[u"name"].toString());
+        if (names == m_names)
+            return;
+        m_names = std::move(names);
+        if (!m_rows.empty())
+            Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), { NameRole });
+    });
 }
 
 void LedgerAccountsModel::setTruncated(bool truncated)

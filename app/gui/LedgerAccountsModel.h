@@ -17,6 +17,8 @@ class RefreshThrottle;
 // Filled from one query, then kept current by the ledger's batch events:
 // an event lists the accounts its batch touched, and only those are looked
 // up again (all of them when the event says the list was cut short).
+// The costs' accounts carry their names (budget.show), asked again when
+// accounts come: their ids are derived and say nothing to a person.
 // Refreshes are throttled, so a busy ledger costs the core a few lookups a
 // second, not one per batch.
 class LedgerAccountsModel : public CoreModel {
@@ -43,6 +45,7 @@ public:
         CreditsPendingTextRole,
         NegativeRole,       // the balance is below zero
         ClosedRole,
+        NameRole,           // what the account is for ("envelope rex"), from budget.show; "" when it is not a costs account
     };
     Q_ENUM(Role)
     // One query page of the ledger: more accounts than this are not listed.
@@ -71,12 +74,16 @@ private:
     void onCoreEvent(const cabinet::Event &event) override;
     bool refresh();
     void setTruncated(bool truncated);
+    // Merges and, when accounts came, asks budget.show for the costs' names.
+    void mergeAndName(const std::vector<ledger::Account> &accounts);
+    void loadNames();
 
     RefreshThrottle *m_throttle;
     std::vector<ledger::Account> m_rows; // ascending timestamp
     bool m_truncated = false;
     bool m_reloadAll = true;
     QSet<QString> m_touched; // decimal ids from events, looked up at the next refresh
+    QHash<QString, QString> m_names; // decimal id -> the costs' name for it
 };
 
 } // namespace cabinet::gui

@@ -1077,6 +1077,18 @@ Status Budgets::checkVelocity(Transaction &tx, const std::set<QString> &agents, 
         auto it = m_envelopes.find(agent);
         if (it == m_envelopes.end() || it->second.paused)
             continue;
+        // The window first, a few minutes of records: below the floor the
+        // agent is not judged, and the trailing day need not be read.
+        auto &w = m_db.statement("SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE created_ns >= ?2 AND agent = ?1 "
+                                 "AND cost_micros IS NOT NULL");
+        w.bind(1, agent).bind(2, now - VelocityWindowNs);
+        auto windowRow = w.step();
+        if (!windowRow)
+            return windowRow.error();
+        const bool belowFloor = w.int64(0) < VelocityFloorMicros;
+        w.reset();
+        if (belowFloor)
+            continue;
         auto &q = m_db.statement(
                 "SELECT COALESCE(SUM(CASE WHEN created_ns >= ?2 THEN cost_micros END), 0), "
                 "COALESCE(SUM(CASE WHEN created_ns < ?2 THEN cost_micros END), 0), MIN(created_ns) "
@@ -1206,7 +1218,38 @@ Result<QJsonObject> Budgets::show()
     if (m_pricesError)
         prices.insert(QStringLiteral("error"), QJsonObject { { QStringLiteral("message"), m_pricesError->message },
                                                              { QStringLiteral("where"), m_pricesError->field } });
+    // The costs' accounts by name, for the console's ledger view: ids are
+    // derived from names (CostAccounts.h) and cannot be read back. A
+    // provider is named once the price table or a spend record names it
+    // (an unpriced provider is never charged, so it has no account).
+    std::set<QString> providers;
+    for (const auto &[model, price] : m_prices.models())
+        providers.insert(model.section(u'/', 0, 0));
+    auto &used = m_db.statement("SELECT DISTINCT provider FROM spend_records WHERE reserve_id IS NOT NULL LIMIT ?1");
+    used.bind(1, EnvelopesMax);
+    for (;;) {
+        auto r = used.step();
+        if (!r) {
+            used.reset();
+            return r.error();
+        }
+        if (!*r)
+            break;
+        providers.insert(used.text(0));
+    }
+    used.reset();
+    QJsonArray names;
+    const auto name = [&names](u128 id, const QString &text) {
+        names.append(QJsonObject { { QStringLiteral("id"), ledger::toDecimal(id) }, { QStringLiteral("name"), text } });
+    };
+    name(fundingAccount(), QStringLiteral("funding"));
+    name(treasuryAccount(), QStringLiteral("treasury"));
+    for (const auto &[agent, e] : m_envelopes)
+        name(envelopeAccount(agent), QStringLiteral("envelope ") + agent);
+    for (const QString &provider : providers)
+        name(providerAccount(provider), QStringLiteral("provider ") + provider);
     return QJsonObject { { QStringLiteral("period"), period },
+                         { QStringLiteral("accounts"), names },
                          { QStringLiteral("treasury_micros"), microsText(available(t)) },
                          { QStringLiteral("envelopes"), envelopes },
                          { QStringLiteral("global_daily_micros"), optionalMicros(m_settings.globalDailyMicros) },

@@ -7,6 +7,7 @@
 #include "ledger/U128.h"
 #include "store/Database.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 
 #include <map>
@@ -42,10 +43,16 @@ struct Totals {
 
 Result<QJsonObject> costReport(Database &db, ledger::Ledger &ledger, const Budgets &budgets, const ReportQuery &query)
 {
-    static const QStringList groupings { QStringLiteral("agent"), QStringLiteral("model"), QStringLiteral("task"), QStringLiteral("day") };
+    static const QStringList groupings { QStringLiteral("agent"), QStringLiteral("model"), QStringLiteral("task"), QStringLiteral("day"),
+                                         QStringLiteral("minute") };
     const int by = int(groupings.indexOf(query.by));
     if (by < 0)
-        return Error { ErrorCode::InvalidArgument, QStringLiteral("group by agent, model, task or day"), QStringLiteral("by") };
+        return Error { ErrorCode::InvalidArgument, QStringLiteral("group by agent, model, task, day or minute"), QStringLiteral("by") };
+    // A minute in UTC ("2026-12-07T08:13Z"), the console's chart of spend
+    // over time: unambiguous for any reader, whatever the budgets' zone.
+    const auto minuteOf = [](qint64 ns) -> QString { // QString: a QStringBuilder would outlive its parts
+        return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm")) + u'Z';
+    };
 
     std::map<QString, Totals> groups;
     Totals total;
@@ -66,7 +73,7 @@ Result<QJsonObject> costReport(Database &db, ledger::Ledger &ledger, const Budge
             cut = true;
             break;
         }
-        const QString key = by == 0 ? q.text(0) : by == 1 ? q.text(1) : by == 2 ? q.text(2) : budgets.periodOf(q.int64(3));
+        const QString key = by == 0 ? q.text(0) : by == 1 ? q.text(1) : by == 2 ? q.text(2) : by == 3 ? budgets.periodOf(q.int64(3)) : minuteOf(q.int64(3));
         if (!groups.count(key) && int(groups.size()) >= ReportGroupsMax) {
             cut = true;
             break;
@@ -159,6 +166,7 @@ Result<QJsonObject> costReport(Database &db, ledger::Ledger &ledger, const Budge
                                        { QStringLiteral("unknown_outcomes"), unknownCount },
                                        { QStringLiteral("unknown"), unknown } };
     return QJsonObject { { QStringLiteral("since_ns"), QString::number(query.sinceNs) },
+                         { QStringLiteral("as_of_ns"), QString::number(query.nowNs) },
                          { QStringLiteral("by"), query.by },
                          { QStringLiteral("groups"), grouped },
                          { QStringLiteral("total"), total.json() },

@@ -24,7 +24,8 @@ inline constexpr int ReportUnknownListed = 100;
 
 struct ReportQuery {
     qint64 sinceNs = 0;                 // records created from then on
-    QString by = QStringLiteral("agent"); // agent, model, task or day (in the budgets' time zone)
+    QString by = QStringLiteral("agent"); // agent, model, task, day (in the budgets' time zone) or minute (UTC)
+    qint64 nowNs = 0;                   // the Clock's now, said back as as_of_ns
 };
 
 // costs.report: spend from the spend records, grouped, with the totals and

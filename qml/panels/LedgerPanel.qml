@@ -184,6 +184,7 @@ Item {
                     required property string balanceText
                     required property bool negative
                     required property bool closed
+                    required property string name
 
                     width: ListView.view.width
                     height: Theme.rowHeight
@@ -195,16 +196,30 @@ Item {
                     TapHandler { onTapped: panel.selectedId = accountRow.accountId }
 
                     CellRow {
-                        // The id, and its flags by name in small type after it.
+                        // What the account is for (the costs name theirs), the
+                        // id, and its flags by name in small type after it.
                         Item {
                             Layout.fillWidth: true
                             Layout.fillHeight: true
                             Label {
-                                id: accountIdLabel
+                                id: accountNameLabel
+                                objectName: "accountName"
                                 anchors.verticalCenter: parent.verticalCenter
-                                width: Math.min(implicitWidth, parent.width)
-                                text: accountRow.accountId
+                                width: accountRow.name === "" ? 0 : Math.min(implicitWidth, parent.width * 0.75)
+                                visible: accountRow.name !== ""
+                                text: accountRow.name
                                 color: accountRow.closed ? Theme.textMuted : Theme.text
+                                font.weight: Font.DemiBold
+                                elide: Text.ElideRight
+                            }
+                            Label {
+                                id: accountIdLabel
+                                anchors.left: accountNameLabel.right
+                                anchors.leftMargin: accountRow.name === "" ? 0 : 6
+                                anchors.verticalCenter: parent.verticalCenter
+                                width: Math.min(implicitWidth, parent.width - x)
+                                text: accountRow.accountId
+                                color: accountRow.closed || accountRow.name !== "" ? Theme.textMuted : Theme.text
                                 font.family: Theme.monoFamily
                                 elide: Text.ElideMiddle
                             }

@@ -17,6 +17,9 @@ namespace {
 using namespace cabinet::costs;
 
 constexpr int AlertsListedMax = 1'000;
+// A report's first day: nanoseconds since 1970 in 64 bits end in 2262.
+constexpr int SinceYearMin = 1970;
+constexpr int SinceYearMax = 2200;
 
 const QList<ErrorCode> WriteErrors { ErrorCode::InvalidArgument, ErrorCode::NotFound, ErrorCode::FailedPrecondition, ErrorCode::DataLoss,
                                      ErrorCode::Internal };
@@ -54,11 +57,11 @@ std::vector<Operation> costOperations()
 {
     return {
         { { QStringLiteral("costs.report"),
-            QStringLiteral("Spend from the spend records, grouped by agent, model, task or day (in the budgets' time zone), with the totals, "
+            QStringLiteral("Spend from the spend records, grouped by agent, model, task, day (in the budgets' time zone) or minute (UTC), with the totals, "
                            "pricing gaps, overruns, and the reconciliation with the ledger: the posted spend the records hold against what the "
                            "provider accounts were credited, to the micro-dollar, and the calls whose outcome is unknown."),
-            false, Role::Viewer, QStringLiteral("{\"since\": \"YYYY-MM-DD\" (optional: all time), \"by\": \"agent\"|\"model\"|\"task\"|\"day\"}"),
-            QStringLiteral("{\"since_ns\", \"by\", \"groups\": [{<by>, \"calls\", \"cost_micros\", \"cost_usd\", \"tokens_in\", \"tokens_out\", "
+            false, Role::Viewer, QStringLiteral("{\"since\": \"YYYY-MM-DD\" (optional: all time), \"by\": \"agent\"|\"model\"|\"task\"|\"day\"|\"minute\"}"),
+            QStringLiteral("{\"since_ns\", \"as_of_ns\", \"by\", \"groups\": [{<by>, \"calls\", \"cost_micros\", \"cost_usd\", \"tokens_in\", \"tokens_out\", "
                            "\"pricing_gaps\", \"pricing_gap_tokens\", \"overrun_micros\", \"refused\", \"unknown\"}], \"total\": {...}, \"truncated\", "
                            "\"price_version\", \"reconciliation\": {\"records_posted_micros\", \"ledger_posted_micros\", \"records_pending_micros\", "
                            "\"ledger_pending_micros\", \"matches\", \"unknown_outcomes\", \"unknown\": [{\"record\", \"agent\", \"model\", "
@@ -74,17 +77,20 @@ std::vector<Operation> costOperations()
               if (auto loaded = budgets.loaded(); !loaded)
                   return loaded.error();
               ReportQuery query;
+              query.nowNs = cabinet.clock().nowNs();
               const QJsonValue by = object->value(QStringLiteral("by"));
               if (!by.isUndefined()) {
                   if (!by.isString())
-                      return Error { ErrorCode::InvalidArgument, QStringLiteral("'by' must be agent, model, task or day"), QStringLiteral("by") };
+                      return Error { ErrorCode::InvalidArgument, QStringLiteral("'by' must be agent, model, task, day or minute"), QStringLiteral("by") };
                   query.by = by.toString();
               }
               const QJsonValue since = object->value(QStringLiteral("since"));
               if (!since.isUndefined()) {
                   const QDate day = since.isString() ? QDate::fromString(since.toString(), Qt::ISODate) : QDate();
-                  if (!day.isValid())
-                      return Error { ErrorCode::InvalidArgument, QStringLiteral("'since' must be a date YYYY-MM-DD"), QStringLiteral("since") };
+                  if (!day.isValid() || day.year() < SinceYearMin || day.year() > SinceYearMax)
+                      return Error { ErrorCode::InvalidArgument,
+                                     QStringLiteral("'since' must be a date YYYY-MM-DD from %1 to %2").arg(SinceYearMin).arg(SinceYearMax),
+                                     QStringLiteral("since") };
                   query.sinceNs = QDateTime(day, QTime(0, 0), budgets.settings().timeZone).toMSecsSinceEpoch() * 1'000'000;
               }
               auto report = costReport(cabinet.database(), cabinet.service<ledger::Ledger>(), budgets, query);
@@ -114,10 +120,10 @@ std::vector<Operation> costOperations()
           }) },
         { { QStringLiteral("budget.show"),
             QStringLiteral("Every agent's budget envelope (daily and per-call caps, credits, posted and pending spend, what is left, spend "
-                           "today, alerts fired this period, paused), the treasury, the global budgets and the price table in force (with "
-                           "the reason a changed table was not taken, file and line)."),
+                           "today, alerts fired this period, paused), the treasury, the global budgets, the price table in force (with "
+                           "the reason a changed table was not taken, file and line), and the costs' ledger accounts by name."),
             false, Role::Viewer, QStringLiteral("{}"),
-            QStringLiteral("{\"period\", \"treasury_micros\", \"envelopes\": [{\"agent\", \"daily_cap_micros\", \"per_call_cap_micros\", "
+            QStringLiteral("{\"period\", \"accounts\": [{\"id\", \"name\"}], \"treasury_micros\", \"envelopes\": [{\"agent\", \"daily_cap_micros\", \"per_call_cap_micros\", "
                            "\"credits_micros\", \"posted_micros\", \"pending_micros\", \"available_micros\", \"spent_today_micros\", "
                            "\"alerts_fired\": [50, ...], \"paused\"}], \"global_daily_micros\", \"monthly_micros\", \"per_task_micros\", "
                            "\"committed_today_micros\", \"committed_month_micros\", \"open_reservations\", \"prices\": {\"version\", "

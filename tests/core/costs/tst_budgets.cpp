@@ -9,8 +9,10 @@
 #include "events/EventBus.h"
 #include "events/EventTypes.h"
 #include "ledger/Ledger.h"
+#include "ledger/U128.h"
 #include "store/Database.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 
@@ -179,8 +181,12 @@ private Q_SLOTS:
         QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
         auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
         QVERIFY(handle);
-        // The call's limit (30 s) plus the margin: then the ledger expires it.
-        b.clock->advanceMs(30'000 + Budgets::ReservationMarginSeconds * 1'000 + 1'000);
+        // Within the call's limit (30 s) plus the margin it holds, however
+        // long the stream; past it the ledger expires it.
+        b.clock->advanceMs(30'000 + Budgets::ReservationMarginSeconds * 1'000 - 1'000);
+        QCOMPARE(b.ledger().expirePending(test::tester()).value(), 0u);
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_pending), WorstMid);
+        b.clock->advanceMs(2'000);
         QCOMPARE(b.ledger().expirePending(test::tester()).value(), 1u);
         QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_pending), 0);
         b.budgets().settle(*handle, served(500, 200));
@@ -202,6 +208,58 @@ private Q_SLOTS:
         QCOMPARE(b.outcome(*handle, "overrun_micros"), QString::number(33'000 - WorstMid));
         QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), WorstMid);
         QVERIFY(b.report().value(QStringLiteral("reconciliation")).toObject().value(QStringLiteral("matches")).toBool());
+    }
+
+    void tokensNotReportedAreChargedTheWorstCase()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        Settlement silent = served(0, 0);
+        silent.usage = {}; // the answer said nothing of its tokens
+        b.budgets().settle(*handle, silent);
+        QCOMPARE(b.outcome(*handle), QStringLiteral("posted"));
+        QCOMPARE(b.outcome(*handle, "cost_micros"), QString::number(WorstMid));
+        QCOMPARE(b.outcome(*handle, "overrun_micros"), QStringLiteral("0"));
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), WorstMid);
+    }
+
+    void theReportGroupsByMinuteInUtcAndShowNamesTheAccounts()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        for (int minute = 0; minute < 2; ++minute) {
+            auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+            QVERIFY(handle);
+            b.budgets().settle(*handle, served(500, 200)); // 4,500
+            b.clock->advanceMs(60'000);
+        }
+        ReportQuery query;
+        query.by = QStringLiteral("minute");
+        query.nowNs = b.clock->nowNs();
+        auto report = costReport(b.cabinet->database(), b.ledger(), b.budgets(), query);
+        QVERIFY(report);
+        QCOMPARE(report->value(QStringLiteral("as_of_ns")).toString(), QString::number(query.nowNs));
+        const QJsonArray groups = report->value(QStringLiteral("groups")).toArray();
+        QCOMPARE(groups.size(), 2);
+        const qint64 firstMs = (b.clock->nowNs() - 120'000'000'000LL) / 1'000'000;
+        QCOMPARE(groups[0].toObject().value(QStringLiteral("minute")).toString(),
+                 QDateTime::fromMSecsSinceEpoch(firstMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-ddTHH:mm")) + u'Z');
+        QCOMPARE(groups[1].toObject().value(QStringLiteral("cost_micros")).toString(), QStringLiteral("4500"));
+
+        // The costs' accounts by name: ids are derived and cannot be read back.
+        auto shown = b.budgets().show();
+        QVERIFY(shown);
+        QMap<QString, QString> names;
+        for (const QJsonValue &a : shown->value(QStringLiteral("accounts")).toArray())
+            names.insert(a[QStringLiteral("id")].toString(), a[QStringLiteral("name")].toString());
+        QCOMPARE(names.value(ledger::toDecimal(treasuryAccount())), QStringLiteral("treasury"));
+        QCOMPARE(names.value(ledger::toDecimal(fundingAccount())), QStringLiteral("funding"));
+        QCOMPARE(names.value(ledger::toDecimal(envelopeAccount(QStringLiteral("rex")))), QStringLiteral("envelope rex"));
+        QCOMPARE(names.value(ledger::toDecimal(providerAccount(QStringLiteral("sim")))), QStringLiteral("provider sim"));
     }
 
     void sixteenThreadsNeverOverspendOneEnvelope()
