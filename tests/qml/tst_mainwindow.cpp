@@ -359,10 +359,9 @@ private Q_SLOTS:
 
         QQuickItem *accounts = itemNamed(window(), QStringLiteral("accountList"));
         QTRY_VERIFY(shows(accounts));
-        QTRY_VERIFY(visibleText(accounts, QStringLiteral("7002")));
-        // Chosen with a click, its pending transfer is listed under it. The
-        // newest accounts are last, after the costs' envelopes.
-        QVERIFY(QMetaObject::invokeMethod(accounts, "positionViewAtEnd"));
+        // The newest accounts are last, after the costs' envelopes.
+        QTRY_VERIFY(QMetaObject::invokeMethod(accounts, "positionViewAtEnd") && visibleText(accounts, QStringLiteral("7002")));
+        // Chosen with a click, its pending transfer is listed under it.
         QQuickItem *row = nullptr;
         QTRY_VERIFY((row = findItem(accounts, [](QQuickItem *item) { return item->property("accountId").toString() == u"7001"; })));
         QTest::mouseClick(window(), Qt::LeftButton, {}, row->mapToScene(QPointF(row->width() / 4, row->height() / 2)).toPoint());

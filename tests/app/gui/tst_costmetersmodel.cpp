@@ -3,6 +3,7 @@
 // the ledger in tests/core/costs), kept current by the costs.* events, and
 // each model passes QAbstractItemModelTester.
 #include "LedgerFixtures.h"
+#include "TestActor.h"
 #include "costs/Budgets.h"
 #include "gui/CostAlertsModel.h"
 #include "gui/CostMetersModel.h"
@@ -135,9 +136,13 @@ private Q_SLOTS:
     {
         RunningCore core;
         QVERIFY(core.start());
+        // The agents have their envelopes from their files; these caps are
+        // set as budget.set does, and take effect at the refill.
         QVERIFY(core.call([](Cabinet &cabinet) {
-            return cabinet.service<costs::Budgets>().setEnvelopes({ { QStringLiteral("rex"), 10'000, std::nullopt },
-                                                                    { QStringLiteral("hawk"), 1'000'000, std::nullopt } }).ok();
+            auto &budgets = cabinet.service<costs::Budgets>();
+            return budgets.setCaps({ QStringLiteral("rex"), 10'000, std::nullopt }, test::tester()).ok()
+                && budgets.setCaps({ QStringLiteral("hawk"), 1'000'000, std::nullopt }, test::tester()).ok()
+                && budgets.refill(test::tester()).ok();
         }).value_or(false));
 
         CostMetersModel meters;
