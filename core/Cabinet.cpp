@@ -21,6 +21,7 @@
 #include "orchestrator/AgentRegistry.h"
 #include "orchestrator/TaskQueue.h"
 #include "orchestrator/WorkflowCatalog.h"
+#include "orchestrator/WorkflowRunner.h"
 #include "scenario/ScenarioRunner.h"
 #include "service/Scheduler.h"
 #include "service/Service.h"
@@ -118,6 +119,7 @@ void Cabinet::buildServices()
         const QStringList names = agents().names();
         return QSet<QString>(names.begin(), names.end());
     }));
+    m_services.push_back(std::make_unique<orchestrator::WorkflowRunner>(*this, orchestrator::WorkflowRunner::workersSetting(config)));
     // Last: calls arrive once everything they reach has started.
     m_services.push_back(std::make_unique<api::ControlServer>(*m_api, m_dataDirPath));
 }
@@ -169,8 +171,20 @@ Status Cabinet::start()
         m_scheduler->add(service);
     }
     m_running = true;
+    // Not a reason to stop the core: agents without an envelope are refused
+    // their calls, and budget.show says which have one.
+    if (auto opened = openEnvelopes(); !opened)
+        qCWarning(lcCore).noquote() << "the agents' budget envelopes could not be opened:" << opened.error().message;
     qCInfo(lcCore).noquote() << "core started on" << m_dataDirPath;
     return {};
+}
+
+Status Cabinet::openEnvelopes()
+{
+    std::vector<costs::EnvelopeCaps> caps;
+    for (const orchestrator::AgentDefinition &agent : m_agents->all())
+        caps.push_back({ agent.name, agent.dailyBudgetMicroUsd, agent.perCallBudgetMicroUsd });
+    return service<costs::Budgets>().setEnvelopes(caps);
 }
 
 void Cabinet::stop()

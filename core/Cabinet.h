@@ -68,6 +68,10 @@ public:
     api::Dispatcher &api() const { return *m_api; }
     // The agents in force (docs/agents.md): loaded at open(), again on agents.reload.
     orchestrator::AgentRegistry &agents() const { return *m_agents; }
+    // Gives every agent in force its budget envelope with its file's caps
+    // (caps set with budget.set live in the store and win: only missing
+    // envelopes are created). At start and after agents.reload.
+    Status openEnvelopes();
 
     // The service of type T from the list (the ledger, the scenario runner, ...).
     template <typename T> T &service() const
