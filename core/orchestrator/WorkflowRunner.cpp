@@ -505,7 +505,12 @@ void WorkflowRunner::runLlm(Active &active, const Node &node, const Visit &visit
         return nodeFailed(active, Error { ErrorCode::FailedPrecondition, QStringLiteral("the agent '%1' is not loaded").arg(node.agent) }, Retry::No);
     llm::Router::Request request;
     request.alias = agent->model;
-    request.taskType = agent->role.isEmpty() ? node.id : agent->role;
+    // The task type names the work for the routing table and the spend
+    // record: the agent's role when the table knows it ("research",
+    // "deploy"), else the node's id ("build", "review" in the default
+    // pipeline, whose agents' roles are builder and qa).
+    const auto &routing = m_cabinet.service<llm::Router>().settings().routing;
+    request.taskType = routing.count(agent->role) ? agent->role : node.id;
     request.messages = { { QStringLiteral("system"), agent->systemPrompt }, { QStringLiteral("user"), fillTemplate(node.prompt, valuesOf(active)) } };
     request.temperature = agent->temperature;
     request.stream = true;

@@ -234,7 +234,7 @@ private Q_SLOTS:
         Core core;
         qputenv("OPENAI_API_KEY", "sk-test-not-for-tools");
         qputenv("CABINET_TEST_RUNNER_KEY", "secret-for-the-provider");
-        QVERIFY(core.open(configYaml(0) + "  providers:\n    remote:\n      base_url: http://127.0.0.1:9\n      api_key_env: CABINET_TEST_RUNNER_KEY\n"));
+        QVERIFY(core.open(configYaml(0).replace("    sim:\n", "    remote:\n      base_url: http://127.0.0.1:9\n      api_key_env: CABINET_TEST_RUNNER_KEY\n    sim:\n")));
         core.workflow(QStringLiteral("tooly"), R"(name: tooly
 nodes:
   - id: act
