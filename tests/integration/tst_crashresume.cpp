@@ -5,9 +5,11 @@
 // there already, an honouring tool) is present exactly once per task, no
 // node that completed was started again, and the audit trail verifies.
 #include "CabinetProcess.h"
+#include "orchestrator/TaskTypes.h"
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -145,6 +147,25 @@ private Q_SLOTS:
         // A last worker that is left alone finishes what is left.
         const Run last = runCabinet(data + QStringList { QStringLiteral("work"), QStringLiteral("--until-idle") }, {}, 120'000);
         QVERIFY2(last.exitCode == 0, qPrintable(last.err));
+
+        // The oldest tasks are claimed first after every start, so some lose
+        // their lease LeaseLossesMax times and fail, as a task that kills its
+        // worker must (docs/orchestrator.md). That is the only failure
+        // allowed: the operator retries them and their runs resume where
+        // they stopped, without doing a completed node again (checked below).
+        const Run failed = runCabinet(data + QStringList { QStringLiteral("task"), QStringLiteral("list"), QStringLiteral("--state"), QStringLiteral("failed"), QStringLiteral("--json") });
+        QVERIFY2(failed.exitCode == 0, qPrintable(failed.err));
+        const QJsonArray failedTasks = QJsonDocument::fromJson(failed.out.toUtf8()).object().value(QStringLiteral("tasks")).toArray();
+        for (const QJsonValue &task : failedTasks) {
+            QVERIFY2(task[QStringLiteral("lease_losses")].toInt() == cabinet::orchestrator::LeaseLossesMax, qPrintable(task[QStringLiteral("last_error")].toString()));
+            const Run retried = runCabinet(data + QStringList { QStringLiteral("task"), QStringLiteral("retry"), task[QStringLiteral("id")].toString() });
+            QVERIFY2(retried.exitCode == 0, qPrintable(retried.err));
+        }
+        qInfo("%lld task(s) failed after losing their lease %d times and were retried", qint64(failedTasks.size()), cabinet::orchestrator::LeaseLossesMax);
+        if (!failedTasks.isEmpty()) {
+            const Run again = runCabinet(data + QStringList { QStringLiteral("work"), QStringLiteral("--until-idle") }, {}, 120'000);
+            QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        }
 
         if (count(dd, "SELECT COUNT(*) FROM tasks WHERE state <> 'done'") > 0)
             qWarning("not done: %s", qPrintable(runCabinet(data + QStringList { QStringLiteral("task"), QStringLiteral("list"), QStringLiteral("--state"), QStringLiteral("failed"), QStringLiteral("--json") }).out.left(1500)));
