@@ -52,6 +52,8 @@ inline const QString CostsAgentResumed = QStringLiteral("costs.agent_resumed");
 inline const QString CostsUnknown = QStringLiteral("costs.unknown");
 inline const QString ModeChanged = QStringLiteral("mode.changed");
 inline const QString AgentsReloaded = QStringLiteral("agents.reloaded");
+inline const QString BoardStatement = QStringLiteral("board.statement");
+inline const QString BoardDeliberated = QStringLiteral("board.deliberated");
 
 inline constexpr EventType Registry[] = {
     { "core.started", true, "the core started on its data directory (pid, version)" },
@@ -90,6 +92,8 @@ inline constexpr EventType Registry[] = {
     { "costs.unknown", true, "at start, spend records of calls a stopped process left open were marked unknown (records)" },
     { "mode.changed", true, "the operating mode changed (from, to, by)" },
     { "agents.reloaded", true, "the agent files were read again (names in force, problems: path, line, message, code; docs/agents.md)" },
+    { "board.statement", false, "a Shadow Board persona's statement (deliberation id, round, persona, source, text, vote, confidence; docs/board.md)" },
+    { "board.deliberated", true, "a Shadow Board deliberation was saved (id, approval_id, verdict, approve_share, dissent, requested_by)" },
 };
 
 inline std::span<const EventType> registry() { return Registry; }

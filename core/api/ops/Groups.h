@@ -11,6 +11,7 @@ namespace cabinet::api::ops {
 std::vector<Operation> agentOperations();
 std::vector<Operation> apiOperations();
 std::vector<Operation> auditOperations();
+std::vector<Operation> boardOperations();
 std::vector<Operation> configOperations();
 std::vector<Operation> costOperations();
 std::vector<Operation> coreOperations();
