@@ -9,7 +9,7 @@ const std::vector<Command> &commands()
 {
     static const std::vector<Command> all = [] {
         std::vector<Command> list;
-        for (auto group : { agentCommands, apiCommands, auditCommands, configCommands, ledgerCommands, modelCommands, simulateCommands, taskCommands, workflowCommands }) {
+        for (auto group : { agentCommands, apiCommands, auditCommands, boardCommands, configCommands, ledgerCommands, modelCommands, simulateCommands, taskCommands, workflowCommands }) {
             auto more = group();
             list.insert(list.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
         }

@@ -72,6 +72,7 @@ Result<QByteArray> callOperation(const Context &context, const QString &name, co
 std::vector<Command> agentCommands();
 std::vector<Command> apiCommands();
 std::vector<Command> auditCommands();
+std::vector<Command> boardCommands();
 std::vector<Command> configCommands();
 std::vector<Command> ledgerCommands();
 std::vector<Command> modelCommands();

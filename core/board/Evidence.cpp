@@ -197,7 +197,7 @@ Result<Evidence> buildEvidence(const Proposal &proposal, const History &history,
     p.initial_capital = cost;
     p.value_drift_daily = 0;
     p.value_volatility_daily = proposal.volatilityDaily;
-    p.failure_cost = double(proposal.failureCostMicros.value_or(proposal.costEstimateMicros)) / MicrosPerUsd;
+    p.failure_cost = proposal.failureCostMicros ? double(*proposal.failureCostMicros) / MicrosPerUsd : DefaultFailureCostShare * cost;
     if (proposal.budgetMicros)
         p.budget = double(*proposal.budgetMicros) / MicrosPerUsd;
 
@@ -217,6 +217,9 @@ Result<Evidence> buildEvidence(const Proposal &proposal, const History &history,
     }
     gpu::bayes::LogCostPrior prior;
     prior.mean = PriorLogCostMean;
+    prior.kappa = PriorLogCostKappa;
+    prior.alpha = PriorLogCostAlpha;
+    prior.beta = PriorLogCostBeta;
     auto costs = gpu::bayes::logCostPosterior(prior, history.dailyCostsUsd);
     if (!costs)
         return Error { ErrorCode::Internal, QString::fromStdString(costs.error().message) };

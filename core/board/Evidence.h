@@ -32,14 +32,19 @@ inline constexpr int HistoryDaysMax = 365; // spend days the cost posterior read
 // The defaults a proposal's assumptions fall back to.
 inline constexpr int DefaultHorizonDays = 90;
 inline constexpr quint32 DefaultScenarios = 10'000;
-inline constexpr double DefaultTasksPerDay = 1;
+inline constexpr double DefaultTasksPerDay = 0.1;      // the tasks the proposal's work brings: one in ten days
+inline constexpr double DefaultFailureCostShare = 0.25; // a failure event costs a quarter of the estimate again
 inline constexpr double DefaultVolatilityDaily = 0.01;
 // The stated priors, used alone when nothing has happened yet: a success
-// rate of 0.8 worth five tasks, and a median daily cost of 1 USD
-// (ln 1 = 0) worth one day.
+// rate of 0.8 worth five tasks; a median daily cost of 0.10 USD (an agent's
+// per-call budget) worth one day, with a log spread of about 0.3 (the
+// engine's default) from sigma^2 ~ InvGamma(3, 0.2), mean 0.1.
 inline constexpr double PriorSuccesses = 4;
 inline constexpr double PriorFailures = 1;
-inline constexpr double PriorLogCostMean = 0;
+inline constexpr double PriorLogCostMean = -2.302585092994046; // ln 0.10
+inline constexpr double PriorLogCostKappa = 1;
+inline constexpr double PriorLogCostAlpha = 3;
+inline constexpr double PriorLogCostBeta = 0.2;
 
 struct Proposal {
     ProposalKind kind = ProposalKind::Question;
@@ -51,7 +56,7 @@ struct Proposal {
     std::optional<qint64> budgetMicros;        // none: no budget line
     std::optional<qint64> expectedValueMicros; // the value on success; none: the cost estimate (break-even)
     std::optional<double> successRate;         // overrides the recorded rate
-    std::optional<qint64> failureCostMicros;   // a failure event's cost; none: the cost estimate
+    std::optional<qint64> failureCostMicros;   // a failure event's cost; none: DefaultFailureCostShare of the cost estimate
     double tasksPerDay = DefaultTasksPerDay;
     double volatilityDaily = DefaultVolatilityDaily;
 };

@@ -136,6 +136,7 @@ private slots:
         QVERIFY(qAbs(e->medianDailyCostUsd - std::exp(PriorLogCostMean)) < 1e-12);         // 1 USD
         QCOMPARE(e->params.initial_capital, 50.0);
         QCOMPARE(e->params.budget, 80.0);
+        QCOMPARE(e->params.failure_cost, 12.5); // a quarter of the estimate
         QCOMPARE(e->params.failure_probability_per_scenario.size(), size_t(500));
         QCOMPARE(e->params.cost_log_mean_per_scenario.size(), size_t(500));
     }
@@ -178,14 +179,14 @@ private slots:
         QVERIFY(e.ok());
         // Beta(4 + 6, 1 + 2): mean 10 / 13.
         QVERIFY(qAbs(e->successRateMean - 10.0 / 13.0) < 1e-12);
-        // m' = (1 x 0 + 2 x mean(ln 4, ln 2)) / 3 = ln 8 / 3 = ln 2: a median of 2 USD a day.
-        QVERIFY(qAbs(e->medianDailyCostUsd - 2.0) < 1e-9);
+        // m' = (kappa m + n ybar) / (kappa + n) = (ln 0.1 + 2 x mean(ln 4, ln 2)) / 3 = (ln 0.1 + ln 8) / 3.
+        QVERIFY(qAbs(e->medianDailyCostUsd - std::cbrt(0.8)) < 1e-9);
         // The failure draws are the posterior's, one per scenario, and reproducible by seed.
         double mean = 0;
         for (float f : e->params.failure_probability_per_scenario)
             mean += f;
         mean /= 500;
-        QVERIFY2(qAbs(mean - 3.0 / 13.0) < 0.03, qPrintable(QString::number(mean)));
+        QVERIFY2(qAbs(mean - 3.0 / 13.0 * DefaultTasksPerDay) < 0.003, qPrintable(QString::number(mean))); // (1 - p) x tasks a day
         QCOMPARE(buildEvidence(*proposalFromJson(goodProposal()), *rex, 7)->params.failure_probability_per_scenario,
                  e->params.failure_probability_per_scenario);
         QVERIFY(buildEvidence(*proposalFromJson(goodProposal()), *rex, 8)->params.failure_probability_per_scenario
