@@ -7,7 +7,9 @@
 #include "api/Dispatcher.h"
 #include "audit/AuditLog.h"
 #include "events/EventBus.h"
+#include "board/BoardService.h"
 #include "events/EventTypes.h"
+#include "store/Database.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>
@@ -133,6 +135,56 @@ private slots:
         QCOMPARE(d.error().field, field);
         QCOMPARE(auditSeq(*c.cabinet), before);
         QCOMPARE(call(*c.cabinet, "board.list", "{}")->value(QStringLiteral("deliberations")).toArray().size(), 0);
+    }
+
+    void attachesToAnApproval()
+    {
+        test::TestCabinet c;
+        QVERIFY(c.open());
+        // A pending tier-3 request, as the approval service stores one.
+        const QString id = QStringLiteral("01J0000000000000000000000B");
+        QVERIFY(c->database()
+                        .execScript(QStringLiteral("INSERT INTO approvals (id, state, tier, rule, action, requested_by, evidence, created_ns, "
+                                                   "deadline_ns, next_due_ns) VALUES ('%1', 'pending', 3, 'r', '{}', 'agent:rex', '{}', 0, 0, 0)")
+                                            .arg(id))
+                        .ok());
+        QByteArray params = Proposal;
+        params.chop(1);
+        params += ", \"approval_id\": \"" + id.toUtf8() + "\"}";
+        auto d = call(*c.cabinet, "board.deliberate", params);
+        QVERIFY2(d.ok(), qPrintable(d.ok() ? QString() : d.error().message));
+        QCOMPARE(d->value(QStringLiteral("approval_id")).toString(), id);
+        auto of = call(*c.cabinet, "board.list", "{\"approval_id\": \"" + id.toUtf8() + "\"}");
+        QCOMPARE(of->value(QStringLiteral("deliberations")).toArray().size(), 1);
+        auto other = call(*c.cabinet, "board.list", R"({"approval_id": "01J0000000000000000000000C"})");
+        QCOMPARE(other->value(QStringLiteral("deliberations")).toArray().size(), 0);
+    }
+
+    void oneAtATimeAndOnlyWithPersonas()
+    {
+        test::TestCabinet c;
+        QVERIFY(c.open());
+        auto proposal = board::proposalFromJson(QJsonDocument::fromJson(Proposal).object().value(QStringLiteral("proposal")).toObject());
+        QVERIFY(proposal.ok());
+        // No seat in force: refused before anything runs.
+        board::BoardService empty(c->database(), c->events(), c->audit(), *c.clock, [] { return QList<board::Persona>(); });
+        auto refused = empty.deliberate(*proposal, 1, QString(), Alice, [](Result<QJsonObject>) { QFAIL("must not run"); });
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::FailedPrecondition);
+        // While one runs, a second is refused at once; the first still ends.
+        board::BoardService &service = c->service<board::BoardService>();
+        std::optional<Result<QJsonObject>> first;
+        QVERIFY(service.deliberate(*proposal, 1, QString(), Alice, [&](Result<QJsonObject> r) { first = std::move(r); }).ok());
+        auto second = service.deliberate(*proposal, 2, QString(), Alice, [](Result<QJsonObject>) { QFAIL("must not run"); });
+        QVERIFY(!second);
+        QCOMPARE(second.error().code, ErrorCode::ResourceExhausted);
+        QTRY_VERIFY_WITH_TIMEOUT(first.has_value(), 60000);
+        QVERIFY(first->ok());
+        // And once it has ended, the next one runs.
+        first.reset();
+        QVERIFY(service.deliberate(*proposal, 3, QString(), Alice, [&](Result<QJsonObject> r) { first = std::move(r); }).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(first.has_value(), 60000);
+        QVERIFY(first->ok());
     }
 
     void readsRefuseBadInput()
