@@ -2,6 +2,7 @@
 
 #include "Assert.h"
 #include "api/JsonText.h"
+#include "orchestrator/AgentFile.h"
 #include "store/Database.h"
 #include "store/Statement.h"
 
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 
 #include <cmath>
+#include <iterator>
 
 namespace cabinet::board {
 
@@ -51,7 +53,7 @@ Result<Proposal> proposalFromJson(const QJsonObject &json)
     Proposal p;
     const QString kind = json.value(QStringLiteral("kind")).toString();
     bool found = false;
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < int(std::size(KindNames)); ++i)
         if (kind == QLatin1String(KindNames[i])) {
             p.kind = ProposalKind(i);
             found = true;
@@ -68,7 +70,7 @@ Result<Proposal> proposalFromJson(const QJsonObject &json)
     p.costEstimateMicros = *cost;
     if (json.contains(QStringLiteral("agent"))) {
         const QString agent = json.value(QStringLiteral("agent")).toString();
-        if (agent.isEmpty() || agent.size() > 64)
+        if (agent.isEmpty() || agent.size() > orchestrator::AgentWordCharsMax)
             return bad(QStringLiteral("agent"), QStringLiteral("must be an agent's name"));
         p.agent = agent;
     }
