@@ -8,6 +8,8 @@
 #include "audit/AuditCheckpointer.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditWatch.h"
+#include "board/BoardRun.h"
+#include "board/BoardService.h"
 #include "QuotedInput.h"
 #include "config/Config.h"
 #include "costs/BudgetSettings.h"
@@ -114,6 +116,8 @@ void Cabinet::buildServices()
     approvalOptions.policyPath = m_dataDirPath + QStringLiteral("/tiers.yaml");
     approvalOptions.tasks = &service<orchestrator::TaskQueue>();
     m_services.push_back(std::make_unique<approvals::ApprovalService>(*m_db, *m_events, *m_audit, *m_clock, std::move(approvalOptions)));
+    m_services.push_back(std::make_unique<board::BoardService>(*m_db, *m_events, *m_audit, *m_clock,
+                                                               [this] { return board::boardPersonas(agents()); }));
     // Asked at each refresh, after open() has loaded the agents.
     m_services.push_back(std::make_unique<orchestrator::WorkflowCatalog>(m_dataDirPath, [this] {
         const QStringList names = agents().names();

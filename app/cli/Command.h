@@ -73,6 +73,7 @@ std::vector<Command> agentCommands();
 std::vector<Command> apiCommands();
 std::vector<Command> approvalCommands();
 std::vector<Command> auditCommands();
+std::vector<Command> boardCommands();
 std::vector<Command> configCommands();
 std::vector<Command> costCommands();
 std::vector<Command> ledgerCommands();

@@ -11,7 +11,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cmath>
 #include <deque>
+#include <map>
 
 namespace cabinet::orchestrator {
 
@@ -19,8 +21,9 @@ namespace {
 
 const QStringList Keys = { QStringLiteral("name"),   QStringLiteral("role"),        QStringLiteral("model"),
                            QStringLiteral("fallback_model"), QStringLiteral("skills"), QStringLiteral("temperature"),
-                           QStringLiteral("budget") };
+                           QStringLiteral("budget"), QStringLiteral("board") };
 const QStringList BudgetKeys = { QStringLiteral("daily_usd"), QStringLiteral("per_call_usd") };
+const QStringList BoardKeys = { QStringLiteral("domain"), QStringLiteral("vote_weight"), QStringLiteral("utility") };
 
 // The front matter starts on the file's second line; yaml-cpp counts from 0.
 int fileLine(const YAML::Mark &mark) { return mark.line < 0 ? 0 : mark.line + 2; }
@@ -116,6 +119,94 @@ private:
         return std::nullopt;
     }
 
+    std::optional<AgentProblem> number(const QString &key, const YAML::Node &value, double &out) const
+    {
+        QString t;
+        if (auto bad = scalar(key, value, t))
+            return bad;
+        bool ok = false;
+        out = t.toDouble(&ok);
+        if (!ok || !std::isfinite(out))
+            return problem(value, QStringLiteral("%1 %2: expected a number").arg(key, quoteInput(t.left(AgentWordCharsMax))));
+        return std::nullopt;
+    }
+
+    // board: {domain, vote_weight, utility: {kind, params...}}; the utility's
+    // kinds and their parameters are the board's (core/board/Utility.h).
+    std::optional<AgentProblem> boardSeat(const YAML::Node &value)
+    {
+        if (!value.IsMap())
+            return problem(value, QStringLiteral("board must hold domain, vote_weight and utility"));
+        BoardSeat seat;
+        QStringList seen;
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            const QString name = it->first.IsScalar() ? text(it->first) : QString();
+            if (!BoardKeys.contains(name))
+                return problem(it->first, QStringLiteral("unknown key board.%1 (the keys are %2)").arg(quoteInput(name.left(AgentWordCharsMax)), BoardKeys.join(QStringLiteral(", "))));
+            if (seen.contains(name))
+                return problem(it->first, QStringLiteral("board.%1 is given twice").arg(name));
+            seen.append(name);
+            const YAML::Node item = it->second;
+            if (name == QLatin1String("domain")) {
+                if (auto bad = word(QStringLiteral("board.domain"), item, seat.domain))
+                    return bad;
+            } else if (name == QLatin1String("vote_weight")) {
+                if (auto bad = number(QStringLiteral("board.vote_weight"), item, seat.voteWeight))
+                    return bad;
+                if (!(seat.voteWeight > 0 && seat.voteWeight <= AgentVoteWeightMax))
+                    return problem(item, QStringLiteral("board.vote_weight %1: expected a number above 0 up to %2").arg(seat.voteWeight).arg(AgentVoteWeightMax));
+            } else if (auto bad = utility(it->first, item, seat.utility)) {
+                return bad;
+            }
+        }
+        for (const QString &name : BoardKeys)
+            if (!seen.contains(name))
+                return problem(value, QStringLiteral("board has no %1").arg(name));
+        m_agent.board = seat;
+        return std::nullopt;
+    }
+
+    // `key` (the line of `utility:`) is where a problem of the whole mapping is.
+    std::optional<AgentProblem> utility(const YAML::Node &key, const YAML::Node &value, board::Utility &out) const
+    {
+        if (!value.IsMap())
+            return problem(value, QStringLiteral("board.utility must hold kind (%1) and its parameters").arg(board::utilityKindNames().join(QStringLiteral(", "))));
+        if (value.size() > size_t(board::UtilityParamsMax + 1))
+            return problem(value, QStringLiteral("board.utility holds %1 keys, at most %2").arg(value.size()).arg(board::UtilityParamsMax + 1));
+        QString kind;
+        std::optional<YAML::Mark> kindMark;
+        QMap<QString, double> params;
+        std::map<QString, YAML::Mark> marks; // where each parameter is, for the problem about it
+        for (auto it = value.begin(); it != value.end(); ++it) {
+            const QString name = it->first.IsScalar() ? text(it->first) : QString();
+            if (name.isEmpty() || name.size() > AgentWordCharsMax)
+                return problem(it->first, QStringLiteral("board.utility: a key must be a word"));
+            if (name == QLatin1String("kind") ? kindMark.has_value() : params.contains(name))
+                return problem(it->first, QStringLiteral("board.utility.%1 is given twice").arg(name));
+            if (name == QLatin1String("kind")) {
+                kindMark = it->second.Mark();
+                if (auto bad = scalar(QStringLiteral("board.utility.kind"), it->second, kind))
+                    return bad;
+                continue;
+            }
+            double n = 0;
+            if (auto bad = number(QStringLiteral("board.utility.") + name, it->second, n))
+                return bad;
+            params.insert(name, n);
+            marks.emplace(name, it->second.Mark());
+        }
+        if (!kindMark)
+            return problem(key, QStringLiteral("board.utility has no kind (%1)").arg(board::utilityKindNames().join(QStringLiteral(", "))));
+        auto made = board::makeUtility(kind, params);
+        if (!made) {
+            const auto at = marks.find(made.error().field);
+            const YAML::Mark mark = at != marks.end() ? at->second : made.error().field == QLatin1String("kind") ? *kindMark : key.Mark();
+            return AgentProblem { m_path, fileLine(mark), QStringLiteral("board.utility: ") + made.error().message };
+        }
+        out = *made;
+        return std::nullopt;
+    }
+
     std::optional<AgentProblem> readKey(const QString &key, const YAML::Node &value)
     {
         if (key == QLatin1String("name"))
@@ -139,6 +230,8 @@ private:
             m_agent.temperature = n;
             return std::nullopt;
         }
+        if (key == QLatin1String("board"))
+            return boardSeat(value);
         if (key == QLatin1String("skills")) {
             if (!value.IsSequence())
                 return problem(value, QStringLiteral("skills must be a list ([search, summarize] or one '- skill' a line)"));

@@ -23,6 +23,7 @@ inline constexpr qsizetype AgentModelCharsMax = 200;
 inline constexpr double AgentTemperatureMax = 2.0;        // what OpenAI-compatible servers accept
 inline constexpr qint64 AgentBudgetUsdMax = 100'000;      // per day or per call, whole dollars
 inline constexpr int AgentBudgetDecimalsMax = 6;          // micro-USD is the unit: no rounding
+inline constexpr double AgentVoteWeightMax = 10.0;        // board.vote_weight, above 0
 
 struct AgentFileRead {
     AgentDefinition agent; // meaningful only without a problem

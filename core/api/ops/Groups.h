@@ -12,6 +12,7 @@ std::vector<Operation> agentOperations();
 std::vector<Operation> apiOperations();
 std::vector<Operation> approvalOperations();
 std::vector<Operation> auditOperations();
+std::vector<Operation> boardOperations();
 std::vector<Operation> configOperations();
 std::vector<Operation> costOperations();
 std::vector<Operation> coreOperations();

@@ -120,6 +120,8 @@ const std::map<QString, Sample> &samples()
     static const std::map<QString, Sample> all {
         // Writing.
         { QStringLiteral("agents.reload"), fixed("{}") },
+        { QStringLiteral("board.deliberate"),
+          fixed(R"({"proposal":{"kind":"question","text":"Sample","cost_estimate_micros":1000000,"assumptions":{"scenarios":100,"horizon_days":10}},"seed":1})") },
         { QStringLiteral("config.set"), fixed(R"({"key":"catalogue.sample","value":"1"})") },
         { QStringLiteral("ledger.create_accounts"), fixed(R"({"accounts":[{"id":1,"ledger":1,"code":10}]})") },
         { QStringLiteral("ledger.create_transfers"),

@@ -109,7 +109,15 @@ private slots:
             QVERIFY(agent);
             QCOMPARE(agent->role, QStringLiteral("board"));
             QVERIFY(agent->systemPrompt.contains(QLatin1String("\"vote\": \"approve|reject|abstain\"")));
+            QVERIFY2(agent->board && agent->board->voteWeight > 0 && !agent->board->domain.isEmpty(), board);
         }
+        const AgentDefinition *cfo = f.registry.find(QStringLiteral("cfo"));
+        QCOMPARE(cfo->board->domain, QStringLiteral("finance"));
+        QCOMPARE(cfo->board->voteWeight, 1.25);
+        QCOMPARE(cfo->board->utility.kind, board::UtilityKind::Downside);
+        QCOMPARE(cfo->board->utility.weightP5, 0.5);
+        QCOMPARE(f.registry.find(QStringLiteral("clo"))->board->utility.tolerance, 0.05);
+        QVERIFY(!f.registry.find(QStringLiteral("hawk"))->board); // only the board's personas hold a seat
         QVERIFY(f.registry.find(QStringLiteral("hawk"))->systemPrompt.contains(QLatin1String("\"verdict\": \"pass|fail\"")));
         const AgentDefinition *rex = f.registry.find(QStringLiteral("rex"));
         QCOMPARE(rex->role, QStringLiteral("builder"));
@@ -201,6 +209,24 @@ private slots:
                                         << ErrorCode::InvalidArgument;
         QTest::newRow("file too large") << with("You test things carefully.", QByteArray(AgentFileBytesMax, 'x').constData()) << 0
                                         << ErrorCode::InvalidArgument;
+        // The board seat (docs/board.md) starts on line 9: board:, domain,
+        // vote_weight, utility:, kind on line 13, its parameter on 14.
+        const QByteArray seat = "board:\n  domain: finance\n  vote_weight: 1.5\n  utility:\n    kind: downside\n    weight_p5: 0.5\n---\n";
+        auto seated = [&](const char *from, const char *to) { return with("---\nYou test", QByteArray(QByteArray(seat).replace(from, to) + "You test").constData()); };
+        QTest::newRow("board not a mapping") << with("---\nYou test", "board: yes\n---\nYou test") << 9 << ErrorCode::InvalidArgument;
+        QTest::newRow("board key unknown") << seated("  domain", "  colour: red\n  domain") << 10 << ErrorCode::InvalidArgument;
+        QTest::newRow("board without utility") << seated("  utility:\n    kind: downside\n    weight_p5: 0.5\n", "") << 10 << ErrorCode::InvalidArgument;
+        QTest::newRow("board domain not a word") << seated("domain: finance", "domain: Fin Ance") << 10 << ErrorCode::InvalidArgument;
+        QTest::newRow("board weight zero") << seated("vote_weight: 1.5", "vote_weight: 0") << 11 << ErrorCode::InvalidArgument;
+        QTest::newRow("board weight over the limit") << seated("vote_weight: 1.5", "vote_weight: 11") << 11 << ErrorCode::InvalidArgument;
+        QTest::newRow("board weight a word") << seated("vote_weight: 1.5", "vote_weight: heavy") << 11 << ErrorCode::InvalidArgument;
+        QTest::newRow("utility kind unknown") << seated("kind: downside", "kind: vibes") << 13 << ErrorCode::InvalidArgument;
+        QTest::newRow("utility without kind") << seated("    kind: downside\n", "") << 12 << ErrorCode::InvalidArgument;
+        QTest::newRow("utility parameter missing") << seated("    weight_p5: 0.5\n", "") << 12 << ErrorCode::InvalidArgument;
+        QTest::newRow("utility parameter out of range") << seated("weight_p5: 0.5", "weight_p5: 1.5") << 14 << ErrorCode::InvalidArgument;
+        QTest::newRow("utility parameter not a number") << seated("weight_p5: 0.5", "weight_p5: half") << 14 << ErrorCode::InvalidArgument;
+        QTest::newRow("utility parameter foreign") << seated("weight_p5: 0.5", "weight_p5: 0.5\n    tolerance: 0.1") << 15 << ErrorCode::InvalidArgument;
+        QTest::newRow("utility tolerance zero") << seated("kind: downside\n    weight_p5: 0.5", "kind: loss_risk\n    tolerance: 0") << 14 << ErrorCode::InvalidArgument;
         QTest::newRow("not UTF-8") << with("role: tester", "role: te\xff\xfeter") << 3 << ErrorCode::InvalidArgument;
     }
     void malformedFile()

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "Actor.h"
+#include "Result.h"
+#include "board/Evidence.h"
+#include "board/Deliberation.h"
+#include "service/Service.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace cabinet {
+class AuditLog;
+class Clock;
+class Database;
+class EventBus;
+}
+
+namespace cabinet::board {
+
+// Limits.
+inline constexpr int BoardRunsInFlightMax = 1; // deliberations running at once
+inline constexpr int BoardListMax = 200;       // rows board.list returns at most
+
+// The Shadow Board in the core (docs/board.md). deliberate() reads the
+// history on the core's thread, runs the engine and the three rounds on a
+// worker thread (QThreadPool: never the core's thread), and back on the
+// core's thread saves the deliberation with its board.deliberated event and
+// its audit entry in one transaction, then streams the statements as
+// board.statement events and answers.
+class BoardService : public QObject, public Service {
+    Q_OBJECT
+public:
+    using Personas = std::function<QList<Persona>()>;
+    BoardService(Database &db, EventBus &events, AuditLog &audit, const Clock &clock, Personas personas, QObject *parent = nullptr);
+    ~BoardService() override;
+
+    QString name() const override { return QStringLiteral("board"); }
+
+    using Done = std::function<void(Result<QJsonObject>)>;
+    // `seed`: none takes the Clock's nanoseconds (and stores them).
+    // `approvalId`: an approval request to attach to ('' none; it must exist).
+    // Refused at once: no personas (failed_precondition), a run in flight
+    // (resource_exhausted), an unknown approval (not_found). `done` gets the
+    // saved deliberation as get() returns it.
+    Status deliberate(const Proposal &proposal, std::optional<quint64> seed, const QString &approvalId, const Actor &actor, Done done);
+
+    Result<QJsonObject> get(qint64 id) const;
+    // Newest first: id, created_ms, approval_id, kind, text, verdict, approve_share.
+    Result<QJsonArray> list(int limit, const QString &approvalId) const;
+
+private:
+    struct Shared;
+    Result<QJsonObject> save(const Proposal &proposal, const QString &approvalId, const Actor &actor, const QJsonObject &evidence,
+                             const QJsonObject &result, const Deliberation &deliberation);
+
+    Database &m_db;
+    EventBus &m_events;
+    AuditLog &m_audit;
+    const Clock &m_clock;
+    Personas m_personas;
+    std::shared_ptr<Shared> m_shared;
+    int m_inFlight = 0;
+};
+
+} // namespace cabinet::board
