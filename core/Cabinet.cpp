@@ -8,6 +8,7 @@
 #include "audit/AuditCheckpointer.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditWatch.h"
+#include "board/ApprovalDeliberations.h"
 #include "board/BoardRun.h"
 #include "board/BoardService.h"
 #include "QuotedInput.h"
@@ -118,6 +119,13 @@ void Cabinet::buildServices()
     m_services.push_back(std::make_unique<approvals::ApprovalService>(*m_db, *m_events, *m_audit, *m_clock, std::move(approvalOptions)));
     m_services.push_back(std::make_unique<board::BoardService>(*m_db, *m_events, *m_audit, *m_clock,
                                                                [this] { return board::boardPersonas(agents()); }));
+    m_services.push_back(std::make_unique<board::ApprovalDeliberations>(*m_db, *m_events, *m_clock, service<board::BoardService>(), [this] {
+        QStringList rules;
+        for (const approvals::TierRule &rule : service<approvals::ApprovalService>().policy().rules())
+            if (rule.deliberate)
+                rules.append(rule.name);
+        return rules;
+    }));
     // Asked at each refresh, after open() has loaded the agents.
     m_services.push_back(std::make_unique<orchestrator::WorkflowCatalog>(m_dataDirPath, [this] {
         const QStringList names = agents().names();

@@ -149,9 +149,14 @@ TierRule readRule(const YAML::Node &node)
             haveTier = true;
         } else if (key == u"deadline") {
             rule.deadlineMs = durationMs(value);
+        } else if (key == u"deliberate") {
+            const QString flag = scalar(value, "deliberate");
+            if (flag != u"true" && flag != u"false")
+                throw Refusal { lineOf(value), QStringLiteral("'deliberate' must be true or false") };
+            rule.deliberate = flag == u"true";
         } else {
             throw Refusal { lineOf(item.first), QStringLiteral("unknown key '%1' (name, kind, agent, environment, target, amount_over, "
-                                                               "tier, deadline)")
+                                                               "tier, deadline, deliberate)")
                                                         .arg(key.left(64)) };
         }
     }
@@ -169,6 +174,14 @@ TierRule readRule(const YAML::Node &node)
 }
 
 } // namespace
+
+const TierRule *TierPolicy::rule(const QString &name) const
+{
+    for (const TierRule &rule : m_rules)
+        if (rule.name == name)
+            return &rule;
+    return nullptr;
+}
 
 bool globMatch(QStringView pattern, QStringView text)
 {

@@ -31,6 +31,10 @@ struct TierRule {
     std::optional<qint64> amountOverMicros;
     int tier = 0;
     qint64 deadlineMs = 0; // tier 2: 0 means DeadlineMsDefault
+    // A request this rule classifies gets a Shadow Board deliberation
+    // attached (docs/board.md); only requests (tier 2 and 3, or a gate's)
+    // are deliberated on.
+    bool deliberate = false;
     int line = 0;          // in its file, 1-based
     bool matchesEverything() const;
 };
@@ -62,6 +66,7 @@ public:
     Result<TierDecision> classify(const Action &action, Mode mode) const;
 
     const std::vector<TierRule> &rules() const { return m_rules; }
+    const TierRule *rule(const QString &name) const; // null: no rule of that name
     const QString &source() const { return m_source; } // the file the rules came from
 
 private:

@@ -141,6 +141,25 @@ private Q_SLOTS:
         QCOMPARE(policy->classify(a, Mode::Supervised)->rule, QStringLiteral("rest"));
     }
 
+    // A rule asks for a Shadow Board deliberation on the requests it
+    // classifies; the shipped rules ask for one on deploys, big spends and
+    // every other request (a gate's), not on rules that never make one.
+    void deliberatePerRule()
+    {
+        auto policy = TierPolicy::parse("rules:\n  - name: prod\n    kind: deploy\n    tier: 2\n    deliberate: true\n"
+                                        "  - name: rest\n    tier: 1\n    deliberate: false\n",
+                                        QStringLiteral("t.yaml"));
+        QVERIFY2(policy.ok(), policy.ok() ? "" : qPrintable(policy.error().message));
+        QVERIFY(policy->rule(QStringLiteral("prod"))->deliberate);
+        QVERIFY(!policy->rule(QStringLiteral("rest"))->deliberate);
+        QCOMPARE(policy->rule(QStringLiteral("absent")), nullptr);
+        const TierPolicy &shipped = TierPolicy::defaults();
+        QVERIFY(shipped.rule(QStringLiteral("production-deploy"))->deliberate);
+        QVERIFY(shipped.rule(QStringLiteral("spend-over-20-usd"))->deliberate);
+        QVERIFY(shipped.rule(QStringLiteral("default"))->deliberate);
+        QVERIFY(!shipped.rule(QStringLiteral("rollback"))->deliberate);
+    }
+
     void globs()
     {
         QVERIFY(globMatch(u"*", u""));
@@ -169,6 +188,7 @@ private Q_SLOTS:
         QTest::newRow("unknown key") << QByteArray("rules:\n  - name: a\n    tier: 1\n    colour: red\n" + last) << 4;
         QTest::newRow("bad deadline") << QByteArray("rules:\n  - name: a\n    tier: 2\n    deadline: soon\n" + last) << 4;
         QTest::newRow("deadline on tier 3") << QByteArray("rules:\n  - name: a\n    tier: 3\n    deadline: 1h\n" + last) << 2;
+        QTest::newRow("deliberate not a flag") << QByteArray("rules:\n  - name: a\n    tier: 2\n    deliberate: maybe\n" + last) << 4;
         QTest::newRow("rollback above 0") << QByteArray("rules:\n  - name: a\n    kind: rollback\n    tier: 2\n" + last) << 2;
         QTest::newRow("negative amount") << QByteArray("rules:\n  - name: a\n    amount_over: -1\n    tier: 2\n" + last) << 3;
         QTest::newRow("name twice") << QByteArray("rules:\n  - name: rest\n    kind: spend\n    tier: 1\n" + last) << 5;
