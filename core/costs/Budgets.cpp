@@ -3,6 +3,7 @@
 #include "Assert.h"
 #include "audit/AuditLog.h"
 #include "costs/Money.h"
+#include "costs/SpendQueries.h"
 #include "events/EventBus.h"
 #include "events/EventTypes.h"
 #include "ledger/Ledger.h"
@@ -558,8 +559,7 @@ Status Budgets::loadTotals()
     m_totalsMonth = local.date().toString(QStringLiteral("yyyy-MM"));
     const qint64 monthStart = QDateTime(QDate(local.date().year(), local.date().month(), 1), QTime(0, 0), m_settings.timeZone).toMSecsSinceEpoch() * 1'000'000;
     auto sum = [&](qint64 from) -> Result<qint64> {
-        auto &q = m_db.statement("SELECT COALESCE(SUM(CASE WHEN outcome = 'pending' THEN reserved_micros ELSE cost_micros END), 0) "
-                                 "FROM spend_records WHERE created_ns >= ?1 AND outcome IN ('pending', 'posted', 'unknown')");
+        auto &q = m_db.statement(sql::SpentSince);
         q.bind(1, from);
         auto row = q.step();
         if (!row)
@@ -586,8 +586,7 @@ qint64 Budgets::taskSpent(const QString &task)
         return it->second;
     if (int(m_taskSpent.size()) >= TasksTrackedMax)
         m_taskSpent.erase(m_taskSpent.begin()); // read again from the records when next asked
-    auto &q = m_db.statement("SELECT COALESCE(SUM(CASE WHEN outcome = 'pending' THEN reserved_micros ELSE cost_micros END), 0) "
-                             "FROM spend_records WHERE task = ?1 AND outcome IN ('pending', 'posted', 'unknown')");
+    auto &q = m_db.statement(sql::TaskSpent);
     q.bind(1, task);
     auto row = q.step();
     const qint64 total = row && *row ? q.int64(0) : 0;
@@ -1044,8 +1043,7 @@ Status Budgets::checkAlerts(Transaction &tx, const std::set<QString> &agents, QJ
         const qint64 cap = m_envelopes.count(agent) ? m_envelopes.at(agent).dailyCapMicros : 0;
         if (cap <= 0)
             continue;
-        auto &q = m_db.statement("SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE agent = ?1 AND created_ns >= ?2 "
-                                 "AND outcome IN ('posted', 'unknown', 'expired')");
+        auto &q = m_db.statement(sql::AgentSpentSince);
         q.bind(1, agent).bind(2, from);
         auto row = q.step();
         if (!row)
@@ -1079,8 +1077,7 @@ Status Budgets::checkVelocity(Transaction &tx, const std::set<QString> &agents, 
             continue;
         // The window first, a few minutes of records: below the floor the
         // agent is not judged, and the trailing day need not be read.
-        auto &w = m_db.statement("SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE created_ns >= ?2 AND agent = ?1 "
-                                 "AND cost_micros IS NOT NULL");
+        auto &w = m_db.statement(sql::VelocityWindow);
         w.bind(1, agent).bind(2, now - VelocityWindowNs);
         auto windowRow = w.step();
         if (!windowRow)
@@ -1089,10 +1086,7 @@ Status Budgets::checkVelocity(Transaction &tx, const std::set<QString> &agents, 
         w.reset();
         if (belowFloor)
             continue;
-        auto &q = m_db.statement(
-                "SELECT COALESCE(SUM(CASE WHEN created_ns >= ?2 THEN cost_micros END), 0), "
-                "COALESCE(SUM(CASE WHEN created_ns < ?2 THEN cost_micros END), 0), MIN(created_ns) "
-                "FROM spend_records WHERE agent = ?1 AND created_ns >= ?3 AND cost_micros IS NOT NULL");
+        auto &q = m_db.statement(sql::VelocityTrailing);
         q.bind(1, agent).bind(2, now - VelocityWindowNs).bind(3, now - VelocityWindowNs - VelocityTrailingNs);
         auto row = q.step();
         if (!row)
@@ -1179,8 +1173,7 @@ Result<QJsonObject> Budgets::show()
     QJsonArray envelopes;
     for (const auto &[agent, e] : m_envelopes) {
         const ledger::Account &a = byId[envelopeAccount(agent)];
-        auto &q = m_db.statement("SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE agent = ?1 AND created_ns >= ?2 "
-                                 "AND outcome IN ('posted', 'unknown', 'expired')");
+        auto &q = m_db.statement(sql::AgentSpentSince);
         q.bind(1, agent).bind(2, periodStartNs(now));
         auto row = q.step();
         if (!row)

@@ -78,7 +78,7 @@ public:
     // slow stream is still settled before the ledger expires it.
     static constexpr qint64 ReservationMarginSeconds = 60;
     // A call that states no max_tokens is reserved as if it asked for this.
-    static constexpr qint64 UnboundedOutputTokens = 4'096;
+    static constexpr qint64 UnboundedOutputTokens = llm::BudgetCheck::UnboundedOutputTokens;
     // How often the data directory's prices.yaml is looked at for a change.
     static constexpr qint64 PriceCheckIntervalNs = 2'000'000'000;
     // Tasks whose spend is tracked for the per-task budget.

@@ -1,0 +1,29 @@
+#pragma once
+
+// The sums over the spend records that the budgets decide on, in one place
+// so a test can ask SQLite how it runs each (EXPLAIN QUERY PLAN) and every
+// sum counts a record the same way (docs/costs.md, "Controls").
+namespace cabinet::costs::sql {
+
+// Posted plus pending since ?1, for the global daily and monthly budgets.
+inline constexpr const char *SpentSince =
+        "SELECT COALESCE(SUM(CASE WHEN outcome = 'pending' THEN reserved_micros ELSE cost_micros END), 0) "
+        "FROM spend_records WHERE created_ns >= ?1 AND outcome IN ('pending', 'posted', 'unknown')";
+// The same for one task ?1, for the per-task budget.
+inline constexpr const char *TaskSpent =
+        "SELECT COALESCE(SUM(CASE WHEN outcome = 'pending' THEN reserved_micros ELSE cost_micros END), 0) "
+        "FROM spend_records WHERE task = ?1 AND outcome IN ('pending', 'posted', 'unknown')";
+// What agent ?1 spent since ?2: the alerts and budget.show.
+inline constexpr const char *AgentSpentSince =
+        "SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE agent = ?1 AND created_ns >= ?2 "
+        "AND outcome IN ('posted', 'unknown', 'expired')";
+// Velocity: agent ?1's spend in the window from ?2, and with the trailing
+// span from ?3 before it (the window's, the span's and the first record's time).
+inline constexpr const char *VelocityWindow =
+        "SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE created_ns >= ?2 AND agent = ?1 AND cost_micros IS NOT NULL";
+inline constexpr const char *VelocityTrailing =
+        "SELECT COALESCE(SUM(CASE WHEN created_ns >= ?2 THEN cost_micros END), 0), "
+        "COALESCE(SUM(CASE WHEN created_ns < ?2 THEN cost_micros END), 0), MIN(created_ns) "
+        "FROM spend_records WHERE agent = ?1 AND created_ns >= ?3 AND cost_micros IS NOT NULL";
+
+} // namespace cabinet::costs::sql
