@@ -319,11 +319,28 @@ Status Budgets::addEnvelopes(const std::vector<EnvelopeCaps> &agents)
         ids.push_back(envelopeAccount(caps.agent));
     if (auto s = ensureAccounts(ids, std::vector<quint16>(ids.size(), AccountCode::Envelope), costsActor()); !s)
         return s;
-    {
-        auto tx = m_db.begin();
-        if (!tx)
-            return tx.error();
-        QJsonArray listed;
+    // An account a start that died left behind is empty; it is looked at
+    // all the same, so the funding below fills exactly to the cap.
+    auto accounts = m_ledger.lookupAccounts(ids);
+    if (!accounts)
+        return accounts.error();
+    CABINET_ASSERT(accounts->size() == fresh.size());
+    // A new agent can work today: its envelope is funded up to its cap, and
+    // only it (the others keep what they have left of the period). Its row
+    // is written in the funding's own ledger batch, so a process killed
+    // half-way leaves neither, and the next start does both.
+    std::vector<ledger::Transfer> transfers;
+    QJsonArray listed;
+    for (size_t i = 0; i < fresh.size(); ++i) {
+        const EnvelopeCaps &caps = fresh[i];
+        if (auto t = toCap((*accounts)[i], caps.dailyCapMicros, false))
+            transfers.push_back(*t);
+        listed.append(QJsonObject { { QStringLiteral("agent"), caps.agent },
+                                    { QStringLiteral("daily_cap_micros"), microsText(caps.dailyCapMicros) },
+                                    { QStringLiteral("per_call_cap_micros"), optionalMicros(caps.perCallCapMicros) },
+                                    { QStringLiteral("set_by"), costsActor().toString() } });
+    }
+    auto rows = [&](Transaction &tx) -> Status {
         for (const EnvelopeCaps &caps : fresh) {
             auto &insert = m_db.statement("INSERT INTO cost_envelopes(agent, daily_cap_micros, per_call_cap_micros, set_by, updated_ns) "
                                           "VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -334,20 +351,56 @@ Status Budgets::addEnvelopes(const std::vector<EnvelopeCaps> &agents)
                 insert.bindNull(3);
             if (auto s = insert.exec(); !s)
                 return s;
-            listed.append(QJsonObject { { QStringLiteral("agent"), caps.agent },
-                                        { QStringLiteral("daily_cap_micros"), microsText(caps.dailyCapMicros) },
-                                        { QStringLiteral("per_call_cap_micros"), optionalMicros(caps.perCallCapMicros) },
-                                        { QStringLiteral("set_by"), costsActor().toString() } });
         }
-        if (auto e = m_events.append(*tx, events::CostsBudgetSet, { { QStringLiteral("envelopes"), listed } }); !e)
-            return e.error();
+        auto e = m_events.append(tx, events::CostsBudgetSet, { { QStringLiteral("envelopes"), listed } });
+        return e ? Status() : Status(e.error());
+    };
+    if (transfers.empty()) {
+        // Caps of 0: nothing to fund, the rows alone.
+        auto tx = m_db.begin();
+        if (!tx)
+            return tx.error();
+        if (auto s = rows(*tx); !s)
+            return s;
         if (auto s = tx->commit(); !s)
             return s;
+    } else {
+        auto results = m_ledger.createTransfers(transfers, costsActor(), rows);
+        if (!results)
+            return results.error();
+        // A treasury that holds nothing funds nothing; the next refill does.
+        for (const auto &r : *results)
+            if (r.status != TS::Created)
+                qCWarning(lcCosts).noquote() << "a new envelope's funding was refused:" << statusName(r.status);
     }
     for (const EnvelopeCaps &caps : fresh)
         m_envelopes[caps.agent] = Envelope { caps.dailyCapMicros, caps.perCallCapMicros, false };
-    // A new agent can work today: its envelope is filled now.
-    return refillNow(costsActor());
+    return {};
+}
+
+std::optional<ledger::Transfer> Budgets::toCap(const ledger::Account &envelope, qint64 cap, bool trim)
+{
+    const qint64 left = available(envelope);
+    if (left == cap || (left > cap && !trim))
+        return std::nullopt;
+    ledger::Transfer t;
+    t.id = newTransferId();
+    t.ledger = UsdLedger;
+    if (left < cap) {
+        // As much as the treasury holds, up to the cap.
+        t.debit_account_id = treasuryAccount();
+        t.credit_account_id = envelope.id;
+        t.amount = u128(cap - left);
+        t.flags = TF::BalancingDebit;
+        t.code = TransferCode::Refill;
+    } else {
+        // A lowered cap: the excess goes back, so the cap holds today.
+        t.debit_account_id = envelope.id;
+        t.credit_account_id = treasuryAccount();
+        t.amount = u128(left - cap);
+        t.code = TransferCode::Trim;
+    }
+    return t;
 }
 
 Status Budgets::setCaps(const EnvelopeCaps &caps, const Actor &actor)
@@ -480,26 +533,10 @@ Status Budgets::refillNow(const Actor &actor)
         CABINET_ASSERT(a.id == ids[i]);
         const qint64 left = available(a);
         const qint64 cap = m_envelopes.at(agent).dailyCapMicros;
-        if (left == cap)
+        auto t = toCap(a, cap, true);
+        if (!t)
             continue;
-        ledger::Transfer t;
-        t.id = newTransferId();
-        t.ledger = UsdLedger;
-        if (left < cap) {
-            // As much as the treasury holds, up to the cap.
-            t.debit_account_id = treasuryAccount();
-            t.credit_account_id = a.id;
-            t.amount = u128(cap - left);
-            t.flags = TF::BalancingDebit;
-            t.code = TransferCode::Refill;
-        } else {
-            // A lowered cap: the excess goes back, so the cap holds today.
-            t.debit_account_id = a.id;
-            t.credit_account_id = treasuryAccount();
-            t.amount = u128(left - cap);
-            t.code = TransferCode::Trim;
-        }
-        transfers.push_back(t);
+        transfers.push_back(*t);
         changes.append(QJsonObject { { QStringLiteral("agent"), agent },
                                      { QStringLiteral("before_micros"), microsText(left) },
                                      { QStringLiteral("cap_micros"), microsText(cap) } });

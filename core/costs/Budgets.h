@@ -168,6 +168,9 @@ private:
     Status addEnvelopes(const std::vector<EnvelopeCaps> &agents);
     Status fund(qint64 micros, const Actor &actor);
     Status refillNow(const Actor &actor);
+    // The transfer that brings an envelope to `cap` (a trim only if
+    // `trim`), or none when it is there.
+    static std::optional<ledger::Transfer> toCap(const ledger::Account &envelope, qint64 cap, bool trim);
     Status loadTotals();
     Status refillIfDue();
     Status markLeftPending();

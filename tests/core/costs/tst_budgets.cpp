@@ -526,6 +526,56 @@ private Q_SLOTS:
                  file.fileName() + QStringLiteral(":4"));
     }
 
+    // Issue 12, fix 1: a new envelope is funded alone; the others keep
+    // what they have left of the period, however often the core restarts.
+    void addingAnAgentOrRestartingNeverRefillsAnEnvelopeMidPeriod()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        b.budgets().settle(*handle, served(1'000, 1'000)); // 18,000
+        QCOMPARE(b.available(QStringLiteral("rex")), 82'000);
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt }, { QStringLiteral("hawk"), 50'000, std::nullopt } }));
+        QCOMPARE(b.available(QStringLiteral("rex")), 82'000);
+        QCOMPARE(b.available(QStringLiteral("hawk")), 50'000);
+        const int refills = b.events(events::CostsRefilled);
+
+        // A restart (the core sets the agents' envelopes at every start),
+        // then an agents.reload that brings a third agent.
+        b.clock->advanceMs(60'000);
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt }, { QStringLiteral("hawk"), 50'000, std::nullopt } }));
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt }, { QStringLiteral("hawk"), 50'000, std::nullopt },
+                                           { QStringLiteral("owl"), 20'000, std::nullopt } }));
+        QCOMPARE(b.available(QStringLiteral("rex")), 82'000);
+        QCOMPARE(b.available(QStringLiteral("owl")), 20'000);
+        QCOMPARE(b.events(events::CostsRefilled), refills);
+    }
+
+    // Issue 12, fix 1: an envelope's row and its first funding are one
+    // ledger batch, so a start that dies while creating it leaves neither,
+    // and the next start creates and funds it (never an envelope at 0).
+    void aCrashWhileCreatingAnEnvelopeLeavesNothingHalfDone()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().ready());
+        // The funding transfer cannot be written: the batch dies as a killed
+        // process's would, after the envelope's account was created.
+        QVERIFY(b.cabinet->database().statement("CREATE TEMP TRIGGER die BEFORE INSERT ON main.ledger_transfers "
+                                                "BEGIN SELECT RAISE(ABORT, 'killed'); END").exec());
+        QVERIFY(!b.budgets().setEnvelopes({ { QStringLiteral("planner"), 100'000, std::nullopt } }));
+        auto &rows = b.cabinet->database().statement("SELECT count(*) FROM cost_envelopes WHERE agent = 'planner'");
+        QVERIFY(rows.step().value());
+        QCOMPARE(rows.int64(0), 0);
+        rows.reset();
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("planner"), 100'000, std::nullopt } }));
+        QCOMPARE(b.available(QStringLiteral("planner")), 100'000);
+    }
+
     void badCapsChangeNothing()
     {
         Books b;
