@@ -9,10 +9,11 @@ namespace cabinet::costs::sql {
 inline constexpr const char *SpentSince =
         "SELECT COALESCE(SUM(CASE WHEN outcome = 'pending' THEN reserved_micros ELSE cost_micros END), 0) "
         "FROM spend_records WHERE created_ns >= ?1 AND outcome IN ('pending', 'posted', 'unknown')";
-// The same for one task ?1, for the per-task budget.
+// The same for one task ?1, for the per-task budget (`task <> ''` lets
+// SQLite use the partial index spend_records_task).
 inline constexpr const char *TaskSpent =
         "SELECT COALESCE(SUM(CASE WHEN outcome = 'pending' THEN reserved_micros ELSE cost_micros END), 0) "
-        "FROM spend_records WHERE task = ?1 AND outcome IN ('pending', 'posted', 'unknown')";
+        "FROM spend_records WHERE task = ?1 AND task <> '' AND outcome IN ('pending', 'posted', 'unknown')";
 // What agent ?1 spent since ?2: the alerts and budget.show.
 inline constexpr const char *AgentSpentSince =
         "SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE agent = ?1 AND created_ns >= ?2 "

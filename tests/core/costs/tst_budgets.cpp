@@ -6,6 +6,7 @@
 #include "TestSupport.h"
 #include "costs/Budgets.h"
 #include "costs/CostReport.h"
+#include "costs/SpendQueries.h"
 #include "events/EventBus.h"
 #include "events/EventTypes.h"
 #include "ledger/Ledger.h"
@@ -574,6 +575,26 @@ private Q_SLOTS:
         QVERIFY(b.open());
         QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("planner"), 100'000, std::nullopt } }));
         QCOMPARE(b.available(QStringLiteral("planner")), 100'000);
+    }
+
+    // Issue 12, fix 2: the per-agent-per-time sums of the alerts and the
+    // velocity check, and the per-task sum, read an index, not the table.
+    void theSpendQueriesUseTheirIndexes()
+    {
+        Books b;
+        QVERIFY(b.open());
+        const auto plan = [&](const char *sql) {
+            auto &q = b.cabinet->database().statement(std::string("EXPLAIN QUERY PLAN ") + sql);
+            QStringList steps;
+            for (auto row = q.step(); row && *row; row = q.step())
+                steps << q.text(3);
+            q.reset();
+            return steps.join(u'|');
+        };
+        QVERIFY2(plan(sql::AgentSpentSince).contains(QStringLiteral("spend_records_agent_created (agent=? AND created_ns>?)")), qPrintable(plan(sql::AgentSpentSince)));
+        QVERIFY2(plan(sql::VelocityWindow).contains(QStringLiteral("spend_records_agent_created (agent=? AND created_ns>?)")), qPrintable(plan(sql::VelocityWindow)));
+        QVERIFY2(plan(sql::VelocityTrailing).contains(QStringLiteral("spend_records_agent_created (agent=? AND created_ns>?)")), qPrintable(plan(sql::VelocityTrailing)));
+        QVERIFY2(plan(sql::TaskSpent).contains(QStringLiteral("spend_records_task (task=?)")), qPrintable(plan(sql::TaskSpent)));
     }
 
     void badCapsChangeNothing()
