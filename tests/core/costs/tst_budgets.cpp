@@ -597,6 +597,35 @@ private Q_SLOTS:
         QVERIFY2(plan(sql::TaskSpent).contains(QStringLiteral("spend_records_task (task=?)")), qPrintable(plan(sql::TaskSpent)));
     }
 
+    // Issue 12, fix 3: after a restart the global and per-task sums count
+    // an expired call at what it cost and a call whose outcome is unknown
+    // at what was reserved for it.
+    void theBudgetSumsAfterARestartCountExpiredAndUnknownCalls()
+    {
+        Books b("costs:\n  per_task_usd: \"0.040000\"\n");
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto late = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(late);
+        b.clock->advanceMs(30'000 + Budgets::ReservationMarginSeconds * 1'000 + 1'000);
+        QCOMPARE(b.ledger().expirePending(test::tester()).value(), 1u);
+        b.budgets().settle(*late, served(500, 200)); // 4,500, after its reservation expired
+        QCOMPARE(b.outcome(*late), QStringLiteral("expired"));
+        auto lost = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(lost);
+        QVERIFY(b.open()); // the process is gone before the post
+        QVERIFY(b.budgets().ready());
+        QCOMPARE(b.outcome(*lost), QStringLiteral("unknown"));
+        const QJsonObject shown = b.budgets().show().value();
+        QCOMPARE(shown.value(QStringLiteral("committed_today_micros")).toString(), QString::number(4'500 + WorstMid));
+        QCOMPARE(shown.value(QStringLiteral("committed_month_micros")).toString(), QString::number(4'500 + WorstMid));
+        // task-1 holds 22,500 of its 40,000: another worst case of 18,000 does not fit.
+        auto over = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(!over);
+        QCOMPARE(over.error().code, ErrorCode::BudgetExhausted);
+        QVERIFY(b.budgets().reserve(mid(QStringLiteral("rex"), 1'000, 500)).ok()); // 10,500 fits
+    }
+
     void badCapsChangeNothing()
     {
         Books b;
