@@ -116,16 +116,20 @@ Status Budgets::start()
         return {};
     if (m_db.readOnly())
         return Error { ErrorCode::FailedPrecondition, QStringLiteral("the budgets cannot start on a read-only data directory") };
-    auto treasury = m_ledger.lookupAccounts(std::vector<u128> { treasuryAccount() });
-    if (!treasury)
-        return treasury.error();
     if (auto s = ensureAccounts({ fundingAccount(), treasuryAccount(), envelopeAccount(QStringLiteral("system")) },
                                 { AccountCode::Funding, AccountCode::Treasury, AccountCode::Envelope }, costsActor());
         !s)
         return s;
     // A new data directory's treasury holds its seed, so the offline
-    // pipeline runs before anyone funds it.
-    if (treasury->empty() && m_settings.treasurySeedMicros > 0)
+    // pipeline runs before anyone funds it. Whether it was seeded is the
+    // ledger's own state: a treasury never credited (credits posted only
+    // grow), so a start that died between creating it and seeding it seeds
+    // it at the next start, and a seeded one is never seeded again.
+    auto treasury = m_ledger.lookupAccounts(std::vector<u128> { treasuryAccount() });
+    if (!treasury)
+        return treasury.error();
+    CABINET_ASSERT(treasury->size() == 1);
+    if (treasury->front().credits_posted == 0 && m_settings.treasurySeedMicros > 0)
         if (auto s = fund(m_settings.treasurySeedMicros, costsActor()); !s)
             return s;
     if (auto s = loadEnvelopes(); !s)

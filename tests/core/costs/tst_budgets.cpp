@@ -626,6 +626,35 @@ private Q_SLOTS:
         QVERIFY(b.budgets().reserve(mid(QStringLiteral("rex"), 1'000, 500)).ok()); // 10,500 fits
     }
 
+    // Issue 12, fix 4: a treasury whose start died between its creation and
+    // its seed is seeded at the next start (the ledger's own state says
+    // whether it was: a treasury never credited).
+    void aTreasuryCreatedButNeverSeededIsSeededAtTheNextStart()
+    {
+        Books b;
+        QVERIFY(b.open());
+        ledger::Account treasury;
+        treasury.id = treasuryAccount();
+        treasury.ledger = UsdLedger;
+        treasury.code = AccountCode::Treasury;
+        treasury.flags = ledger::AccountFlag::DebitsMustNotExceedCredits;
+        const ledger::Account accounts[] = { treasury };
+        auto created = b.ledger().createAccounts(accounts, test::tester());
+        QVERIFY(created && (created->empty() || created->front().status == ledger::CreateAccountStatus::Created));
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().ready());
+        const qint64 seed = b.budgets().settings().treasurySeedMicros;
+        QVERIFY(seed > 0);
+        // The system envelope took its daily cap from it.
+        const QJsonObject shown = b.budgets().show().value();
+        QCOMPARE(shown.value(QStringLiteral("treasury_micros")).toString(), QString::number(seed - b.budgets().settings().systemDailyMicros));
+        // Seeded once: a later start does not seed again.
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().ready());
+        QCOMPARE(b.budgets().show().value().value(QStringLiteral("treasury_micros")).toString(),
+                 QString::number(seed - b.budgets().settings().systemDailyMicros));
+    }
+
     void badCapsChangeNothing()
     {
         Books b;
