@@ -345,7 +345,8 @@ Status Budgets::addEnvelopes(const std::vector<EnvelopeCaps> &agents)
                                     { QStringLiteral("set_by"), costsActor().toString() } });
     }
     auto rows = [&](Transaction &tx) -> Status {
-        for (const EnvelopeCaps &caps : fresh) {
+        for (qsizetype i = 0; i < qsizetype(fresh.size()); ++i) {
+            const EnvelopeCaps &caps = fresh[size_t(i)];
             auto &insert = m_db.statement("INSERT INTO cost_envelopes(agent, daily_cap_micros, per_call_cap_micros, set_by, updated_ns) "
                                           "VALUES (?1, ?2, ?3, ?4, ?5)");
             insert.bind(1, caps.agent).bind(2, caps.dailyCapMicros).bind(4, costsActor().toString()).bind(5, m_clock.nowNs());
@@ -355,6 +356,9 @@ Status Budgets::addEnvelopes(const std::vector<EnvelopeCaps> &agents)
                 insert.bindNull(3);
             if (auto s = insert.exec(); !s)
                 return s;
+            // The costs subsystem decided it: audited under system:costs.
+            if (auto entry = m_audit.append(tx, costsActor().toString(), QStringLiteral("budget.create"), caps.agent, listed[i].toObject()); !entry)
+                return entry.error();
         }
         auto e = m_events.append(tx, events::CostsBudgetSet, { { QStringLiteral("envelopes"), listed } });
         return e ? Status() : Status(e.error());
@@ -1156,6 +1160,8 @@ Status Budgets::checkVelocity(Transaction &tx, const std::set<QString> &agents, 
         const QJsonObject event { { QStringLiteral("agent"), agent }, { QStringLiteral("reason"), reason },
                                   { QStringLiteral("window_micros"), microsText(window) },
                                   { QStringLiteral("normal_micros"), microsText(qint64(normalPerWindow)) } };
+        if (auto entry = m_audit.append(tx, costsActor().toString(), QStringLiteral("budget.pause"), agent, event); !entry)
+            return entry.error();
         if (auto e = m_events.append(tx, events::CostsAgentPaused, event); !e)
             return e.error();
         // Held in memory only once the batch commits.

@@ -655,6 +655,38 @@ private Q_SLOTS:
                  QString::number(seed - b.budgets().settings().systemDailyMicros));
     }
 
+    // Issue 12, fix 5: an envelope's creation and a velocity pause are
+    // decisions of the costs subsystem, audited under system:costs with
+    // their events.
+    void envelopeCreationAndVelocityPausesAreAudited()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000'000, std::nullopt } }));
+        const auto audited = [&](const char *action) {
+            auto &q = b.cabinet->database().statement("SELECT count(*) FROM audit_log WHERE actor = 'system:costs' AND action = ?1 AND subject = 'rex'");
+            q.bind(1, QString::fromLatin1(action));
+            auto row = q.step();
+            const int n = row && *row ? int(q.int64(0)) : -1;
+            q.reset();
+            return n;
+        };
+        QCOMPARE(audited("budget.create"), 1);
+        for (int i = 0; i < 12; ++i) {
+            auto h = b.budgets().reserve(mid(QStringLiteral("rex"), 0, 20'000));
+            QVERIFY(h);
+            b.budgets().settle(*h, served(0, 1'000));
+            b.clock->advanceMs(10 * 60'000);
+        }
+        for (int burst = 0; burst < 20 && b.events(events::CostsAgentPaused) == 0; ++burst) {
+            auto h = b.budgets().reserve(mid(QStringLiteral("rex"), 0, 20'000));
+            QVERIFY(h);
+            b.budgets().settle(*h, served(0, 1'000));
+        }
+        QCOMPARE(b.events(events::CostsAgentPaused), 1);
+        QCOMPARE(audited("budget.pause"), 1);
+    }
+
     void badCapsChangeNothing()
     {
         Books b;
