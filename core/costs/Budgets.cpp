@@ -81,6 +81,11 @@ struct Budgets::SettleRequest {
     bool post = false;
     int transferIndex = -1;
     std::optional<Error> failed;
+    // Decided in the batch's transaction (settledOutcomes).
+    QString outcome;
+    bool expired = false;
+    bool refusedByLedger = false; // neither taken nor expired: the reservation stays open
+    bool opened = false;          // its reservation was found open (and taken out of m_open)
 };
 
 Budgets::Budgets(ledger::Ledger &ledger, Database &db, EventBus &events, AuditLog &audit, const Clock &clock, BudgetSettings settings,
@@ -913,6 +918,7 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
             continue;
         }
         r.open = it->second;
+        r.opened = true;
         m_open.erase(it);
         agents.insert(r.open.agent);
         const llm::Usage &u = r.settlement.usage;
@@ -943,6 +949,8 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
     }
     QJsonArray spent, alerts, paused;
     auto records = [&](Transaction &tx) -> Status {
+        if (auto s = settledOutcomes(requests); !s)
+            return s;
         for (SettleRequest &r : requests) {
             if (r.failed)
                 continue;
@@ -952,7 +960,7 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
                     "cost_micros = ?7, overrun_micros = ?8, latency_ns = ?9, first_token_ns = ?10, settled_ns = ?11, settle_id = ?12, error = ?13 "
                     "WHERE id = ?1");
             update.bind(1, qint64(r.handle));
-            update.bind(2, !r.open.price ? QStringLiteral("unpriced") : r.post ? QStringLiteral("posted") : QStringLiteral("voided"));
+            update.bind(2, r.outcome);
             if (r.settlement.servedModel.isEmpty())
                 update.bindNull(3);
             else
@@ -970,17 +978,22 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
                 update.bind(7, r.costMicros);
             else
                 update.bindNull(7);
+            // Expired: what it cost is all an overrun the ledger never saw.
+            if (r.expired)
+                r.overrunMicros = r.costMicros;
             update.bind(8, r.overrunMicros).bind(9, r.settlement.latencyNs);
             if (r.settlement.firstTokenNs >= 0)
                 update.bind(10, r.settlement.firstTokenNs);
             else
                 update.bindNull(10);
             update.bind(11, now);
-            if (r.transferIndex >= 0)
+            if (r.transferIndex >= 0 && !r.expired)
                 update.bind(12, ledger::toDecimal(r.transferId));
             else
                 update.bindNull(12);
-            if (r.settlement.error)
+            if (r.expired)
+                update.bind(13, QStringLiteral("the reservation expired before the call ended"));
+            else if (r.settlement.error)
                 update.bind(13, r.settlement.error->message);
             else
                 update.bindNull(13);
@@ -993,7 +1006,7 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
                             { QStringLiteral("cost_micros"), r.open.price ? QJsonValue(microsText(r.costMicros)) : QJsonValue() },
                             { QStringLiteral("tokens_in"), u.promptTokens },
                             { QStringLiteral("tokens_out"), u.completionTokens },
-                            { QStringLiteral("outcome"), !r.open.price ? QStringLiteral("unpriced") : r.post ? QStringLiteral("posted") : QStringLiteral("voided") } };
+                            { QStringLiteral("outcome"), r.outcome } };
             if (!r.open.price)
                 o.insert(QStringLiteral("pricing_gap"), true);
             if (r.overrunMicros > 0)
@@ -1028,44 +1041,25 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
         // Nothing was settled: the reservations stay open, to settle again
         // or to expire.
         for (SettleRequest &r : requests)
-            if (!r.failed) {
+            if (r.opened) {
                 m_open[r.handle] = r.open;
                 r.failed = written.error();
             }
     }
-    // A post the ledger refused: the reservation expired first (a call that
-    // outlived its timeout). What it cost is recorded, all of it as an
-    // overrun the ledger never saw.
-    std::vector<SettleRequest *> expired;
+    // A settlement the hook found refused but not expired: its reservation
+    // stays open, and the ledger's status says why.
     for (SettleRequest &r : requests) {
-        if (r.failed || r.transferIndex < 0)
+        if (!written || !r.refusedByLedger)
             continue;
+        m_open[r.handle] = r.open;
         auto it = std::find_if(results.begin(), results.end(), [&](const auto &res) { return res.index == ledger::u32(r.transferIndex); });
-        if (it == results.end() || it->status == TS::Created)
-            continue;
-        if (it->status == TS::PendingTransferExpired)
-            expired.push_back(&r);
-        else
-            r.failed = badStatus(it->status, QStringLiteral("a settlement"));
-    }
-    if (!expired.empty()) {
-        auto tx = m_db.begin();
-        Status marked = tx ? Status() : Status(tx.error());
-        for (SettleRequest *r : expired) {
-            if (!marked)
-                break;
-            auto &update = m_db.statement("UPDATE spend_records SET outcome = 'expired', overrun_micros = cost_micros, settle_id = NULL, "
-                                          "error = 'the reservation expired before the call ended' WHERE id = ?1");
-            marked = update.bind(1, qint64(r->handle)).exec();
-        }
-        if (marked)
-            marked = tx->commit();
-        if (!marked)
-            qCWarning(lcCosts).noquote() << "expired reservations were not marked:" << marked.error().message;
+        if (it != results.end())
+            r.failed = badStatus(it->status, QStringLiteral("the settlement of reservation %1").arg(r.handle));
     }
     for (SettleRequest &r : requests) {
         if (!r.failed && r.open.price) {
-            // The totals held the reservation; now they hold the cost.
+            // The totals held the reservation; now they hold the cost (an
+            // expired call's too: it was spent).
             const qint64 delta = (r.post ? r.costMicros : 0) - r.open.reservedMicros;
             m_daySpent += delta;
             m_monthSpent += delta;
@@ -1075,6 +1069,57 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
         if (r.done)
             r.done(r.failed ? Status(*r.failed) : Status());
     }
+}
+
+Status Budgets::settledOutcomes(std::vector<SettleRequest> &requests)
+{
+    // The batch's own rows, read in its transaction: a settlement found
+    // there was taken. The ledger's results come only after the commit, and
+    // a record must say what happened in the same transaction as its money.
+    std::vector<u128> ids;
+    for (const SettleRequest &r : requests)
+        if (!r.failed && r.transferIndex >= 0)
+            ids.push_back(r.transferId);
+    std::set<u128> taken;
+    if (!ids.empty()) {
+        auto found = m_ledger.lookupTransfers(ids);
+        if (!found)
+            return found.error();
+        for (const ledger::Transfer &t : *found)
+            taken.insert(t.id);
+    }
+    const ledger::u64 now = ledger::u64(std::max<qint64>(m_clock.nowNs(), 0));
+    for (SettleRequest &r : requests) {
+        if (r.failed)
+            continue;
+        if (!r.open.price) {
+            r.outcome = QStringLiteral("unpriced");
+            continue;
+        }
+        if (taken.count(r.transferId)) {
+            r.outcome = r.post ? QStringLiteral("posted") : QStringLiteral("voided");
+            continue;
+        }
+        // Refused. Each reservation is settled once, for at most what it
+        // holds, so what refuses it is its expiry: its time is past by the
+        // clock (the batch's time is never earlier). Otherwise (a ledger
+        // whose time ran ahead of the clock, or a refusal that should not
+        // be) the record stays pending and the reservation open, to settle
+        // again or to expire.
+        auto pending = m_ledger.lookupTransfers(std::vector<u128> { r.open.reserveId });
+        if (!pending)
+            return pending.error();
+        const bool pastItsTime = !pending->empty() && pending->front().timeout > 0
+                && pending->front().timestamp + pending->front().timeoutNs() <= now;
+        if (pastItsTime) {
+            r.outcome = QStringLiteral("expired");
+            r.expired = true;
+        } else {
+            r.refusedByLedger = true;
+            r.failed = Error { ErrorCode::Internal, QStringLiteral("the ledger refused the settlement of reservation %1").arg(r.handle) };
+        }
+    }
+    return {};
 }
 
 // ---- alerts and velocity ---------------------------------------------------

@@ -177,6 +177,7 @@ private:
     void reloadPrices(bool force);
     void runReserves(std::vector<ReserveRequest> &requests);
     void runSettles(std::vector<SettleRequest> &requests);
+    Status settledOutcomes(std::vector<SettleRequest> &requests);
     void drain();
     Status checkAlerts(Transaction &tx, const std::set<QString> &agents, QJsonArray &fired);
     Status checkVelocity(Transaction &tx, const std::set<QString> &agents, QJsonArray &paused);

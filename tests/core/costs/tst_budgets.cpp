@@ -16,6 +16,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <atomic>
 #include <future>
@@ -685,6 +686,67 @@ private Q_SLOTS:
         }
         QCOMPARE(b.events(events::CostsAgentPaused), 1);
         QCOMPARE(audited("budget.pause"), 1);
+    }
+
+    // Issue 12, fix 7: a post the ledger refuses because its reservation
+    // expired writes the record's outcome once, in the batch's own
+    // transaction, and the event says what happened.
+    void anExpiredPostIsWrittenOnceAsExpiredWithItsEvent()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        // Not swept yet: the post itself finds the reservation past its time.
+        b.clock->advanceMs(30'000 + Budgets::ReservationMarginSeconds * 1'000 + 1'000);
+        Database &db = b.cabinet->database();
+        QVERIFY(db.statement("CREATE TEMP TABLE outcomes_seen(outcome TEXT)").exec());
+        QVERIFY(db.statement("CREATE TEMP TRIGGER watch AFTER UPDATE OF outcome ON main.spend_records "
+                             "BEGIN INSERT INTO outcomes_seen VALUES (new.outcome); END").exec());
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("expired"));
+        QCOMPARE(b.outcome(*handle, "overrun_micros"), QStringLiteral("4500"));
+        QVERIFY(b.outcome(*handle, "settle_id").isEmpty());
+        auto &seen = db.statement("SELECT group_concat(outcome, ',') FROM outcomes_seen");
+        QVERIFY(seen.step().value());
+        QCOMPARE(seen.text(0), QStringLiteral("expired"));
+        seen.reset();
+        auto &event = db.statement("SELECT payload FROM events WHERE type = 'costs.spent' ORDER BY seq DESC LIMIT 1");
+        QVERIFY(event.step().value());
+        const QJsonObject call = QJsonDocument::fromJson(event.text(0).toUtf8()).object().value(QStringLiteral("calls")).toArray().first().toObject();
+        event.reset();
+        QCOMPARE(call.value(QStringLiteral("outcome")).toString(), QStringLiteral("expired"));
+        QCOMPARE(call.value(QStringLiteral("overrun_micros")).toString(), QStringLiteral("4500"));
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), 0);
+        QCOMPARE(b.budgets().openReservations(), 0);
+    }
+
+    // Issue 12, fix 7: a refusal the clock does not explain (the ledger's
+    // time ran ahead of it) settles nothing: the record stays pending and
+    // the reservation open, and a later settle records what happened.
+    void aRefusedPostTheClockDoesNotExplainLeavesTheReservationOpen()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        const QByteArray id = b.outcome(*handle, "reserve_id").toLatin1();
+        auto reservation = b.ledger().lookupTransfers(std::vector<ledger::u128> { *ledger::parseDecimal(id.toStdString()) });
+        QVERIFY(reservation && reservation->size() == 1);
+        const qint64 expiresAt = qint64(reservation->front().timestamp + reservation->front().timeoutNs());
+        // One nanosecond before its expiry by the clock, another batch takes
+        // the ledger's time to there, so the post's own time is the expiry.
+        b.clock->setNs(expiresAt - 1);
+        QVERIFY(b.budgets().reserve(mid(QStringLiteral("rex"))));
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("pending"));
+        QCOMPARE(b.budgets().openReservations(), 2);
+        b.clock->advanceMs(1'000);
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("expired"));
+        QCOMPARE(b.budgets().openReservations(), 1);
     }
 
     void badCapsChangeNothing()
