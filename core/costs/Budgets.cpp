@@ -209,13 +209,16 @@ std::optional<qint64> Budgets::nextDeadlineNs()
     const qint64 now = m_clock.nowNs();
     // The next period's start: a day on, found from a time safely inside it.
     const qint64 next = periodStartNs(periodStartNs(now) + 36LL * 3600 * 1'000'000'000);
-    return std::min(next, std::max(m_nextPriceCheckNs, now));
+    const qint64 soonest = std::min(next, std::max(m_nextPriceCheckNs, now));
+    return m_retries.empty() ? soonest : std::min(soonest, std::max(m_nextRetryNs, now));
 }
 
 void Budgets::runDue(qint64 nowNs)
 {
     if (nowNs >= m_nextPriceCheckNs)
         reloadPrices(false);
+    if (!m_retries.empty() && nowNs >= m_nextRetryNs)
+        retrySettles();
     if (auto refilled = refillIfDue(); !refilled)
         qCWarning(lcCosts).noquote() << "the refill did not run:" << refilled.error().message;
 }
@@ -661,11 +664,44 @@ void Budgets::settle(Handle handle, const Settlement &settlement)
     std::vector<SettleRequest> batch(1);
     batch[0].handle = handle;
     batch[0].settlement = settlement;
-    batch[0].done = [handle](Status s) {
-        if (!s)
-            qCWarning(lcCosts).noquote() << "reservation" << handle << "was not settled:" << s.error().message;
-    };
-    runSettles(batch);
+    settleDirect(batch);
+}
+
+void Budgets::settleDirect(std::vector<SettleRequest> &requests)
+{
+    // The Router's settle has no one to answer: a settle that was not
+    // written (its reservation still open) waits for a retry, so a served
+    // call is still charged.
+    const bool first = m_retries.empty();
+    for (SettleRequest &r : requests)
+        r.done = [this, handle = r.handle, settlement = r.settlement](Status s) {
+            if (s || !m_open.count(handle))
+                return;
+            if (int(m_retries.size()) >= SettleRetriesMax) {
+                qCWarning(lcCosts).noquote() << "reservation" << handle << "was not settled and" << SettleRetriesMax
+                                             << "settles wait already; it is left to expire:" << s.error().message;
+                return;
+            }
+            qCWarning(lcCosts).noquote() << "reservation" << handle << "was not settled, trying again:" << s.error().message;
+            m_retries.emplace_back(handle, settlement);
+        };
+    runSettles(requests);
+    if (first && !m_retries.empty())
+        m_nextRetryNs = m_clock.nowNs() + SettleRetryIntervalNs;
+}
+
+void Budgets::retrySettles()
+{
+    const size_t n = std::min<size_t>(m_retries.size(), BatchRequestsMax);
+    std::vector<SettleRequest> batch(n);
+    for (size_t i = 0; i < n; ++i) {
+        batch[i].handle = m_retries[i].first;
+        batch[i].settlement = std::move(m_retries[i].second);
+    }
+    m_retries.erase(m_retries.begin(), m_retries.begin() + qsizetype(n));
+    settleDirect(batch);
+    if (!m_retries.empty())
+        m_nextRetryNs = m_clock.nowNs() + SettleRetryIntervalNs;
 }
 
 void Budgets::reserve(Query query, std::function<void(Result<Handle>)> done)

@@ -749,6 +749,54 @@ private Q_SLOTS:
         QCOMPARE(b.budgets().openReservations(), 1);
     }
 
+    // Issue 12, fix 8: a settle that could not be written is tried again on
+    // the scheduler (a served call is charged), and the settles waiting are
+    // bounded.
+    void aFailedSettleIsRetriedOnTheScheduler()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        Database &db = b.cabinet->database();
+        QVERIFY(db.statement("CREATE TEMP TRIGGER full_disk BEFORE UPDATE ON main.spend_records BEGIN SELECT RAISE(ABORT, 'disk full'); END").exec());
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("pending"));
+        QCOMPARE(b.budgets().settlesToRetry(), 1);
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), 0);
+        // Still failing at the first retry: it waits for the next.
+        QVERIFY(*b.budgets().nextDeadlineNs() <= b.clock->nowNs() + Budgets::SettleRetryIntervalNs);
+        b.clock->advanceNs(Budgets::SettleRetryIntervalNs);
+        b.budgets().runDue(b.clock->nowNs());
+        QCOMPARE(b.budgets().settlesToRetry(), 1);
+        QVERIFY(db.statement("DROP TRIGGER temp.full_disk").exec());
+        b.clock->advanceNs(Budgets::SettleRetryIntervalNs);
+        b.budgets().runDue(b.clock->nowNs());
+        QCOMPARE(b.budgets().settlesToRetry(), 0);
+        QCOMPARE(b.outcome(*handle), QStringLiteral("posted"));
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), 4'500);
+        QCOMPARE(b.budgets().openReservations(), 0);
+    }
+
+    void theSettlesWaitingForARetryAreBounded()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000'000, std::nullopt } }));
+        // Reserved through the inbox: a few batches, not one each.
+        constexpr int Calls = Budgets::SettleRetriesMax + 1;
+        std::vector<llm::BudgetCheck::Handle> handles;
+        for (int i = 0; i < Calls; ++i)
+            b.budgets().reserve(mid(QStringLiteral("rex"), 10, 10), [&](Result<llm::BudgetCheck::Handle> r) { handles.push_back(r.value()); });
+        QTRY_COMPARE_WITH_TIMEOUT(int(handles.size()), Calls, 30'000);
+        QVERIFY(b.cabinet->database().statement("CREATE TEMP TRIGGER full_disk BEFORE UPDATE ON main.spend_records BEGIN SELECT RAISE(ABORT, 'disk full'); END").exec());
+        for (auto h : handles)
+            b.budgets().settle(h, served(10, 10));
+        QCOMPARE(b.budgets().settlesToRetry(), Budgets::SettleRetriesMax);
+        QCOMPARE(b.budgets().openReservations(), Calls); // the one left out expires
+    }
+
     void badCapsChangeNothing()
     {
         Books b;
