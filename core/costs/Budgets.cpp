@@ -396,7 +396,12 @@ Status Budgets::addEnvelopes(const std::vector<EnvelopeCaps> &agents)
 
 std::optional<ledger::Transfer> Budgets::toCap(const ledger::Account &envelope, qint64 cap, bool trim)
 {
-    const qint64 left = available(envelope);
+    // What is left after what was posted: the reservations still pending
+    // (calls of the last period, in flight at its end) are this period's
+    // spend, so what they release at their post or void never lifts the
+    // envelope over its cap (docs/costs.md, "Daily refill").
+    const qint64 left = envelope.credits_posted > envelope.debits_posted ? qint64(envelope.credits_posted - envelope.debits_posted)
+                                                                         : -qint64(envelope.debits_posted - envelope.credits_posted);
     if (left == cap || (left > cap && !trim))
         return std::nullopt;
     ledger::Transfer t;
@@ -410,10 +415,12 @@ std::optional<ledger::Transfer> Budgets::toCap(const ledger::Account &envelope, 
         t.flags = TF::BalancingDebit;
         t.code = TransferCode::Refill;
     } else {
-        // A lowered cap: the excess goes back, so the cap holds today.
+        // A lowered cap: the excess goes back, so the cap holds today; as
+        // much as is not held by reservations (the rest at the next refill).
         t.debit_account_id = envelope.id;
         t.credit_account_id = treasuryAccount();
         t.amount = u128(left - cap);
+        t.flags = TF::BalancingDebit;
         t.code = TransferCode::Trim;
     }
     return t;

@@ -797,6 +797,47 @@ private Q_SLOTS:
         QCOMPARE(b.budgets().openReservations(), Calls); // the one left out expires
     }
 
+    // Issue 12, fix 9: a reservation made before the refill and settled
+    // after it is the new period's spend; what it releases never lifts the
+    // envelope over its cap.
+    void aReservationAcrossTheRefillNeverLiftsTheNewDayOverItsCap()
+    {
+        Books b;
+        b.clock->setNs(QDateTime(QDate(2026, 12, 7), QTime(23, 59, 30), QTimeZone::utc()).toMSecsSinceEpoch() * 1'000'000);
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt } }));
+        auto failed = b.budgets().reserve(mid(QStringLiteral("rex")));
+        auto served_ = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(failed && served_);
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000 - 2 * WorstMid);
+        b.clock->setNs(QDateTime(QDate(2026, 12, 8), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch() * 1'000'000);
+        b.budgets().runDue(b.clock->nowNs());
+        QCOMPARE(b.budgets().periodOf(b.clock->nowNs()), QStringLiteral("2026-12-08"));
+        // Topped up to the cap less what the calls in flight hold.
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000 - 2 * WorstMid);
+        Settlement error;
+        error.error = Error { ErrorCode::Unavailable, QStringLiteral("down") };
+        error.usage.completionTokens = 0;
+        b.budgets().settle(*failed, error);
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000 - WorstMid);
+        b.budgets().settle(*served_, served(500, 200)); // 4,500
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000 - 4'500);
+        const ledger::Account a = b.envelope(QStringLiteral("rex"));
+        QCOMPARE(qint64(a.credits_posted - a.debits_posted), 100'000 - 4'500);
+
+        // A cap lowered under what calls in flight hold: the trim takes what
+        // they do not hold, and what they release goes at the next refill.
+        auto held = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(held);
+        QVERIFY(b.budgets().setCaps({ QStringLiteral("rex"), 10'000, std::nullopt }, test::tester()));
+        QVERIFY(b.budgets().refill(test::tester()));
+        QCOMPARE(b.available(QStringLiteral("rex")), 0);
+        b.budgets().settle(*held, error);
+        QCOMPARE(b.available(QStringLiteral("rex")), WorstMid);
+        QVERIFY(b.budgets().refill(test::tester()));
+        QCOMPARE(b.available(QStringLiteral("rex")), 10'000);
+    }
+
     void badCapsChangeNothing()
     {
         Books b;
