@@ -3,6 +3,7 @@
 #include "Assert.h"
 #include "audit/AuditLog.h"
 #include "costs/Money.h"
+#include "costs/SpendQueries.h"
 #include "events/EventBus.h"
 #include "events/EventTypes.h"
 #include "ledger/Ledger.h"
@@ -80,6 +81,11 @@ struct Budgets::SettleRequest {
     bool post = false;
     int transferIndex = -1;
     std::optional<Error> failed;
+    // Decided in the batch's transaction (settledOutcomes).
+    QString outcome;
+    bool expired = false;
+    bool refusedByLedger = false; // neither taken nor expired: the reservation stays open
+    bool opened = false;          // its reservation was found open (and taken out of m_open)
 };
 
 Budgets::Budgets(ledger::Ledger &ledger, Database &db, EventBus &events, AuditLog &audit, const Clock &clock, BudgetSettings settings,
@@ -115,16 +121,20 @@ Status Budgets::start()
         return {};
     if (m_db.readOnly())
         return Error { ErrorCode::FailedPrecondition, QStringLiteral("the budgets cannot start on a read-only data directory") };
-    auto treasury = m_ledger.lookupAccounts(std::vector<u128> { treasuryAccount() });
-    if (!treasury)
-        return treasury.error();
     if (auto s = ensureAccounts({ fundingAccount(), treasuryAccount(), envelopeAccount(QStringLiteral("system")) },
                                 { AccountCode::Funding, AccountCode::Treasury, AccountCode::Envelope }, costsActor());
         !s)
         return s;
     // A new data directory's treasury holds its seed, so the offline
-    // pipeline runs before anyone funds it.
-    if (treasury->empty() && m_settings.treasurySeedMicros > 0)
+    // pipeline runs before anyone funds it. Whether it was seeded is the
+    // ledger's own state: a treasury never credited (credits posted only
+    // grow), so a start that died between creating it and seeding it seeds
+    // it at the next start, and a seeded one is never seeded again.
+    auto treasury = m_ledger.lookupAccounts(std::vector<u128> { treasuryAccount() });
+    if (!treasury)
+        return treasury.error();
+    CABINET_ASSERT(treasury->size() == 1);
+    if (treasury->front().credits_posted == 0 && m_settings.treasurySeedMicros > 0)
         if (auto s = fund(m_settings.treasurySeedMicros, costsActor()); !s)
             return s;
     if (auto s = loadEnvelopes(); !s)
@@ -199,13 +209,16 @@ std::optional<qint64> Budgets::nextDeadlineNs()
     const qint64 now = m_clock.nowNs();
     // The next period's start: a day on, found from a time safely inside it.
     const qint64 next = periodStartNs(periodStartNs(now) + 36LL * 3600 * 1'000'000'000);
-    return std::min(next, std::max(m_nextPriceCheckNs, now));
+    const qint64 soonest = std::min(next, std::max(m_nextPriceCheckNs, now));
+    return m_retries.empty() ? soonest : std::min(soonest, std::max(m_nextRetryNs, now));
 }
 
 void Budgets::runDue(qint64 nowNs)
 {
     if (nowNs >= m_nextPriceCheckNs)
         reloadPrices(false);
+    if (!m_retries.empty() && nowNs >= m_nextRetryNs)
+        retrySettles();
     if (auto refilled = refillIfDue(); !refilled)
         qCWarning(lcCosts).noquote() << "the refill did not run:" << refilled.error().message;
 }
@@ -318,12 +331,30 @@ Status Budgets::addEnvelopes(const std::vector<EnvelopeCaps> &agents)
         ids.push_back(envelopeAccount(caps.agent));
     if (auto s = ensureAccounts(ids, std::vector<quint16>(ids.size(), AccountCode::Envelope), costsActor()); !s)
         return s;
-    {
-        auto tx = m_db.begin();
-        if (!tx)
-            return tx.error();
-        QJsonArray listed;
-        for (const EnvelopeCaps &caps : fresh) {
+    // An account a start that died left behind is empty; it is looked at
+    // all the same, so the funding below fills exactly to the cap.
+    auto accounts = m_ledger.lookupAccounts(ids);
+    if (!accounts)
+        return accounts.error();
+    CABINET_ASSERT(accounts->size() == fresh.size());
+    // A new agent can work today: its envelope is funded up to its cap, and
+    // only it (the others keep what they have left of the period). Its row
+    // is written in the funding's own ledger batch, so a process killed
+    // half-way leaves neither, and the next start does both.
+    std::vector<ledger::Transfer> transfers;
+    QJsonArray listed;
+    for (size_t i = 0; i < fresh.size(); ++i) {
+        const EnvelopeCaps &caps = fresh[i];
+        if (auto t = toCap((*accounts)[i], caps.dailyCapMicros, false))
+            transfers.push_back(*t);
+        listed.append(QJsonObject { { QStringLiteral("agent"), caps.agent },
+                                    { QStringLiteral("daily_cap_micros"), microsText(caps.dailyCapMicros) },
+                                    { QStringLiteral("per_call_cap_micros"), optionalMicros(caps.perCallCapMicros) },
+                                    { QStringLiteral("set_by"), costsActor().toString() } });
+    }
+    auto rows = [&](Transaction &tx) -> Status {
+        for (qsizetype i = 0; i < qsizetype(fresh.size()); ++i) {
+            const EnvelopeCaps &caps = fresh[size_t(i)];
             auto &insert = m_db.statement("INSERT INTO cost_envelopes(agent, daily_cap_micros, per_call_cap_micros, set_by, updated_ns) "
                                           "VALUES (?1, ?2, ?3, ?4, ?5)");
             insert.bind(1, caps.agent).bind(2, caps.dailyCapMicros).bind(4, costsActor().toString()).bind(5, m_clock.nowNs());
@@ -333,20 +364,66 @@ Status Budgets::addEnvelopes(const std::vector<EnvelopeCaps> &agents)
                 insert.bindNull(3);
             if (auto s = insert.exec(); !s)
                 return s;
-            listed.append(QJsonObject { { QStringLiteral("agent"), caps.agent },
-                                        { QStringLiteral("daily_cap_micros"), microsText(caps.dailyCapMicros) },
-                                        { QStringLiteral("per_call_cap_micros"), optionalMicros(caps.perCallCapMicros) },
-                                        { QStringLiteral("set_by"), costsActor().toString() } });
+            // The costs subsystem decided it: audited under system:costs.
+            if (auto entry = m_audit.append(tx, costsActor().toString(), QStringLiteral("budget.create"), caps.agent, listed[i].toObject()); !entry)
+                return entry.error();
         }
-        if (auto e = m_events.append(*tx, events::CostsBudgetSet, { { QStringLiteral("envelopes"), listed } }); !e)
-            return e.error();
+        auto e = m_events.append(tx, events::CostsBudgetSet, { { QStringLiteral("envelopes"), listed } });
+        return e ? Status() : Status(e.error());
+    };
+    if (transfers.empty()) {
+        // Caps of 0: nothing to fund, the rows alone.
+        auto tx = m_db.begin();
+        if (!tx)
+            return tx.error();
+        if (auto s = rows(*tx); !s)
+            return s;
         if (auto s = tx->commit(); !s)
             return s;
+    } else {
+        auto results = m_ledger.createTransfers(transfers, costsActor(), rows);
+        if (!results)
+            return results.error();
+        // A treasury that holds nothing funds nothing; the next refill does.
+        for (const auto &r : *results)
+            if (r.status != TS::Created)
+                qCWarning(lcCosts).noquote() << "a new envelope's funding was refused:" << statusName(r.status);
     }
     for (const EnvelopeCaps &caps : fresh)
         m_envelopes[caps.agent] = Envelope { caps.dailyCapMicros, caps.perCallCapMicros, false };
-    // A new agent can work today: its envelope is filled now.
-    return refillNow(costsActor());
+    return {};
+}
+
+std::optional<ledger::Transfer> Budgets::toCap(const ledger::Account &envelope, qint64 cap, bool trim)
+{
+    // What is left after what was posted: the reservations still pending
+    // (calls of the last period, in flight at its end) are this period's
+    // spend, so what they release at their post or void never lifts the
+    // envelope over its cap (docs/costs.md, "Daily refill").
+    const qint64 left = envelope.credits_posted > envelope.debits_posted ? qint64(envelope.credits_posted - envelope.debits_posted)
+                                                                         : -qint64(envelope.debits_posted - envelope.credits_posted);
+    if (left == cap || (left > cap && !trim))
+        return std::nullopt;
+    ledger::Transfer t;
+    t.id = newTransferId();
+    t.ledger = UsdLedger;
+    if (left < cap) {
+        // As much as the treasury holds, up to the cap.
+        t.debit_account_id = treasuryAccount();
+        t.credit_account_id = envelope.id;
+        t.amount = u128(cap - left);
+        t.flags = TF::BalancingDebit;
+        t.code = TransferCode::Refill;
+    } else {
+        // A lowered cap: the excess goes back, so the cap holds today; as
+        // much as is not held by reservations (the rest at the next refill).
+        t.debit_account_id = envelope.id;
+        t.credit_account_id = treasuryAccount();
+        t.amount = u128(left - cap);
+        t.flags = TF::BalancingDebit;
+        t.code = TransferCode::Trim;
+    }
+    return t;
 }
 
 Status Budgets::setCaps(const EnvelopeCaps &caps, const Actor &actor)
@@ -479,26 +556,10 @@ Status Budgets::refillNow(const Actor &actor)
         CABINET_ASSERT(a.id == ids[i]);
         const qint64 left = available(a);
         const qint64 cap = m_envelopes.at(agent).dailyCapMicros;
-        if (left == cap)
+        auto t = toCap(a, cap, true);
+        if (!t)
             continue;
-        ledger::Transfer t;
-        t.id = newTransferId();
-        t.ledger = UsdLedger;
-        if (left < cap) {
-            // As much as the treasury holds, up to the cap.
-            t.debit_account_id = treasuryAccount();
-            t.credit_account_id = a.id;
-            t.amount = u128(cap - left);
-            t.flags = TF::BalancingDebit;
-            t.code = TransferCode::Refill;
-        } else {
-            // A lowered cap: the excess goes back, so the cap holds today.
-            t.debit_account_id = a.id;
-            t.credit_account_id = treasuryAccount();
-            t.amount = u128(left - cap);
-            t.code = TransferCode::Trim;
-        }
-        transfers.push_back(t);
+        transfers.push_back(*t);
         changes.append(QJsonObject { { QStringLiteral("agent"), agent },
                                      { QStringLiteral("before_micros"), microsText(left) },
                                      { QStringLiteral("cap_micros"), microsText(cap) } });
@@ -558,8 +619,7 @@ Status Budgets::loadTotals()
     m_totalsMonth = local.date().toString(QStringLiteral("yyyy-MM"));
     const qint64 monthStart = QDateTime(QDate(local.date().year(), local.date().month(), 1), QTime(0, 0), m_settings.timeZone).toMSecsSinceEpoch() * 1'000'000;
     auto sum = [&](qint64 from) -> Result<qint64> {
-        auto &q = m_db.statement("SELECT COALESCE(SUM(CASE WHEN outcome = 'pending' THEN reserved_micros ELSE cost_micros END), 0) "
-                                 "FROM spend_records WHERE created_ns >= ?1 AND outcome IN ('pending', 'posted', 'unknown')");
+        auto &q = m_db.statement(sql::SpentSince);
         q.bind(1, from);
         auto row = q.step();
         if (!row)
@@ -586,8 +646,7 @@ qint64 Budgets::taskSpent(const QString &task)
         return it->second;
     if (int(m_taskSpent.size()) >= TasksTrackedMax)
         m_taskSpent.erase(m_taskSpent.begin()); // read again from the records when next asked
-    auto &q = m_db.statement("SELECT COALESCE(SUM(CASE WHEN outcome = 'pending' THEN reserved_micros ELSE cost_micros END), 0) "
-                             "FROM spend_records WHERE task = ?1 AND outcome IN ('pending', 'posted', 'unknown')");
+    auto &q = m_db.statement(sql::TaskSpent);
     q.bind(1, task);
     auto row = q.step();
     const qint64 total = row && *row ? q.int64(0) : 0;
@@ -612,11 +671,44 @@ void Budgets::settle(Handle handle, const Settlement &settlement)
     std::vector<SettleRequest> batch(1);
     batch[0].handle = handle;
     batch[0].settlement = settlement;
-    batch[0].done = [handle](Status s) {
-        if (!s)
-            qCWarning(lcCosts).noquote() << "reservation" << handle << "was not settled:" << s.error().message;
-    };
-    runSettles(batch);
+    settleDirect(batch);
+}
+
+void Budgets::settleDirect(std::vector<SettleRequest> &requests)
+{
+    // The Router's settle has no one to answer: a settle that was not
+    // written (its reservation still open) waits for a retry, so a served
+    // call is still charged.
+    const bool first = m_retries.empty();
+    for (SettleRequest &r : requests)
+        r.done = [this, handle = r.handle, settlement = r.settlement](Status s) {
+            if (s || !m_open.count(handle))
+                return;
+            if (int(m_retries.size()) >= SettleRetriesMax) {
+                qCWarning(lcCosts).noquote() << "reservation" << handle << "was not settled and" << SettleRetriesMax
+                                             << "settles wait already; it is left to expire:" << s.error().message;
+                return;
+            }
+            qCWarning(lcCosts).noquote() << "reservation" << handle << "was not settled, trying again:" << s.error().message;
+            m_retries.emplace_back(handle, settlement);
+        };
+    runSettles(requests);
+    if (first && !m_retries.empty())
+        m_nextRetryNs = m_clock.nowNs() + SettleRetryIntervalNs;
+}
+
+void Budgets::retrySettles()
+{
+    const size_t n = std::min<size_t>(m_retries.size(), BatchRequestsMax);
+    std::vector<SettleRequest> batch(n);
+    for (size_t i = 0; i < n; ++i) {
+        batch[i].handle = m_retries[i].first;
+        batch[i].settlement = std::move(m_retries[i].second);
+    }
+    m_retries.erase(m_retries.begin(), m_retries.begin() + qsizetype(n));
+    settleDirect(batch);
+    if (!m_retries.empty())
+        m_nextRetryNs = m_clock.nowNs() + SettleRetryIntervalNs;
 }
 
 void Budgets::reserve(Query query, std::function<void(Result<Handle>)> done)
@@ -869,6 +961,7 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
             continue;
         }
         r.open = it->second;
+        r.opened = true;
         m_open.erase(it);
         agents.insert(r.open.agent);
         const llm::Usage &u = r.settlement.usage;
@@ -899,6 +992,8 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
     }
     QJsonArray spent, alerts, paused;
     auto records = [&](Transaction &tx) -> Status {
+        if (auto s = settledOutcomes(requests); !s)
+            return s;
         for (SettleRequest &r : requests) {
             if (r.failed)
                 continue;
@@ -908,7 +1003,7 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
                     "cost_micros = ?7, overrun_micros = ?8, latency_ns = ?9, first_token_ns = ?10, settled_ns = ?11, settle_id = ?12, error = ?13 "
                     "WHERE id = ?1");
             update.bind(1, qint64(r.handle));
-            update.bind(2, !r.open.price ? QStringLiteral("unpriced") : r.post ? QStringLiteral("posted") : QStringLiteral("voided"));
+            update.bind(2, r.outcome);
             if (r.settlement.servedModel.isEmpty())
                 update.bindNull(3);
             else
@@ -926,17 +1021,22 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
                 update.bind(7, r.costMicros);
             else
                 update.bindNull(7);
+            // Expired: what it cost is all an overrun the ledger never saw.
+            if (r.expired)
+                r.overrunMicros = r.costMicros;
             update.bind(8, r.overrunMicros).bind(9, r.settlement.latencyNs);
             if (r.settlement.firstTokenNs >= 0)
                 update.bind(10, r.settlement.firstTokenNs);
             else
                 update.bindNull(10);
             update.bind(11, now);
-            if (r.transferIndex >= 0)
+            if (r.transferIndex >= 0 && !r.expired)
                 update.bind(12, ledger::toDecimal(r.transferId));
             else
                 update.bindNull(12);
-            if (r.settlement.error)
+            if (r.expired)
+                update.bind(13, QStringLiteral("the reservation expired before the call ended"));
+            else if (r.settlement.error)
                 update.bind(13, r.settlement.error->message);
             else
                 update.bindNull(13);
@@ -949,7 +1049,7 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
                             { QStringLiteral("cost_micros"), r.open.price ? QJsonValue(microsText(r.costMicros)) : QJsonValue() },
                             { QStringLiteral("tokens_in"), u.promptTokens },
                             { QStringLiteral("tokens_out"), u.completionTokens },
-                            { QStringLiteral("outcome"), !r.open.price ? QStringLiteral("unpriced") : r.post ? QStringLiteral("posted") : QStringLiteral("voided") } };
+                            { QStringLiteral("outcome"), r.outcome } };
             if (!r.open.price)
                 o.insert(QStringLiteral("pricing_gap"), true);
             if (r.overrunMicros > 0)
@@ -984,44 +1084,25 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
         // Nothing was settled: the reservations stay open, to settle again
         // or to expire.
         for (SettleRequest &r : requests)
-            if (!r.failed) {
+            if (r.opened) {
                 m_open[r.handle] = r.open;
                 r.failed = written.error();
             }
     }
-    // A post the ledger refused: the reservation expired first (a call that
-    // outlived its timeout). What it cost is recorded, all of it as an
-    // overrun the ledger never saw.
-    std::vector<SettleRequest *> expired;
+    // A settlement the hook found refused but not expired: its reservation
+    // stays open, and the ledger's status says why.
     for (SettleRequest &r : requests) {
-        if (r.failed || r.transferIndex < 0)
+        if (!written || !r.refusedByLedger)
             continue;
+        m_open[r.handle] = r.open;
         auto it = std::find_if(results.begin(), results.end(), [&](const auto &res) { return res.index == ledger::u32(r.transferIndex); });
-        if (it == results.end() || it->status == TS::Created)
-            continue;
-        if (it->status == TS::PendingTransferExpired)
-            expired.push_back(&r);
-        else
-            r.failed = badStatus(it->status, QStringLiteral("a settlement"));
-    }
-    if (!expired.empty()) {
-        auto tx = m_db.begin();
-        Status marked = tx ? Status() : Status(tx.error());
-        for (SettleRequest *r : expired) {
-            if (!marked)
-                break;
-            auto &update = m_db.statement("UPDATE spend_records SET outcome = 'expired', overrun_micros = cost_micros, settle_id = NULL, "
-                                          "error = 'the reservation expired before the call ended' WHERE id = ?1");
-            marked = update.bind(1, qint64(r->handle)).exec();
-        }
-        if (marked)
-            marked = tx->commit();
-        if (!marked)
-            qCWarning(lcCosts).noquote() << "expired reservations were not marked:" << marked.error().message;
+        if (it != results.end())
+            r.failed = badStatus(it->status, QStringLiteral("the settlement of reservation %1").arg(r.handle));
     }
     for (SettleRequest &r : requests) {
         if (!r.failed && r.open.price) {
-            // The totals held the reservation; now they hold the cost.
+            // The totals held the reservation; now they hold the cost (an
+            // expired call's too: it was spent).
             const qint64 delta = (r.post ? r.costMicros : 0) - r.open.reservedMicros;
             m_daySpent += delta;
             m_monthSpent += delta;
@@ -1031,6 +1112,57 @@ void Budgets::runSettles(std::vector<SettleRequest> &requests)
         if (r.done)
             r.done(r.failed ? Status(*r.failed) : Status());
     }
+}
+
+Status Budgets::settledOutcomes(std::vector<SettleRequest> &requests)
+{
+    // The batch's own rows, read in its transaction: a settlement found
+    // there was taken. The ledger's results come only after the commit, and
+    // a record must say what happened in the same transaction as its money.
+    std::vector<u128> ids;
+    for (const SettleRequest &r : requests)
+        if (!r.failed && r.transferIndex >= 0)
+            ids.push_back(r.transferId);
+    std::set<u128> taken;
+    if (!ids.empty()) {
+        auto found = m_ledger.lookupTransfers(ids);
+        if (!found)
+            return found.error();
+        for (const ledger::Transfer &t : *found)
+            taken.insert(t.id);
+    }
+    const ledger::u64 now = ledger::u64(std::max<qint64>(m_clock.nowNs(), 0));
+    for (SettleRequest &r : requests) {
+        if (r.failed)
+            continue;
+        if (!r.open.price) {
+            r.outcome = QStringLiteral("unpriced");
+            continue;
+        }
+        if (taken.count(r.transferId)) {
+            r.outcome = r.post ? QStringLiteral("posted") : QStringLiteral("voided");
+            continue;
+        }
+        // Refused. Each reservation is settled once, for at most what it
+        // holds, so what refuses it is its expiry: its time is past by the
+        // clock (the batch's time is never earlier). Otherwise (a ledger
+        // whose time ran ahead of the clock, or a refusal that should not
+        // be) the record stays pending and the reservation open, to settle
+        // again or to expire.
+        auto pending = m_ledger.lookupTransfers(std::vector<u128> { r.open.reserveId });
+        if (!pending)
+            return pending.error();
+        const bool pastItsTime = !pending->empty() && pending->front().timeout > 0
+                && pending->front().timestamp + pending->front().timeoutNs() <= now;
+        if (pastItsTime) {
+            r.outcome = QStringLiteral("expired");
+            r.expired = true;
+        } else {
+            r.refusedByLedger = true;
+            r.failed = Error { ErrorCode::Internal, QStringLiteral("the ledger refused the settlement of reservation %1").arg(r.handle) };
+        }
+    }
+    return {};
 }
 
 // ---- alerts and velocity ---------------------------------------------------
@@ -1044,8 +1176,7 @@ Status Budgets::checkAlerts(Transaction &tx, const std::set<QString> &agents, QJ
         const qint64 cap = m_envelopes.count(agent) ? m_envelopes.at(agent).dailyCapMicros : 0;
         if (cap <= 0)
             continue;
-        auto &q = m_db.statement("SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE agent = ?1 AND created_ns >= ?2 "
-                                 "AND outcome IN ('posted', 'unknown', 'expired')");
+        auto &q = m_db.statement(sql::AgentSpentSince);
         q.bind(1, agent).bind(2, from);
         auto row = q.step();
         if (!row)
@@ -1079,8 +1210,7 @@ Status Budgets::checkVelocity(Transaction &tx, const std::set<QString> &agents, 
             continue;
         // The window first, a few minutes of records: below the floor the
         // agent is not judged, and the trailing day need not be read.
-        auto &w = m_db.statement("SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE created_ns >= ?2 AND agent = ?1 "
-                                 "AND cost_micros IS NOT NULL");
+        auto &w = m_db.statement(sql::VelocityWindow);
         w.bind(1, agent).bind(2, now - VelocityWindowNs);
         auto windowRow = w.step();
         if (!windowRow)
@@ -1089,10 +1219,7 @@ Status Budgets::checkVelocity(Transaction &tx, const std::set<QString> &agents, 
         w.reset();
         if (belowFloor)
             continue;
-        auto &q = m_db.statement(
-                "SELECT COALESCE(SUM(CASE WHEN created_ns >= ?2 THEN cost_micros END), 0), "
-                "COALESCE(SUM(CASE WHEN created_ns < ?2 THEN cost_micros END), 0), MIN(created_ns) "
-                "FROM spend_records WHERE agent = ?1 AND created_ns >= ?3 AND cost_micros IS NOT NULL");
+        auto &q = m_db.statement(sql::VelocityTrailing);
         q.bind(1, agent).bind(2, now - VelocityWindowNs).bind(3, now - VelocityWindowNs - VelocityTrailingNs);
         auto row = q.step();
         if (!row)
@@ -1121,6 +1248,8 @@ Status Budgets::checkVelocity(Transaction &tx, const std::set<QString> &agents, 
         const QJsonObject event { { QStringLiteral("agent"), agent }, { QStringLiteral("reason"), reason },
                                   { QStringLiteral("window_micros"), microsText(window) },
                                   { QStringLiteral("normal_micros"), microsText(qint64(normalPerWindow)) } };
+        if (auto entry = m_audit.append(tx, costsActor().toString(), QStringLiteral("budget.pause"), agent, event); !entry)
+            return entry.error();
         if (auto e = m_events.append(tx, events::CostsAgentPaused, event); !e)
             return e.error();
         // Held in memory only once the batch commits.
@@ -1179,8 +1308,7 @@ Result<QJsonObject> Budgets::show()
     QJsonArray envelopes;
     for (const auto &[agent, e] : m_envelopes) {
         const ledger::Account &a = byId[envelopeAccount(agent)];
-        auto &q = m_db.statement("SELECT COALESCE(SUM(cost_micros), 0) FROM spend_records WHERE agent = ?1 AND created_ns >= ?2 "
-                                 "AND outcome IN ('posted', 'unknown', 'expired')");
+        auto &q = m_db.statement(sql::AgentSpentSince);
         q.bind(1, agent).bind(2, periodStartNs(now));
         auto row = q.step();
         if (!row)

@@ -77,8 +77,14 @@ public:
     // A reservation outlives the call's time limit by this much, so a
     // slow stream is still settled before the ledger expires it.
     static constexpr qint64 ReservationMarginSeconds = 60;
+    // A settle that could not be written (the store failing) is tried again
+    // this often on the scheduler, until it is written or its reservation
+    // expires (then the post records it expired); at most this many wait,
+    // and one more is left to its reservation's expiry (docs/costs.md).
+    static constexpr qint64 SettleRetryIntervalNs = 1'000'000'000;
+    static constexpr int SettleRetriesMax = 1'024;
     // A call that states no max_tokens is reserved as if it asked for this.
-    static constexpr qint64 UnboundedOutputTokens = 4'096;
+    static constexpr qint64 UnboundedOutputTokens = llm::BudgetCheck::UnboundedOutputTokens;
     // How often the data directory's prices.yaml is looked at for a change.
     static constexpr qint64 PriceCheckIntervalNs = 2'000'000'000;
     // Tasks whose spend is tracked for the per-task budget.
@@ -150,6 +156,7 @@ public:
     qint64 periodStartNs(qint64 ns) const;
     const BudgetSettings &settings() const { return m_settings; }
     int openReservations() const { return int(m_open.size()); }
+    int settlesToRetry() const { return int(m_retries.size()); }
     // Batches committed (each one ledger transaction), for tests and the benchmark.
     quint64 batchesCommitted() const { return m_batches; }
 
@@ -168,12 +175,18 @@ private:
     Status addEnvelopes(const std::vector<EnvelopeCaps> &agents);
     Status fund(qint64 micros, const Actor &actor);
     Status refillNow(const Actor &actor);
+    // The transfer that brings an envelope to `cap` (a trim only if
+    // `trim`), or none when it is there.
+    static std::optional<ledger::Transfer> toCap(const ledger::Account &envelope, qint64 cap, bool trim);
     Status loadTotals();
     Status refillIfDue();
     Status markLeftPending();
     void reloadPrices(bool force);
     void runReserves(std::vector<ReserveRequest> &requests);
     void runSettles(std::vector<SettleRequest> &requests);
+    void settleDirect(std::vector<SettleRequest> &requests);
+    void retrySettles();
+    Status settledOutcomes(std::vector<SettleRequest> &requests);
     void drain();
     Status checkAlerts(Transaction &tx, const std::set<QString> &agents, QJsonArray &fired);
     Status checkVelocity(Transaction &tx, const std::set<QString> &agents, QJsonArray &paused);
@@ -194,6 +207,9 @@ private:
     std::map<QString, Envelope> m_envelopes;
     std::set<ledger::u128> m_accounts; // known to exist
     std::map<Handle, Open> m_open;
+    // Direct settles to try again, in the order they failed.
+    std::vector<std::pair<Handle, Settlement>> m_retries;
+    qint64 m_nextRetryNs = 0;
     // Spend (posted, and pending at its reservation) in the current period
     // and month, and per task: loaded from the spend records at start and
     // at a new period, kept as calls reserve and settle.

@@ -41,6 +41,9 @@ public:
         qint64 firstTokenNs = -1;
         std::optional<Error> error;
     };
+    // A call that states no max_tokens is reserved as if it asked for this,
+    // and the Router sends it with this bound (docs/costs.md).
+    static constexpr qint64 UnboundedOutputTokens = 4'096;
     // A reservation's handle; 0 is "nothing reserved, nothing to settle".
     using Handle = quint64;
 

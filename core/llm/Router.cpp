@@ -24,6 +24,25 @@ bool countsAgainstProvider(ErrorCode code)
     return code == ErrorCode::Unavailable || code == ErrorCode::Timeout || code == ErrorCode::ResourceExhausted || code == ErrorCode::Internal;
 }
 
+// The prompt's tokens as a reservation counts them (docs/costs.md): 3 bytes
+// of UTF-8 a token, on the safe side of the 4 characters a token of English
+// text (a prompt in another script, or code, makes more tokens a character),
+// with the framing SimProvider::promptTokens counts.
+// The output tokens a call may write: its max_tokens, or the bound a call
+// without one is reserved for and sent with.
+qint64 outputTokens(const Router::Request &request)
+{
+    return request.maxTokens ? qint64(*request.maxTokens) : BudgetCheck::UnboundedOutputTokens;
+}
+
+qint64 reservedPromptTokens(const QList<ChatMessage> &messages)
+{
+    qint64 tokens = 3;
+    for (const ChatMessage &message : messages)
+        tokens += (message.content.toUtf8().size() + 2) / 3 + 4;
+    return tokens;
+}
+
 } // namespace
 
 struct Router::Runtime {
@@ -51,6 +70,7 @@ struct Router::Call {
     qint64 startNs = 0;
     qint64 attemptStartNs = 0;
     qint64 promptEstimate = 0;
+    qint64 reservedPrompt = 0; // the prompt as the reservation counts it
     BudgetCheck::Handle reservation = 0; // of the model called now
     std::optional<Error> lastError;
 };
@@ -234,6 +254,7 @@ quint64 Router::call(Request request, TokenHandler onToken, Done done)
     for (const ChatMessage &message : request.messages)
         chars += message.content.size();
     call->promptEstimate = SimProvider::promptTokens(request.messages);
+    call->reservedPrompt = reservedPromptTokens(request.messages);
     std::optional<Error> refused;
     if (int(m_calls.size()) >= CallsMax)
         refused = Error { ErrorCode::ResourceExhausted, QStringLiteral("the router has %1 calls in flight already").arg(CallsMax) };
@@ -340,8 +361,8 @@ void Router::advance(quint64 id)
             wake();
             continue;
         }
-        BudgetCheck::Query query { alias, target->provider, target->model, call.request.taskType, call.promptEstimate,
-                                   call.request.maxTokens ? qint64(*call.request.maxTokens) : -1, rt->provider->settings().sim,
+        BudgetCheck::Query query { alias, target->provider, target->model, call.request.taskType, call.reservedPrompt,
+                                   outputTokens(call.request), rt->provider->settings().sim,
                                    rt->provider->settings().connectTimeoutMs + rt->provider->settings().timeoutMs, call.request.agent, call.request.task, call.request.node,
                                    call.request.attempt };
         auto reserved = m_budget->reserve(query);
@@ -387,7 +408,9 @@ void Router::launch(quint64 id, Runtime &rt, const AliasTarget &target, const QS
     request.model = target.model;
     request.messages = call.request.messages;
     request.temperature = call.request.temperature;
-    request.maxTokens = call.request.maxTokens;
+    // Never more output than the reservation allowed for: a call that gave
+    // no bound is sent with the one it was reserved for.
+    request.maxTokens = int(outputTokens(call.request));
     request.stream = call.request.stream;
     request.idempotencyKey = call.request.idempotencyKey;
     request.taskType = call.request.taskType;

@@ -6,6 +6,7 @@
 #include "TestSupport.h"
 #include "costs/Budgets.h"
 #include "costs/CostReport.h"
+#include "costs/SpendQueries.h"
 #include "events/EventBus.h"
 #include "events/EventTypes.h"
 #include "ledger/Ledger.h"
@@ -15,6 +16,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 #include <atomic>
 #include <future>
@@ -524,6 +526,316 @@ private Q_SLOTS:
         const QJsonObject shown = b.budgets().show().value();
         QCOMPARE(shown.value(QStringLiteral("prices")).toObject().value(QStringLiteral("error")).toObject().value(QStringLiteral("where")).toString(),
                  file.fileName() + QStringLiteral(":4"));
+    }
+
+    // Issue 12, fix 1: a new envelope is funded alone; the others keep
+    // what they have left of the period, however often the core restarts.
+    void addingAnAgentOrRestartingNeverRefillsAnEnvelopeMidPeriod()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        b.budgets().settle(*handle, served(1'000, 1'000)); // 18,000
+        QCOMPARE(b.available(QStringLiteral("rex")), 82'000);
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt }, { QStringLiteral("hawk"), 50'000, std::nullopt } }));
+        QCOMPARE(b.available(QStringLiteral("rex")), 82'000);
+        QCOMPARE(b.available(QStringLiteral("hawk")), 50'000);
+        const int refills = b.events(events::CostsRefilled);
+
+        // A restart (the core sets the agents' envelopes at every start),
+        // then an agents.reload that brings a third agent.
+        b.clock->advanceMs(60'000);
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt }, { QStringLiteral("hawk"), 50'000, std::nullopt } }));
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt }, { QStringLiteral("hawk"), 50'000, std::nullopt },
+                                           { QStringLiteral("owl"), 20'000, std::nullopt } }));
+        QCOMPARE(b.available(QStringLiteral("rex")), 82'000);
+        QCOMPARE(b.available(QStringLiteral("owl")), 20'000);
+        QCOMPARE(b.events(events::CostsRefilled), refills);
+    }
+
+    // Issue 12, fix 1: an envelope's row and its first funding are one
+    // ledger batch, so a start that dies while creating it leaves neither,
+    // and the next start creates and funds it (never an envelope at 0).
+    void aCrashWhileCreatingAnEnvelopeLeavesNothingHalfDone()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().ready());
+        // The funding transfer cannot be written: the batch dies as a killed
+        // process's would, after the envelope's account was created.
+        QVERIFY(b.cabinet->database().statement("CREATE TEMP TRIGGER die BEFORE INSERT ON main.ledger_transfers "
+                                                "BEGIN SELECT RAISE(ABORT, 'killed'); END").exec());
+        QVERIFY(!b.budgets().setEnvelopes({ { QStringLiteral("planner"), 100'000, std::nullopt } }));
+        auto &rows = b.cabinet->database().statement("SELECT count(*) FROM cost_envelopes WHERE agent = 'planner'");
+        QVERIFY(rows.step().value());
+        QCOMPARE(rows.int64(0), 0);
+        rows.reset();
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("planner"), 100'000, std::nullopt } }));
+        QCOMPARE(b.available(QStringLiteral("planner")), 100'000);
+    }
+
+    // Issue 12, fix 2: the per-agent-per-time sums of the alerts and the
+    // velocity check, and the per-task sum, read an index, not the table.
+    void theSpendQueriesUseTheirIndexes()
+    {
+        Books b;
+        QVERIFY(b.open());
+        const auto plan = [&](const char *sql) {
+            auto &q = b.cabinet->database().statement(std::string("EXPLAIN QUERY PLAN ") + sql);
+            QStringList steps;
+            for (auto row = q.step(); row && *row; row = q.step())
+                steps << q.text(3);
+            q.reset();
+            return steps.join(u'|');
+        };
+        QVERIFY2(plan(sql::AgentSpentSince).contains(QStringLiteral("spend_records_agent_created (agent=? AND created_ns>?)")), qPrintable(plan(sql::AgentSpentSince)));
+        QVERIFY2(plan(sql::VelocityWindow).contains(QStringLiteral("spend_records_agent_created (agent=? AND created_ns>?)")), qPrintable(plan(sql::VelocityWindow)));
+        QVERIFY2(plan(sql::VelocityTrailing).contains(QStringLiteral("spend_records_agent_created (agent=? AND created_ns>?)")), qPrintable(plan(sql::VelocityTrailing)));
+        QVERIFY2(plan(sql::TaskSpent).contains(QStringLiteral("spend_records_task (task=?)")), qPrintable(plan(sql::TaskSpent)));
+    }
+
+    // Issue 12, fix 3: after a restart the global and per-task sums count
+    // an expired call at what it cost and a call whose outcome is unknown
+    // at what was reserved for it.
+    void theBudgetSumsAfterARestartCountExpiredAndUnknownCalls()
+    {
+        Books b("costs:\n  per_task_usd: \"0.040000\"\n");
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto late = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(late);
+        b.clock->advanceMs(30'000 + Budgets::ReservationMarginSeconds * 1'000 + 1'000);
+        QCOMPARE(b.ledger().expirePending(test::tester()).value(), 1u);
+        b.budgets().settle(*late, served(500, 200)); // 4,500, after its reservation expired
+        QCOMPARE(b.outcome(*late), QStringLiteral("expired"));
+        auto lost = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(lost);
+        QVERIFY(b.open()); // the process is gone before the post
+        QVERIFY(b.budgets().ready());
+        QCOMPARE(b.outcome(*lost), QStringLiteral("unknown"));
+        const QJsonObject shown = b.budgets().show().value();
+        QCOMPARE(shown.value(QStringLiteral("committed_today_micros")).toString(), QString::number(4'500 + WorstMid));
+        QCOMPARE(shown.value(QStringLiteral("committed_month_micros")).toString(), QString::number(4'500 + WorstMid));
+        // task-1 holds 22,500 of its 40,000: another worst case of 18,000 does not fit.
+        auto over = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(!over);
+        QCOMPARE(over.error().code, ErrorCode::BudgetExhausted);
+        QVERIFY(b.budgets().reserve(mid(QStringLiteral("rex"), 1'000, 500)).ok()); // 10,500 fits
+    }
+
+    // Issue 12, fix 4: a treasury whose start died between its creation and
+    // its seed is seeded at the next start (the ledger's own state says
+    // whether it was: a treasury never credited).
+    void aTreasuryCreatedButNeverSeededIsSeededAtTheNextStart()
+    {
+        Books b;
+        QVERIFY(b.open());
+        ledger::Account treasury;
+        treasury.id = treasuryAccount();
+        treasury.ledger = UsdLedger;
+        treasury.code = AccountCode::Treasury;
+        treasury.flags = ledger::AccountFlag::DebitsMustNotExceedCredits;
+        const ledger::Account accounts[] = { treasury };
+        auto created = b.ledger().createAccounts(accounts, test::tester());
+        QVERIFY(created && (created->empty() || created->front().status == ledger::CreateAccountStatus::Created));
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().ready());
+        const qint64 seed = b.budgets().settings().treasurySeedMicros;
+        QVERIFY(seed > 0);
+        // The system envelope took its daily cap from it.
+        const QJsonObject shown = b.budgets().show().value();
+        QCOMPARE(shown.value(QStringLiteral("treasury_micros")).toString(), QString::number(seed - b.budgets().settings().systemDailyMicros));
+        // Seeded once: a later start does not seed again.
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().ready());
+        QCOMPARE(b.budgets().show().value().value(QStringLiteral("treasury_micros")).toString(),
+                 QString::number(seed - b.budgets().settings().systemDailyMicros));
+    }
+
+    // Issue 12, fix 5: an envelope's creation and a velocity pause are
+    // decisions of the costs subsystem, audited under system:costs with
+    // their events.
+    void envelopeCreationAndVelocityPausesAreAudited()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000'000, std::nullopt } }));
+        const auto audited = [&](const char *action) {
+            auto &q = b.cabinet->database().statement("SELECT count(*) FROM audit_log WHERE actor = 'system:costs' AND action = ?1 AND subject = 'rex'");
+            q.bind(1, QString::fromLatin1(action));
+            auto row = q.step();
+            const int n = row && *row ? int(q.int64(0)) : -1;
+            q.reset();
+            return n;
+        };
+        QCOMPARE(audited("budget.create"), 1);
+        for (int i = 0; i < 12; ++i) {
+            auto h = b.budgets().reserve(mid(QStringLiteral("rex"), 0, 20'000));
+            QVERIFY(h);
+            b.budgets().settle(*h, served(0, 1'000));
+            b.clock->advanceMs(10 * 60'000);
+        }
+        for (int burst = 0; burst < 20 && b.events(events::CostsAgentPaused) == 0; ++burst) {
+            auto h = b.budgets().reserve(mid(QStringLiteral("rex"), 0, 20'000));
+            QVERIFY(h);
+            b.budgets().settle(*h, served(0, 1'000));
+        }
+        QCOMPARE(b.events(events::CostsAgentPaused), 1);
+        QCOMPARE(audited("budget.pause"), 1);
+    }
+
+    // Issue 12, fix 7: a post the ledger refuses because its reservation
+    // expired writes the record's outcome once, in the batch's own
+    // transaction, and the event says what happened.
+    void anExpiredPostIsWrittenOnceAsExpiredWithItsEvent()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        // Not swept yet: the post itself finds the reservation past its time.
+        b.clock->advanceMs(30'000 + Budgets::ReservationMarginSeconds * 1'000 + 1'000);
+        Database &db = b.cabinet->database();
+        QVERIFY(db.statement("CREATE TEMP TABLE outcomes_seen(outcome TEXT)").exec());
+        QVERIFY(db.statement("CREATE TEMP TRIGGER watch AFTER UPDATE OF outcome ON main.spend_records "
+                             "BEGIN INSERT INTO outcomes_seen VALUES (new.outcome); END").exec());
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("expired"));
+        QCOMPARE(b.outcome(*handle, "overrun_micros"), QStringLiteral("4500"));
+        QVERIFY(b.outcome(*handle, "settle_id").isEmpty());
+        auto &seen = db.statement("SELECT group_concat(outcome, ',') FROM outcomes_seen");
+        QVERIFY(seen.step().value());
+        QCOMPARE(seen.text(0), QStringLiteral("expired"));
+        seen.reset();
+        auto &event = db.statement("SELECT payload FROM events WHERE type = 'costs.spent' ORDER BY seq DESC LIMIT 1");
+        QVERIFY(event.step().value());
+        const QJsonObject call = QJsonDocument::fromJson(event.text(0).toUtf8()).object().value(QStringLiteral("calls")).toArray().first().toObject();
+        event.reset();
+        QCOMPARE(call.value(QStringLiteral("outcome")).toString(), QStringLiteral("expired"));
+        QCOMPARE(call.value(QStringLiteral("overrun_micros")).toString(), QStringLiteral("4500"));
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), 0);
+        QCOMPARE(b.budgets().openReservations(), 0);
+    }
+
+    // Issue 12, fix 7: a refusal the clock does not explain (the ledger's
+    // time ran ahead of it) settles nothing: the record stays pending and
+    // the reservation open, and a later settle records what happened.
+    void aRefusedPostTheClockDoesNotExplainLeavesTheReservationOpen()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        const QByteArray id = b.outcome(*handle, "reserve_id").toLatin1();
+        auto reservation = b.ledger().lookupTransfers(std::vector<ledger::u128> { *ledger::parseDecimal(id.toStdString()) });
+        QVERIFY(reservation && reservation->size() == 1);
+        const qint64 expiresAt = qint64(reservation->front().timestamp + reservation->front().timeoutNs());
+        // One nanosecond before its expiry by the clock, another batch takes
+        // the ledger's time to there, so the post's own time is the expiry.
+        b.clock->setNs(expiresAt - 1);
+        QVERIFY(b.budgets().reserve(mid(QStringLiteral("rex"))));
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("pending"));
+        QCOMPARE(b.budgets().openReservations(), 2);
+        b.clock->advanceMs(1'000);
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("expired"));
+        QCOMPARE(b.budgets().openReservations(), 1);
+    }
+
+    // Issue 12, fix 8: a settle that could not be written is tried again on
+    // the scheduler (a served call is charged), and the settles waiting are
+    // bounded.
+    void aFailedSettleIsRetriedOnTheScheduler()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
+        auto handle = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(handle);
+        Database &db = b.cabinet->database();
+        QVERIFY(db.statement("CREATE TEMP TRIGGER full_disk BEFORE UPDATE ON main.spend_records BEGIN SELECT RAISE(ABORT, 'disk full'); END").exec());
+        b.budgets().settle(*handle, served(500, 200));
+        QCOMPARE(b.outcome(*handle), QStringLiteral("pending"));
+        QCOMPARE(b.budgets().settlesToRetry(), 1);
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), 0);
+        // Still failing at the first retry: it waits for the next.
+        QVERIFY(*b.budgets().nextDeadlineNs() <= b.clock->nowNs() + Budgets::SettleRetryIntervalNs);
+        b.clock->advanceNs(Budgets::SettleRetryIntervalNs);
+        b.budgets().runDue(b.clock->nowNs());
+        QCOMPARE(b.budgets().settlesToRetry(), 1);
+        QVERIFY(db.statement("DROP TRIGGER temp.full_disk").exec());
+        b.clock->advanceNs(Budgets::SettleRetryIntervalNs);
+        b.budgets().runDue(b.clock->nowNs());
+        QCOMPARE(b.budgets().settlesToRetry(), 0);
+        QCOMPARE(b.outcome(*handle), QStringLiteral("posted"));
+        QCOMPARE(qint64(b.envelope(QStringLiteral("rex")).debits_posted), 4'500);
+        QCOMPARE(b.budgets().openReservations(), 0);
+    }
+
+    void theSettlesWaitingForARetryAreBounded()
+    {
+        Books b;
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000'000, std::nullopt } }));
+        // Reserved through the inbox: a few batches, not one each.
+        constexpr int Calls = Budgets::SettleRetriesMax + 1;
+        std::vector<llm::BudgetCheck::Handle> handles;
+        for (int i = 0; i < Calls; ++i)
+            b.budgets().reserve(mid(QStringLiteral("rex"), 10, 10), [&](Result<llm::BudgetCheck::Handle> r) { handles.push_back(r.value()); });
+        QTRY_COMPARE_WITH_TIMEOUT(int(handles.size()), Calls, 30'000);
+        QVERIFY(b.cabinet->database().statement("CREATE TEMP TRIGGER full_disk BEFORE UPDATE ON main.spend_records BEGIN SELECT RAISE(ABORT, 'disk full'); END").exec());
+        for (auto h : handles)
+            b.budgets().settle(h, served(10, 10));
+        QCOMPARE(b.budgets().settlesToRetry(), Budgets::SettleRetriesMax);
+        QCOMPARE(b.budgets().openReservations(), Calls); // the one left out expires
+    }
+
+    // Issue 12, fix 9: a reservation made before the refill and settled
+    // after it is the new period's spend; what it releases never lifts the
+    // envelope over its cap.
+    void aReservationAcrossTheRefillNeverLiftsTheNewDayOverItsCap()
+    {
+        Books b;
+        b.clock->setNs(QDateTime(QDate(2026, 12, 7), QTime(23, 59, 30), QTimeZone::utc()).toMSecsSinceEpoch() * 1'000'000);
+        QVERIFY(b.open());
+        QVERIFY(b.budgets().setEnvelopes({ { QStringLiteral("rex"), 100'000, std::nullopt } }));
+        auto failed = b.budgets().reserve(mid(QStringLiteral("rex")));
+        auto served_ = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(failed && served_);
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000 - 2 * WorstMid);
+        b.clock->setNs(QDateTime(QDate(2026, 12, 8), QTime(0, 0), QTimeZone::utc()).toMSecsSinceEpoch() * 1'000'000);
+        b.budgets().runDue(b.clock->nowNs());
+        QCOMPARE(b.budgets().periodOf(b.clock->nowNs()), QStringLiteral("2026-12-08"));
+        // Topped up to the cap less what the calls in flight hold.
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000 - 2 * WorstMid);
+        Settlement error;
+        error.error = Error { ErrorCode::Unavailable, QStringLiteral("down") };
+        error.usage.completionTokens = 0;
+        b.budgets().settle(*failed, error);
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000 - WorstMid);
+        b.budgets().settle(*served_, served(500, 200)); // 4,500
+        QCOMPARE(b.available(QStringLiteral("rex")), 100'000 - 4'500);
+        const ledger::Account a = b.envelope(QStringLiteral("rex"));
+        QCOMPARE(qint64(a.credits_posted - a.debits_posted), 100'000 - 4'500);
+
+        // A cap lowered under what calls in flight hold: the trim takes what
+        // they do not hold, and what they release goes at the next refill.
+        auto held = b.budgets().reserve(mid(QStringLiteral("rex")));
+        QVERIFY(held);
+        QVERIFY(b.budgets().setCaps({ QStringLiteral("rex"), 10'000, std::nullopt }, test::tester()));
+        QVERIFY(b.budgets().refill(test::tester()));
+        QCOMPARE(b.available(QStringLiteral("rex")), 0);
+        b.budgets().settle(*held, error);
+        QCOMPARE(b.available(QStringLiteral("rex")), WorstMid);
+        QVERIFY(b.budgets().refill(test::tester()));
+        QCOMPARE(b.available(QStringLiteral("rex")), 10'000);
     }
 
     void badCapsChangeNothing()
