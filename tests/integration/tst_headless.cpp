@@ -24,7 +24,8 @@ class TestHeadless : public QObject {
 
         const QByteArray log = process.readAllStandardError();
         QVERIFY2(log.contains("stopped cleanly"), log.constData());
-        const Run tail = runCabinet({ QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("--data-dir"), dir.path() });
+        // Every agent's envelope is created (and audited) at the first start.
+        const Run tail = runCabinet({ QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("-n"), QStringLiteral("200"), QStringLiteral("--data-dir"), dir.path() });
         QVERIFY2(tail.out.contains(QStringLiteral("core.start")) && tail.out.contains(QStringLiteral("core.stop")), qPrintable(tail.out));
         QCOMPARE(runCabinet({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--data-dir"), dir.path() }).exitCode, 0);
     }
@@ -79,7 +80,8 @@ private Q_SLOTS:
         QCOMPARE(writer.exitCode, 0);
         const Run value = runCabinet({ QStringLiteral("config"), QStringLiteral("get"), QStringLiteral("a.b"), QStringLiteral("--data-dir"), dir.path() });
         QCOMPARE(value.out.trimmed(), QStringLiteral("1"));
-        const Run tail = runCabinet({ QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("--data-dir"), dir.path() });
+        // Every agent's envelope is created (and audited) at the first start.
+        const Run tail = runCabinet({ QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("-n"), QStringLiteral("200"), QStringLiteral("--data-dir"), dir.path() });
         QVERIFY2(tail.out.contains(QStringLiteral("operator:")) && tail.out.contains(QStringLiteral("config.set")), qPrintable(tail.out));
 
         const Run verify = runCabinet({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--data-dir"), dir.path() });

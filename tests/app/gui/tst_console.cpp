@@ -71,7 +71,7 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(tmp.filePath(QStringLiteral("console.ini"))));
 
         // The core started and stopped cleanly, on the console's own thread.
-        const Run tail = runCabinet({ QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("--data-dir"), dataDir });
+        const Run tail = runCabinet({ QStringLiteral("audit"), QStringLiteral("tail"), QStringLiteral("-n"), QStringLiteral("200"), QStringLiteral("--data-dir"), dataDir });
         QVERIFY2(tail.out.contains(QStringLiteral("core.start")) && tail.out.contains(QStringLiteral("core.stop")),
             qPrintable(tail.out));
     }
