@@ -184,7 +184,8 @@ Result<ApprovalRequest> ApprovalService::request(const NewApproval &asked, const
     return request;
 }
 
-Status ApprovalService::checkDecision(const Decision &decision, const QString &operatorName, std::vector<ApprovalRequest> &requests) const
+Status ApprovalService::checkDecision(const Decision &decision, const QString &operatorName, qint64 nowNs,
+                                      std::vector<ApprovalRequest> &requests) const
 {
     if (decision.ids.isEmpty() || decision.ids.size() > BulkMax)
         return invalid(QStringLiteral("a decision names 1..%1 requests, got %2").arg(BulkMax).arg(decision.ids.size()), QStringLiteral("ids"));
@@ -208,6 +209,11 @@ Status ApprovalService::checkDecision(const Decision &decision, const QString &o
             return Error { ErrorCode::Conflict,
                            QStringLiteral("request %1 is %2 already; a decided request is not decided again").arg(id, approvalStateName(request.state)),
                            field };
+        // Between the deadline and the sweep that records the expiry the
+        // request is expired already: nobody approves it late.
+        if (request.deadlineNs > 0 && nowNs >= request.deadlineNs)
+            return Error { ErrorCode::FailedPrecondition,
+                           QStringLiteral("request %1 passed its deadline; it is expired and not decided any more").arg(id), field };
         for (const Vote &vote : request.votes)
             if (vote.operatorName == operatorName)
                 return Error { ErrorCode::Conflict,
@@ -226,11 +232,11 @@ Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &dec
     if (actor.kind() == Actor::Kind::Agent)
         return Error { ErrorCode::PermissionDenied, QStringLiteral("an agent cannot decide an approval request; an operator does") };
     const QString operatorName = decision.operatorName.isEmpty() ? actor.id() : decision.operatorName;
+    const qint64 now = m_clock.nowNs();
     std::vector<ApprovalRequest> requests;
-    if (auto checked = checkDecision(decision, operatorName, requests); !checked)
+    if (auto checked = checkDecision(decision, operatorName, now, requests); !checked)
         return checked.error();
 
-    const qint64 now = m_clock.nowNs();
     auto tx = m_db.begin();
     if (!tx)
         return tx.error();

@@ -87,7 +87,9 @@ public:
     Result<ApprovalRequest> request(const NewApproval &request, const Actor &actor);
     // Every id or none: a request that is unknown, decided already, or that
     // this operator approved already (tier 3) refuses the whole decision,
-    // naming it, and nothing changes. Returns the requests as they are now.
+    // naming it, and nothing changes; so does a tier-2 request whose
+    // deadline has passed (failed_precondition: it is expired, and the next
+    // sweep records it so). Returns the requests as they are now.
     Result<std::vector<ApprovalRequest>> decide(const Decision &decision, const Actor &actor);
 
     Result<ApprovalRequest> get(const QString &id) const;
@@ -114,7 +116,7 @@ public:
 private:
     Result<Mode> mode() const;
     Status seedIds();
-    Status checkDecision(const Decision &decision, const QString &operatorName, std::vector<ApprovalRequest> &requests) const;
+    Status checkDecision(const Decision &decision, const QString &operatorName, qint64 nowNs, std::vector<ApprovalRequest> &requests) const;
     // Moves the tasks of finished requests (after their commit).
     void settleTasks(const std::vector<ApprovalRequest> &finished);
     // At start: tasks still awaiting an approval that was decided.

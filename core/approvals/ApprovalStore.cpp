@@ -72,7 +72,10 @@ Status ApprovalStore::insert(const ApprovalRequest &request)
 
 Status ApprovalStore::update(const ApprovalRequest &request)
 {
-    auto &update = m_db.statement("UPDATE approvals SET state = ?, reminders = ?, next_due_ns = ?, decided_ns = ?, reason = ? WHERE id = ?");
+    // Only a pending request changes: a decided or expired one stays as it
+    // is whatever the caller read before.
+    auto &update = m_db.statement(
+            "UPDATE approvals SET state = ?, reminders = ?, next_due_ns = ?, decided_ns = ?, reason = ? WHERE id = ? AND state = 'pending'");
     update.bind(1, approvalStateName(request.state))
             .bind(2, request.reminders)
             .bind(3, request.nextDueNs)
@@ -81,6 +84,8 @@ Status ApprovalStore::update(const ApprovalRequest &request)
             .bind(6, request.id);
     if (auto done = update.exec(); !done)
         return writeError(done.error());
+    if (m_db.changes() != 1)
+        return Error { ErrorCode::Conflict, QStringLiteral("approval request %1 is not pending; it is not changed again").arg(request.id.left(64)) };
     return {};
 }
 

@@ -21,7 +21,8 @@ public:
 
     Status insert(const ApprovalRequest &request);
     // The state, the reminders, the next due time, the decision's time and
-    // reason.
+    // reason. Of a pending request only: conflict when it is not (any
+    // more) pending.
     Status update(const ApprovalRequest &request);
     Status insertVote(const QString &id, const Vote &vote);
 

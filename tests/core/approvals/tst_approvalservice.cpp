@@ -109,6 +109,46 @@ private Q_SLOTS:
         QCOMPARE(f.approvals->get(request->id)->state, ApprovalState::Expired);
     }
 
+    void deadlinePassedBeforeTheSweepIsExpired()
+    {
+        // No scheduler: the clock passes the deadline and no sweep runs.
+        ApprovalFixture f;
+        f.open(false);
+        auto request = f.approvals->request(asking(deploy()), agent());
+        QVERIFY(request.ok());
+        f.clock->advanceMs(4 * HourMs);
+        const qint64 audited = f.auditCount();
+        auto late = f.approvals->decide(deciding(request->id, true, "alice"), person("alice"));
+        QVERIFY(!late.ok());
+        QCOMPARE(late.error().code, ErrorCode::FailedPrecondition);
+        QCOMPARE(late.error().field, QStringLiteral("ids[0]"));
+        QCOMPARE(f.auditCount(), audited);
+        QVERIFY(f.approvals->get(request->id)->votes.empty());
+        QCOMPARE(f.stored(events::ApprovalDecided).size(), 0);
+        QCOMPARE(f.approvals->sweep(f.clock->nowNs()).value(), 1);
+        QCOMPARE(f.approvals->get(request->id)->state, ApprovalState::Expired);
+    }
+
+    void storeChangesOnlyPending()
+    {
+        ApprovalFixture f;
+        f.open();
+        auto request = f.approvals->request(asking(deploy()), agent());
+        QVERIFY(f.approvals->decide(deciding(request->id, false, "alice"), person("alice")).ok());
+        // A stale copy read while it was pending does not overwrite the denial.
+        ApprovalRequest stale = *request;
+        stale.state = ApprovalState::Approved;
+        stale.decidedNs = f.clock->nowNs();
+        ApprovalStore store(*f.db);
+        auto tx = f.db->begin();
+        QVERIFY(tx.ok());
+        auto updated = store.update(stale);
+        QVERIFY(!updated.ok());
+        QCOMPARE(updated.error().code, ErrorCode::Conflict);
+        QVERIFY(tx->commit().ok());
+        QCOMPARE(f.approvals->get(request->id)->state, ApprovalState::Denied);
+    }
+
     void outcomeMovesTheTask()
     {
         ApprovalFixture f;
