@@ -21,6 +21,7 @@
 #include "orchestrator/AgentRegistry.h"
 #include "orchestrator/TaskQueue.h"
 #include "orchestrator/WorkflowCatalog.h"
+#include "orchestrator/WorkflowRunner.h"
 #include "scenario/ScenarioRunner.h"
 #include "service/Scheduler.h"
 #include "service/Service.h"
@@ -118,6 +119,7 @@ void Cabinet::buildServices()
         const QStringList names = agents().names();
         return QSet<QString>(names.begin(), names.end());
     }));
+    m_services.push_back(std::make_unique<orchestrator::WorkflowRunner>(*this, orchestrator::WorkflowRunner::workersSetting(config)));
     // Last: calls arrive once everything they reach has started.
     m_services.push_back(std::make_unique<api::ControlServer>(*m_api, m_dataDirPath));
 }

@@ -1,4 +1,4 @@
-// cabinet task submit | list | show | pause | resume | cancel | retry:
+// cabinet task submit | list | show | step | until | pause | resume | cancel | retry:
 // the task queue through its operations (docs/orchestrator.md), so each
 // works beside a running console or server (writes go to its socket).
 #include "QuotedInput.h"
@@ -43,6 +43,47 @@ QString summaryLine(const QJsonObject &task)
                  escapeInput(task.value(QStringLiteral("title")).toString()));
 }
 
+// The workflow run's partial results: one line per node visit.
+void showRun(Context &context, const QJsonValue &value)
+{
+    if (!value.isObject()) {
+        context.out << "run:          not started\n";
+        return;
+    }
+    const QJsonObject run = value.toObject();
+    QString head = QStringLiteral("%1 (%2), cost %3 micro-USD")
+                           .arg(escapeInput(run.value(QStringLiteral("workflow")).toString()), run.value(QStringLiteral("state")).toString())
+                           .arg(run.value(QStringLiteral("cost_micros")).toInteger());
+    if (const QString hold = run.value(QStringLiteral("hold")).toString(); !hold.isEmpty())
+        head += hold == QLatin1StringView("*") ? QStringLiteral(", pausing after the next node") : QStringLiteral(", pausing before ") + escapeInput(hold);
+    context.out << "run:          " << head << '\n';
+    if (const QString error = run.value(QStringLiteral("error")).toString(); !error.isEmpty())
+        context.out << "run error:    " << escapeInput(error) << '\n';
+    for (const QJsonValue &entry : run.value(QStringLiteral("nodes")).toArray()) {
+        const QJsonObject node = entry.toObject();
+        const qint64 started = node.value(QStringLiteral("started_ms")).toInteger();
+        const qint64 finished = node.value(QStringLiteral("finished_ms")).toInteger();
+        QString output = QString::fromUtf8(QJsonDocument(QJsonArray { node.value(QStringLiteral("output")) }).toJson(QJsonDocument::Compact));
+        output = output.mid(1, output.size() - 2);
+        if (output.size() > 120)
+            output = output.left(117) + QStringLiteral("...");
+        context.out << QStringLiteral("  %1. %2 #%3  %4%5  %6 ms  %7 micro-USD  key %8")
+                               .arg(node.value(QStringLiteral("seq")).toInteger())
+                               .arg(escapeInput(node.value(QStringLiteral("node")).toString()))
+                               .arg(node.value(QStringLiteral("visit")).toInteger())
+                               .arg(node.value(QStringLiteral("state")).toString(),
+                                    node.value(QStringLiteral("outcome")).isString() ? u' ' + node.value(QStringLiteral("outcome")).toString() : QString())
+                               .arg(started && finished ? finished - started : 0)
+                               .arg(node.value(QStringLiteral("cost_micros")).toInteger())
+                               .arg(escapeInput(node.value(QStringLiteral("idempotency_key")).toString()))
+                    << '\n';
+        if (const QString error = node.value(QStringLiteral("error")).toString(); !error.isEmpty())
+            context.out << "     error: " << escapeInput(error) << '\n';
+        else if (output != QLatin1StringView("null"))
+            context.out << "     output: " << escapeInput(output) << '\n';
+    }
+}
+
 int showTask(Context &context, const QByteArray &json)
 {
     const QJsonObject task = QJsonDocument::fromJson(json).object();
@@ -80,6 +121,7 @@ int showTask(Context &context, const QByteArray &json)
         if (const auto *result = api::member(*exact, QStringLiteral("result")); result && result->type != ledger::JsonValue::Type::Null)
             line("result:       ", escapeInput(QString::fromUtf8(api::writeJson(*result))));
     }
+    showRun(context, task.value(QStringLiteral("run")));
     context.out.flush();
     return Ok;
 }
@@ -197,6 +239,22 @@ std::function<int(Context &, QCommandLineParser &)> action(const char *verb, con
     };
 }
 
+int until(Context &context, QCommandLineParser &parser)
+{
+    if (parser.positionalArguments().size() != 2)
+        return fail(context, QStringLiteral("task until takes a task ID and a NODE"), Usage);
+    const QStringList words = parser.positionalArguments();
+    auto result = callOperation(context, QStringLiteral("tasks.until"),
+                                "{\"id\":" + api::jsonString(words.at(0)) + ",\"node\":" + api::jsonString(words.at(1)) + '}');
+    if (!result)
+        return fail(context, result.error());
+    if (parser.isSet(JsonOption))
+        return printJson(context, *result);
+    context.out << summaryLine(QJsonDocument::fromJson(*result).object()) << '\n';
+    context.out.flush();
+    return Ok;
+}
+
 void declareId(QCommandLineParser &parser)
 {
     parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The task's id (a ULID, as 'task list' shows it)."));
@@ -232,7 +290,16 @@ std::vector<Command> taskCommands()
               parser.addOption(JsonOption);
           },
           list },
-        { word("show"), QStringLiteral("ID"), QStringLiteral("Show one task: state, attempts, lease, last error, input and result."), declareId, show },
+        { word("show"), QStringLiteral("ID"),
+          QStringLiteral("Show one task: state, attempts, lease, last error, input and result, and its run's node visits so far."), declareId, show },
+        { word("step"), QStringLiteral("ID"), QStringLiteral("Run exactly one node of the task's workflow, then pause it."), declareId,
+          action("step", "tasks.step", false) },
+        { word("until"), QStringLiteral("ID NODE"), QStringLiteral("Run the task's workflow until it reaches NODE, then pause it before NODE."),
+          [](QCommandLineParser &parser) {
+              declareId(parser);
+              parser.addPositionalArgument(QStringLiteral("node"), QStringLiteral("The workflow node to pause before."));
+          },
+          until },
         { word("pause"), QStringLiteral("ID"), QStringLiteral("Pause a task: it keeps its state and is not claimed until resumed."), declareId,
           action("pause", "tasks.pause", false) },
         { word("resume"), QStringLiteral("ID"), QStringLiteral("Resume a paused task."), declareId, action("resume", "tasks.resume", false) },

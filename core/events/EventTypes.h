@@ -52,6 +52,14 @@ inline const QString CostsAgentResumed = QStringLiteral("costs.agent_resumed");
 inline const QString CostsUnknown = QStringLiteral("costs.unknown");
 inline const QString ModeChanged = QStringLiteral("mode.changed");
 inline const QString AgentsReloaded = QStringLiteral("agents.reloaded");
+inline const QString WorkflowRunStarted = QStringLiteral("workflow.run_started");
+inline const QString WorkflowNodeStarted = QStringLiteral("workflow.node_started");
+inline const QString WorkflowNodeWaiting = QStringLiteral("workflow.node_waiting");
+inline const QString WorkflowNodeFinished = QStringLiteral("workflow.node_finished");
+inline const QString WorkflowNodeInterrupted = QStringLiteral("workflow.node_interrupted");
+inline const QString WorkflowRunFinished = QStringLiteral("workflow.run_finished");
+inline const QString WorkflowHoldSet = QStringLiteral("workflow.hold_set");
+inline const QString WorkflowToken = QStringLiteral("workflow.token");
 
 inline constexpr EventType Registry[] = {
     { "core.started", true, "the core started on its data directory (pid, version)" },
@@ -90,6 +98,14 @@ inline constexpr EventType Registry[] = {
     { "costs.unknown", true, "at start, spend records of calls a stopped process left open were marked unknown (records)" },
     { "mode.changed", true, "the operating mode changed (from, to, by)" },
     { "agents.reloaded", true, "the agent files were read again (names in force, problems: path, line, message, code; docs/agents.md)" },
+    { "workflow.run_started", true, "a task's workflow run began, on the definition it keeps (task_id, workflow, source, start; docs/workflows.md)" },
+    { "workflow.node_started", true, "a node visit began, or began again after an interruption (task_id, node, seq, visit, kind, idempotency_key, resumed)" },
+    { "workflow.node_waiting", true, "a gate asked for its approval and the task waits (task_id, node, seq, visit, approval_id)" },
+    { "workflow.node_finished", true, "a node visit ended (task_id, node, seq, visit, state: done|failed, outcome: pass|fail, next?, error?)" },
+    { "workflow.node_interrupted", true, "a node visit stopped before it finished (a stop, a cancel, a lost lease, a dead worker) and runs again with the same key (task_id, node, seq, reason)" },
+    { "workflow.run_finished", true, "a run ended (task_id, state: done|failed, error)" },
+    { "workflow.hold_set", true, "an operator asked a run to pause after its next node (hold \"*\", tasks.step) or before a node (tasks.until) (task_id, hold, by)" },
+    { "workflow.token", false, "a streamed token of a workflow's model call (task_id, node, visit, text)" },
 };
 
 inline std::span<const EventType> registry() { return Registry; }

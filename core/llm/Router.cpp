@@ -263,6 +263,10 @@ quint64 Router::call(Request request, TokenHandler onToken, Done done)
     else
         advance(id);
     --m_calling;
+    // The budget's reservation may have woken the scheduler while the
+    // deadlines waited (nextDeadlineNs): it asks again from the event loop,
+    // so no answer comes inside call().
+    QMetaObject::invokeMethod(this, [this] { wake(); }, Qt::QueuedConnection);
     return id;
 }
 
@@ -640,6 +644,11 @@ QJsonObject Router::describe()
 
 std::optional<qint64> Router::nextDeadlineNs()
 {
+    // Inside call() none is due: a reservation commits in the ledger, which
+    // wakes the scheduler, and another call's answer settled there would
+    // re-enter the budget mid-reservation. call() wakes it again at its end.
+    if (m_calling > 0)
+        return std::nullopt;
     std::optional<qint64> earliest;
     auto consider = [&earliest](std::optional<qint64> t) {
         if (t && (!earliest || *t < *earliest))

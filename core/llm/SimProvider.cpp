@@ -1,5 +1,7 @@
 #include "llm/SimProvider.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 
 #include <cmath>
@@ -120,6 +122,24 @@ QString patch(Random &r, const QString &topic)
                       .arg(QLatin1String(r.pick(Findings)), QLatin1String(r.pick(Subjects)));
 }
 
+// A review prompt that asks for one JSON object (a workflow node with
+// `output: json`) gets its verdict and findings as one.
+bool wantsJson(const ChatRequest &request)
+{
+    for (auto it = request.messages.crbegin(); it != request.messages.crend(); ++it)
+        if (it->role == QLatin1String("user"))
+            return it->content.contains(QLatin1String("JSON object"), Qt::CaseInsensitive);
+    return false;
+}
+
+QString reviewJson(bool pass, const QString &findings)
+{
+    const QJsonObject object { { QStringLiteral("verdict"), pass ? QStringLiteral("pass") : QStringLiteral("fail") },
+                               { QStringLiteral("findings"), findings },
+                               { QStringLiteral("simulated"), true } };
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
 QString review(Random &r, const ChatRequest &request, double failChance)
 {
     bool earlierVerdict = false;
@@ -127,11 +147,16 @@ QString review(Random &r, const ChatRequest &request, double failChance)
         if (message.content.contains(QLatin1String("VERDICT:")))
             earlierVerdict = true;
     const bool fail = !earlierVerdict && r.unit() < failChance;
-    if (!fail)
-        return SimProvider::Marker + QStringLiteral(" VERDICT: PASS\n\nFindings: none blocking. Checked %1 and %2 (simulated review).")
-                                             .arg(QLatin1String(r.pick(Subjects)), QLatin1String(r.pick(Subjects)));
-    return SimProvider::Marker + QStringLiteral(" VERDICT: FAIL\n\nFindings:\n- %1 in %2\n- %3\n\nFix these and send the patch back (simulated review).")
-                                         .arg(QLatin1String(r.pick(Findings)), QLatin1String(r.pick(Files)), QLatin1String(r.pick(Findings)));
+    const bool json = wantsJson(request);
+    if (!fail) {
+        const QString findings = QStringLiteral("none blocking. Checked %1 and %2 (simulated review).").arg(QLatin1String(r.pick(Subjects)), QLatin1String(r.pick(Subjects)));
+        return json ? reviewJson(true, SimProvider::Marker + u' ' + findings)
+                    : SimProvider::Marker + QStringLiteral(" VERDICT: PASS\n\nFindings: ") + findings;
+    }
+    const QString findings = QStringLiteral("- %1 in %2\n- %3").arg(QLatin1String(r.pick(Findings)), QLatin1String(r.pick(Files)), QLatin1String(r.pick(Findings)));
+    return json ? reviewJson(false, SimProvider::Marker + u' ' + findings)
+                : SimProvider::Marker + QStringLiteral(" VERDICT: FAIL\n\nFindings:\n") + findings
+                        + QStringLiteral("\n\nFix these and send the patch back (simulated review).");
 }
 
 QString deploy(Random &r, const QString &topic)

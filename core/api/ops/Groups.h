@@ -19,6 +19,7 @@ std::vector<Operation> eventOperations();
 std::vector<Operation> ledgerOperations();
 std::vector<Operation> modelOperations();
 std::vector<Operation> modeOperations();
+std::vector<Operation> runOperations();
 std::vector<Operation> scenarioOperations();
 std::vector<Operation> taskOperations();
 std::vector<Operation> workflowOperations();

@@ -5,6 +5,7 @@
 #include "api/JsonText.h"
 #include "api/ops/Groups.h"
 #include "orchestrator/TaskQueue.h"
+#include "orchestrator/WorkflowRunner.h"
 
 namespace cabinet::api::ops {
 
@@ -175,8 +176,14 @@ std::vector<Operation> taskOperations()
                   reply(json);
               });
           } },
-        { { QStringLiteral("tasks.get"), QStringLiteral("One task, with its input and result."), false, Role::Viewer,
-            QStringLiteral("{\"id\": \"ULID\"}"), TaskForm, ReadErrors },
+        { { QStringLiteral("tasks.get"),
+            QStringLiteral("One task, with its input and result, and its workflow run's partial results: each node visit's state, "
+                           "output, timing and cost (docs/workflows.md)."),
+            false, Role::Viewer, QStringLiteral("{\"id\": \"ULID\"}"),
+            TaskForm + QStringLiteral(" and \"run\": {\"workflow\", \"state\", \"hold\", \"error\", \"cost_micros\", \"nodes\": [{\"seq\", \"node\", "
+                                      "\"visit\", \"state\", \"outcome\", \"output\", \"idempotency_key\", \"runs\", \"started_ms\", "
+                                      "\"finished_ms\", \"cost_micros\"}, ...]}|null"),
+            ReadErrors },
           now([](Cabinet &cabinet, const Actor &, const QByteArray &params) -> Result<QByteArray> {
               auto id = idParam(params, { "id" });
               if (!id)
@@ -184,7 +191,12 @@ std::vector<Operation> taskOperations()
               auto task = queueOf(cabinet).get(*id);
               if (!task)
                   return task.error();
-              return taskJson(*task);
+              auto run = cabinet.service<WorkflowRunner>().runJson(*id);
+              if (!run)
+                  return run.error();
+              QByteArray json = taskJson(*task);
+              json.chop(1);
+              return QByteArray(json + ",\"run\":" + (run->isObject() ? compact(run->toObject()) : QByteArrayLiteral("null")) + '}');
           }) },
         { { QStringLiteral("tasks.list"),
             QStringLiteral("Tasks by id (submit order), one state or all, a page at a time (input and result left out: tasks.get), "

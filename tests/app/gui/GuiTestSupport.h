@@ -40,6 +40,9 @@ struct RunningCore {
         Cabinet::Options options;
         options.dataDir = dir.path();
         options.clock = clock;
+        // The view-models are tested on a queue nobody works: tasks stay
+        // where a test puts them (the runner has tst_workflowrunner).
+        options.config.insert(QStringLiteral("orchestrator.workers"), QStringLiteral("0"));
         connection.open(options);
         if (!QTest::qWaitFor([this] { return connection.state() != gui::CoreConnection::Starting; })
             || connection.state() != gui::CoreConnection::Ready)

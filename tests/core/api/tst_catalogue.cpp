@@ -156,6 +156,14 @@ const std::map<QString, Sample> &samples()
         { QStringLiteral("tasks.resume"), onTask({ "tasks.pause" }) },
         { QStringLiteral("tasks.cancel"), onTask() },
         { QStringLiteral("tasks.retry"), onTask({ "tasks.cancel" }) },
+        // A run needs a workflow that loads: the default pipeline.
+        { QStringLiteral("tasks.step"), [](Cabinet &cabinet, ManualClock &clock) {
+              return idParams(resultMember(call(cabinet, &clock, QStringLiteral("tasks.submit"), R"({"workflow":"default","title":"step"})", tester()), "id"));
+          } },
+        { QStringLiteral("tasks.until"), [](Cabinet &cabinet, ManualClock &clock) {
+              const QString id = resultMember(call(cabinet, &clock, QStringLiteral("tasks.submit"), R"({"workflow":"default","title":"until"})", tester()), "id");
+              return QByteArray("{\"id\":" + jsonString(id) + ",\"node\":\"review\"}");
+          } },
         // Reading.
         { QStringLiteral("api.list"), fixed("{}") },
         { QStringLiteral("audit.verify"), fixed("{}") },
