@@ -184,7 +184,7 @@ Result<ApprovalRequest> ApprovalService::request(const NewApproval &asked, const
     return request;
 }
 
-Status ApprovalService::checkDecision(const Decision &decision, const QString &operatorName, qint64 nowNs,
+Status ApprovalService::checkDecision(const Decision &decision, const QString &operatorName, const QString &caller, qint64 nowNs,
                                       std::vector<ApprovalRequest> &requests) const
 {
     if (decision.ids.isEmpty() || decision.ids.size() > BulkMax)
@@ -214,11 +214,14 @@ Status ApprovalService::checkDecision(const Decision &decision, const QString &o
         if (request.deadlineNs > 0 && nowNs >= request.deadlineNs)
             return Error { ErrorCode::FailedPrecondition,
                            QStringLiteral("request %1 passed its deadline; it is expired and not decided any more").arg(id), field };
+        // The same name, or the same caller under another name: an
+        // identity is worth its source (docs/approvals.md), and one caller
+        // typing two names is still one.
         for (const Vote &vote : request.votes)
-            if (vote.operatorName == operatorName)
+            if (vote.operatorName == operatorName || vote.actor == caller)
                 return Error { ErrorCode::Conflict,
-                               QStringLiteral("%1 approved request %2 already; tier 3 needs %3 different operators")
-                                       .arg(operatorName, id)
+                               QStringLiteral("%1 (%2) voted on request %3 already; tier 3 needs %4 different operators")
+                                       .arg(vote.operatorName, vote.actor, id)
                                        .arg(Tier3ApprovalsNeeded),
                                field };
         requests.push_back(**found);
@@ -234,7 +237,7 @@ Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &dec
     const QString operatorName = decision.operatorName.isEmpty() ? actor.id() : decision.operatorName;
     const qint64 now = m_clock.nowNs();
     std::vector<ApprovalRequest> requests;
-    if (auto checked = checkDecision(decision, operatorName, now, requests); !checked)
+    if (auto checked = checkDecision(decision, operatorName, actor.toString(), now, requests); !checked)
         return checked.error();
 
     auto tx = m_db.begin();
@@ -242,7 +245,7 @@ Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &dec
         return tx.error();
     std::vector<ApprovalRequest> finished;
     for (ApprovalRequest &request : requests) {
-        const Vote vote { operatorName, decision.approve, decision.reason, now };
+        const Vote vote { operatorName, decision.approve, decision.reason, now, actor.toString() };
         if (auto stored = m_store.insertVote(request.id, vote); !stored)
             return stored.error();
         request.votes.push_back(vote);

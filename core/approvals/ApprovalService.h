@@ -116,7 +116,8 @@ public:
 private:
     Result<Mode> mode() const;
     Status seedIds();
-    Status checkDecision(const Decision &decision, const QString &operatorName, qint64 nowNs, std::vector<ApprovalRequest> &requests) const;
+    Status checkDecision(const Decision &decision, const QString &operatorName, const QString &caller, qint64 nowNs,
+                         std::vector<ApprovalRequest> &requests) const;
     // Moves the tasks of finished requests (after their commit).
     void settleTasks(const std::vector<ApprovalRequest> &finished);
     // At start: tasks still awaiting an approval that was decided.

@@ -91,12 +91,13 @@ Status ApprovalStore::update(const ApprovalRequest &request)
 
 Status ApprovalStore::insertVote(const QString &id, const Vote &vote)
 {
-    auto &insert = m_db.statement("INSERT INTO approval_votes (approval_id, operator, verdict, reason, decided_ns) VALUES (?, ?, ?, ?, ?)");
+    auto &insert = m_db.statement("INSERT INTO approval_votes (approval_id, operator, verdict, reason, decided_ns, actor) VALUES (?, ?, ?, ?, ?, ?)");
     insert.bind(1, id)
             .bind(2, vote.operatorName)
             .bind(3, vote.approve ? QStringLiteral("approve") : QStringLiteral("deny"))
             .bind(4, vote.reason)
-            .bind(5, vote.atNs);
+            .bind(5, vote.atNs)
+            .bind(6, vote.actor);
     if (auto done = insert.exec(); !done)
         return writeError(done.error());
     return {};
@@ -104,7 +105,7 @@ Status ApprovalStore::insertVote(const QString &id, const Vote &vote)
 
 Status ApprovalStore::readVotes(ApprovalRequest &request) const
 {
-    auto &select = m_db.statement("SELECT operator, verdict, reason, decided_ns FROM approval_votes WHERE approval_id = ? ORDER BY decided_ns, rowid");
+    auto &select = m_db.statement("SELECT operator, verdict, reason, decided_ns, actor FROM approval_votes WHERE approval_id = ? ORDER BY decided_ns, rowid");
     select.bind(1, request.id);
     while (true) {
         auto row = select.step();
@@ -112,7 +113,7 @@ Status ApprovalStore::readVotes(ApprovalRequest &request) const
             return readError(row.error());
         if (!*row)
             break;
-        request.votes.push_back(Vote { select.text(0), select.text(1) == QLatin1StringView("approve"), select.text(2), select.int64(3) });
+        request.votes.push_back(Vote { select.text(0), select.text(1) == QLatin1StringView("approve"), select.text(2), select.int64(3), select.text(4) });
     }
     select.reset();
     return {};

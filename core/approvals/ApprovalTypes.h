@@ -39,6 +39,7 @@ struct Vote {
     bool approve = false;
     QString reason;
     qint64 atNs = 0;
+    QString actor; // the caller's Actor::toString(): one caller votes once, whatever name it gives
 };
 
 struct ApprovalRequest {

@@ -159,7 +159,7 @@ std::vector<Operation> approvalOperations()
 {
     const QString request = QStringLiteral("{\"id\", \"state\": \"pending\"|\"approved\"|\"denied\"|\"expired\", \"tier\", \"rule\", \"action\", "
                                            "\"task_id\", \"node\", \"requested_by\", \"created_ms\", \"deadline_ms\", \"reminder_ms\": [50 %, 90 %], "
-                                           "\"reminders_sent\", \"approvals_needed\", \"votes\": [{\"operator\", \"verdict\", \"reason\", \"at_ms\"}], "
+                                           "\"reminders_sent\", \"approvals_needed\", \"votes\": [{\"operator\", \"verdict\", \"reason\", \"at_ms\", \"actor\"}], "
                                            "\"decided_ms\", \"reason\", \"evidence\"}");
     return {
         { { QStringLiteral("approvals.list"),

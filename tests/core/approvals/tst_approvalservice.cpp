@@ -216,6 +216,32 @@ private Q_SLOTS:
         QCOMPARE(f.approvals->decide(deciding(third->id, false, "alice"), person("alice"))->front().state, ApprovalState::Denied);
     }
 
+    // One caller typing two names is one operator: the vote keeps the
+    // caller's actor, and a second approval from it is refused.
+    void oneCallerCannotApproveTwiceUnderTwoNames()
+    {
+        ApprovalFixture f;
+        f.open();
+        auto request = f.approvals->request(asking(toAutonomous()), agent());
+        QVERIFY(request.ok());
+        QVERIFY(f.approvals->decide(deciding(request->id, true, "alice"), person("mallory")).ok());
+        const qint64 audited = f.auditCount();
+        auto again = f.approvals->decide(deciding(request->id, true, "bob"), person("mallory"));
+        QVERIFY(!again.ok());
+        QCOMPARE(again.error().code, ErrorCode::Conflict);
+        QCOMPARE(again.error().field, QStringLiteral("ids[0]"));
+        QCOMPARE(f.auditCount(), audited);
+        auto read = f.approvals->get(request->id);
+        QCOMPARE(read->state, ApprovalState::Pending);
+        QCOMPARE(read->votes.size(), size_t(1));
+        QCOMPARE(read->votes.front().operatorName, QStringLiteral("alice"));
+        QCOMPARE(read->votes.front().actor, QStringLiteral("operator:mallory"));
+        // A different caller completes it.
+        auto second = f.approvals->decide(deciding(request->id, true, "bob"), person("bob"));
+        QVERIFY(second.ok());
+        QCOMPARE(second->front().state, ApprovalState::Approved);
+    }
+
     void decidedOnceOnly()
     {
         ApprovalFixture f;
