@@ -141,6 +141,14 @@ Result<ApprovalRequest> ApprovalService::request(const NewApproval &asked, const
     if (*pending >= PendingMax)
         return Error { ErrorCode::ResourceExhausted,
                        QStringLiteral("%1 approvals are pending, the most there may be; decide some first").arg(PendingMax) };
+    // The claim the task is at: a later trip to a gate is a later claim.
+    int taskClaim = 0;
+    if (!asked.taskId.isEmpty() && m_options.tasks) {
+        auto task = m_options.tasks->get(asked.taskId);
+        if (!task)
+            return Error { task.error().code, task.error().message, QStringLiteral("task_id") };
+        taskClaim = task->claims;
+    }
     if (auto seeded = seedIds(); !seeded)
         return seeded.error();
 
@@ -152,6 +160,7 @@ Result<ApprovalRequest> ApprovalService::request(const NewApproval &asked, const
     request.rule = decision->rule;
     request.action = asked.action;
     request.taskId = asked.taskId;
+    request.taskClaim = taskClaim;
     request.node = asked.node;
     request.requestedBy = actor.toString();
     request.evidence = evidence;
@@ -393,7 +402,9 @@ Status ApprovalService::settleLeftovers()
         if (!page)
             return page.error();
         for (const orchestrator::Task &task : page->tasks) {
-            auto newest = m_store.newestForTask(task.id);
+            // Only a request of the claim that brought the task to this
+            // gate: an earlier gate's approval must not move it past this one.
+            auto newest = m_store.newestForClaim(task.id, task.claims);
             if (!newest)
                 return newest.error();
             if (*newest && (*newest)->state != ApprovalState::Pending)

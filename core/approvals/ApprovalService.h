@@ -60,7 +60,8 @@ struct ApprovalPage {
 // When a decided request names a task, the task leaves awaiting_approval
 // through TaskQueue::act (approve: pending; deny or expiry: failed), after
 // the decision's commit, as system:approvals. A task the process stopped
-// before moving is moved at the next start.
+// before moving is moved at the next start, by a request made under the
+// task's current claim (each trip to a gate is a claim of its own).
 //
 // As a Service its deadline is the soonest reminder or expiry; start()
 // expires at once what passed while the process was down (once: the
@@ -120,7 +121,8 @@ private:
                          std::vector<ApprovalRequest> &requests) const;
     // Moves the tasks of finished requests (after their commit).
     void settleTasks(const std::vector<ApprovalRequest> &finished);
-    // At start: tasks still awaiting an approval that was decided.
+    // At start: tasks still awaiting an approval that was decided, each by
+    // the newest request of its current claim only.
     Status settleLeftovers();
 
     Database &m_db;

@@ -11,7 +11,7 @@ namespace {
 
 #define APPROVAL_COLUMNS                                                                                                   \
     "id, state, tier, rule, action, task_id, node, requested_by, evidence, created_ns, deadline_ns, reminders, next_due_ns," \
-    " decided_ns, reason"
+    " decided_ns, reason, task_claim"
 
 Error readError(const Error &error)
 {
@@ -42,6 +42,7 @@ ApprovalRequest readRow(const Statement &row)
     request.nextDueNs = row.int64(12);
     request.decidedNs = row.int64(13);
     request.reason = row.text(14);
+    request.taskClaim = int(row.int64(15));
     return request;
 }
 
@@ -49,7 +50,7 @@ ApprovalRequest readRow(const Statement &row)
 
 Status ApprovalStore::insert(const ApprovalRequest &request)
 {
-    auto &insert = m_db.statement("INSERT INTO approvals (" APPROVAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto &insert = m_db.statement("INSERT INTO approvals (" APPROVAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, request.id)
             .bind(2, approvalStateName(request.state))
             .bind(3, request.tier)
@@ -64,7 +65,8 @@ Status ApprovalStore::insert(const ApprovalRequest &request)
             .bind(12, request.reminders)
             .bind(13, request.nextDueNs)
             .bind(14, request.decidedNs)
-            .bind(15, request.reason);
+            .bind(15, request.reason)
+            .bind(16, request.taskClaim);
     if (auto done = insert.exec(); !done)
         return writeError(done.error());
     return {};
@@ -224,10 +226,10 @@ Result<std::vector<ApprovalRequest>> ApprovalStore::page(ApprovalFilter filter, 
     return readRows(select, true);
 }
 
-Result<std::optional<ApprovalRequest>> ApprovalStore::newestForTask(const QString &taskId) const
+Result<std::optional<ApprovalRequest>> ApprovalStore::newestForClaim(const QString &taskId, int claim) const
 {
-    auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE task_id = ? ORDER BY id DESC LIMIT 1");
-    select.bind(1, taskId);
+    auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE task_id = ? AND task_claim = ? ORDER BY id DESC LIMIT 1");
+    select.bind(1, taskId).bind(2, claim);
     auto rows = readRows(select, false);
     if (!rows)
         return rows.error();

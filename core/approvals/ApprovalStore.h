@@ -36,8 +36,8 @@ public:
     // Pending: by deadline (none last), then id; otherwise newest first.
     // `after` is the last id of the previous page.
     Result<std::vector<ApprovalRequest>> page(ApprovalFilter filter, const QString &after, int limit) const;
-    // The newest request a task waits on.
-    Result<std::optional<ApprovalRequest>> newestForTask(const QString &taskId) const;
+    // The newest request made for a task under its claim `claim`.
+    Result<std::optional<ApprovalRequest>> newestForClaim(const QString &taskId, int claim) const;
     Result<QString> greatestId() const;
 
 private:

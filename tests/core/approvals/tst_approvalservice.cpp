@@ -426,6 +426,52 @@ private Q_SLOTS:
         QCOMPARE(f.taskState(task), orchestrator::TaskState::Pending);
     }
 
+    // Two gates: the task passed gate 1 and waits at gate 2. At start it is
+    // moved only by gate 2's request, never by gate 1's approval.
+    void leftoversSettleByTheCurrentGateOnly()
+    {
+        ApprovalFixture f;
+        f.open();
+        const QString task = f.taskAtGate();
+        auto first = f.approvals->request(asking(deploy(), task), agent());
+        QVERIFY(first.ok());
+        f.clock->advanceMs(1'000);
+        QVERIFY(f.approvals->decide(deciding(first->id, true, "alice"), person("alice")).ok());
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::Pending);
+        f.clock->advanceMs(1'000);
+        // At gate 2; its request never committed (a crash before it).
+        f.claimToGate();
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::AwaitingApproval);
+        f.open();
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::AwaitingApproval);
+
+        // Gate 2's request, decided in a process that moves no task (as if
+        // it stopped right after the commit): the start moves it by that one.
+        auto second = f.approvals->request(asking(deploy(), task), agent());
+        QVERIFY(second.ok());
+        QCOMPARE(second->taskClaim, first->taskClaim + 1);
+        f.close();
+        f.open(false);
+        ApprovalService bare(*f.db, *f.events, *f.audit, *f.clock, ApprovalService::Options {});
+        QVERIFY(bare.decide(deciding(second->id, false, "bob"), person("bob")).ok());
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::AwaitingApproval);
+        f.open();
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::Failed);
+    }
+
+    void requestForAnUnknownTaskIsRefused()
+    {
+        ApprovalFixture f;
+        f.open();
+        const qint64 audited = f.auditCount();
+        auto request = f.approvals->request(asking(deploy(), QStringLiteral("01JN0000000000000000000000")), agent());
+        QVERIFY(!request.ok());
+        QCOMPARE(request.error().code, ErrorCode::NotFound);
+        QCOMPARE(request.error().field, QStringLiteral("task_id"));
+        QCOMPARE(f.auditCount(), audited);
+        QCOMPARE(f.approvals->list(ApprovalFilter::All, {}, 10)->requests.size(), size_t(0));
+    }
+
     void pendingSortedByDeadline()
     {
         ApprovalFixture f;
