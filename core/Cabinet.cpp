@@ -113,6 +113,9 @@ void Cabinet::buildServices()
     approvalOptions.mode = [this] { return operatingMode(); };
     approvalOptions.policyPath = m_dataDirPath + QStringLiteral("/tiers.yaml");
     approvalOptions.tasks = &service<orchestrator::TaskQueue>();
+    approvalOptions.switchMode = [modes = &service<costs::ModeStore>()](Transaction &tx, const QString &mode, const QString &by, const QString &id) {
+        return modes->switchIn(tx, mode, by, id);
+    };
     m_services.push_back(std::make_unique<approvals::ApprovalService>(*m_db, *m_events, *m_audit, *m_clock, std::move(approvalOptions)));
     // Asked at each refresh, after open() has loaded the agents.
     m_services.push_back(std::make_unique<orchestrator::WorkflowCatalog>(m_dataDirPath, [this] {

@@ -132,6 +132,9 @@ Result<ApprovalRequest> ApprovalService::request(const NewApproval &asked, const
             return invalid(QStringLiteral("the evidence must be a JSON object"), QStringLiteral("evidence"));
         evidence = api::writeJson(*parsed);
     }
+    // Its approval switches to the target: it must be a mode.
+    if (asked.action.kind == ActionKind::ModeChange && !modeFromName(asked.action.target))
+        return invalid(QStringLiteral("a mode change's target must be autonomous, supervised, manual or paused"), QStringLiteral("action.target"));
     auto decision = check(asked.action);
     if (!decision)
         return decision.error();
@@ -273,6 +276,9 @@ Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &dec
         request.nextDueNs = 0;
         if (auto stored = m_store.update(request); !stored)
             return stored.error();
+        if (request.state == ApprovalState::Approved && request.action.kind == ActionKind::ModeChange && m_options.switchMode)
+            if (auto switched = m_options.switchMode(*tx, request.action.target, actor.toString(), request.id); !switched)
+                return switched.error();
         QJsonArray operators;
         for (const Vote &v : request.votes)
             operators.append(v.operatorName);

@@ -77,6 +77,12 @@ public:
         // Moves waiting tasks by the outcome; null: requests name no task
         // that moves (tests of the service alone).
         orchestrator::TaskQueue *tasks = nullptr;
+        // Switches the operating mode to an approved mode_change request's
+        // target inside the decision's transaction (`by`: the deciding
+        // caller's actor), so the approval is the switch (mode.set's tier
+        // 2 and 3, docs/approvals.md). Null: an approved mode change
+        // switches nothing (tests of the service alone).
+        std::function<Status(Transaction &, const QString &mode, const QString &by, const QString &approvalId)> switchMode;
     };
     // Called inside the transaction of every request, reminder, decision
     // and expiry (`what`: requested, reminder, decided, expired), so a
@@ -85,6 +91,8 @@ public:
 
     ApprovalService(Database &db, EventBus &events, AuditLog &audit, const Clock &clock, Options options);
 
+    // A mode_change action's target must be a mode's name (its approval
+    // switches to it).
     Result<ApprovalRequest> request(const NewApproval &request, const Actor &actor);
     // Every id or none: a request that is unknown, decided already, or that
     // this operator approved already (tier 3) refuses the whole decision,
