@@ -130,6 +130,9 @@ private Q_SLOTS:
                                                  << QStringLiteral("reason");
         QTest::newRow("decide: operator with a space") << QStringLiteral("approvals.decide")
                                                        << QByteArray(R"({"ids":["x"],"verdict":"deny","operator":"a b"})") << QStringLiteral("operator");
+        QTest::newRow("deliveries: unknown state") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"state":"lost"})") << QStringLiteral("state");
+        QTest::newRow("deliveries: after -1") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"after":-1})") << QStringLiteral("after");
+        QTest::newRow("deliveries: limit 0") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"limit":0})") << QStringLiteral("limit");
         QTest::newRow("check: no action") << QStringLiteral("policy.check") << QByteArray("{}") << QStringLiteral("action");
         QTest::newRow("check: unknown kind") << QStringLiteral("policy.check") << QByteArray(R"({"action":{"kind":"launch"}})") << QStringLiteral("kind");
     }
