@@ -6,6 +6,8 @@
 #include "events/EventTypes.h"
 #include "store/Database.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QRegularExpression>
@@ -96,7 +98,7 @@ QJsonObject deliveryJson(const Delivery &d)
              { QStringLiteral("updated_ms"), d.updatedNs / NsPerMs } };
 }
 
-Result<std::vector<Webhook>> Notifier::webhooksFrom(const Config &config)
+Result<std::vector<Webhook>> Notifier::webhooksFrom(const Config &config, const QString &dataDir)
 {
     static const QRegularExpression nameRule(QStringLiteral("^[a-z0-9_-]{1,%1}$").arg(WebhookNameLengthMax));
     std::map<QString, Webhook> found;
@@ -125,8 +127,19 @@ Result<std::vector<Webhook>> Notifier::webhooksFrom(const Config &config)
             webhook.format = *format;
         } else if (member == u"to") {
             webhook.to = item.value;
+        } else if (member == u"template") {
+            // Its placeholders are checked when a body is rendered: one that
+            // does not render fails that delivery with the placeholder named.
+            QFile file(QDir(dataDir).absoluteFilePath(item.value));
+            if (!file.open(QIODevice::ReadOnly))
+                return Error { ErrorCode::InvalidArgument, QStringLiteral("cannot read the template %1: %2").arg(file.fileName(), file.errorString()), item.key };
+            if (file.size() > TemplateBytesMax)
+                return Error { ErrorCode::InvalidArgument, QStringLiteral("a template is at most %1 bytes").arg(TemplateBytesMax), item.key };
+            webhook.templateText = file.read(TemplateBytesMax + 1);
+            if (webhook.templateText.size() > TemplateBytesMax || webhook.templateText.isEmpty())
+                return Error { ErrorCode::InvalidArgument, QStringLiteral("a template is 1..%1 bytes").arg(TemplateBytesMax), item.key };
         } else {
-            return Error { ErrorCode::InvalidArgument, QStringLiteral("a webhook has url, format and to"), item.key };
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("a webhook has url, format, to and template"), item.key };
         }
     }
     if (int(found.size()) > WebhooksMax)
@@ -151,7 +164,7 @@ std::unique_ptr<Notifier> makeNotifier(const Config &config, const QString &data
 {
     Notifier::Options options;
     options.dataDir = dataDir;
-    auto webhooks = Notifier::webhooksFrom(config);
+    auto webhooks = Notifier::webhooksFrom(config, dataDir);
     if (webhooks)
         options.webhooks = std::move(*webhooks);
     else
@@ -165,14 +178,20 @@ Status Notifier::start()
     // the key: notifications an operator counts on must not go quietly.
     if (m_options.webhooksError)
         return *m_options.webhooksError;
-    if (m_options.webhooks.empty())
-        return {};
-    auto tokens = DecisionTokens::open(m_options.dataDir);
-    if (!tokens)
-        return tokens.error();
-    m_tokens = std::move(*tokens);
-    m_client = std::make_unique<WebhookClient>(m_options.timeoutMs);
+    if (!m_options.webhooks.empty())
+        m_client = std::make_unique<WebhookClient>(m_options.timeoutMs);
     return {};
+}
+
+Result<const DecisionTokens *> Notifier::tokens()
+{
+    if (!m_tokens) {
+        auto opened = DecisionTokens::open(m_options.dataDir);
+        if (!opened)
+            return opened.error();
+        m_tokens = std::move(*opened);
+    }
+    return &*m_tokens;
 }
 
 Status Notifier::record(Transaction &tx, const Delivery &d)
@@ -189,10 +208,8 @@ Status Notifier::queue(Transaction &tx, const ApprovalRequest &request, const QS
 {
     if (m_options.webhooks.empty())
         return {};
-    // Not started (a read-only core): nothing can be signed or sent.
-    if (!m_tokens)
-        return {};
     const qint64 now = m_clock.nowNs();
+    auto signer = tokens();
     for (const Webhook &webhook : m_options.webhooks) {
         Delivery d;
         d.approvalId = request.id;
@@ -202,8 +219,9 @@ Status Notifier::queue(Transaction &tx, const ApprovalRequest &request, const QS
         QByteArray body;
         // A body that does not render fails this delivery, never the
         // request or decision it tells of.
-        auto facts = notificationFacts(request, what, webhook.to, *m_tokens, now / NsPerMs);
-        auto rendered = facts ? renderNotification(defaultTemplate(webhook.format), *facts) : Result<QByteArray>(facts.error());
+        auto facts = signer ? notificationFacts(request, what, webhook.to, **signer, now / NsPerMs) : Result<NotificationFacts>(signer.error());
+        auto rendered = facts ? renderNotification(webhook.templateText.isEmpty() ? defaultTemplate(webhook.format) : webhook.templateText, *facts)
+                              : Result<QByteArray>(facts.error());
         if (rendered) {
             body = *rendered;
         } else {

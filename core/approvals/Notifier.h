@@ -38,13 +38,15 @@ inline constexpr qsizetype DeliveryErrorBytesMax = 512;
 inline constexpr int DeliveriesListMax = 1'000;
 
 // One webhook of the configuration: notify.webhook.<name>.url (http or
-// https), .format (generic, slack, whatsapp; generic when absent) and .to
-// (the recipient its template names; optional).
+// https), .format (generic, slack, whatsapp; generic when absent), .to (the
+// recipient its template names; optional) and .template (a template file,
+// relative to the data directory; the format's shipped one when absent).
 struct Webhook {
     QString name;
     QByteArray url;
     WebhookFormat format = WebhookFormat::Generic;
     QString to;
+    QByteArray templateText; // empty: defaultTemplate(format)
 };
 
 enum class DeliveryState { Queued, Sent, Failed };
@@ -80,8 +82,9 @@ public:
         qint64 timeoutMs = DeliveryTimeoutMsDefault;
         std::optional<Error> webhooksError; // the configuration's webhooks did not read: start() refuses
     };
-    // The webhooks of the configuration; an error names the key at fault.
-    static Result<std::vector<Webhook>> webhooksFrom(const Config &config);
+    // The webhooks of the configuration, template files read from
+    // `dataDir`; an error names the key at fault.
+    static Result<std::vector<Webhook>> webhooksFrom(const Config &config, const QString &dataDir);
 
     Notifier(Database &db, EventBus &events, const Clock &clock, Options options);
     ~Notifier() override;
@@ -91,7 +94,7 @@ public:
     Result<std::vector<Delivery>> list(DeliveryState state, qint64 after, int limit) const;
 
     QString name() const override { return QStringLiteral("notifier"); }
-    // Opens the decision tokens' key when there is a webhook to send to.
+    // Refuses a configuration whose webhooks did not read; sends from here on.
     Status start() override;
     std::optional<qint64> nextDeadlineNs() override;
     void runDue(qint64 nowNs) override;
@@ -99,6 +102,9 @@ public:
 private:
     void finished(const Delivery &delivery, const WebhookClient::Outcome &outcome);
     Status record(Transaction &tx, const Delivery &delivery);
+    // The decision tokens' key, opened at the first notification (a core
+    // that is not started, as a command-line decision's, queues too).
+    Result<const DecisionTokens *> tokens();
 
     Database &m_db;
     EventBus &m_events;

@@ -64,7 +64,7 @@ struct Notified : ApprovalFixture {
     {
         ApprovalFixture::open();
         Notifier::Options options;
-        options.webhooks = { Webhook { QStringLiteral("ops"), url, WebhookFormat::Generic, QStringLiteral("alice") } };
+        options.webhooks = { Webhook { QStringLiteral("ops"), url, WebhookFormat::Generic, QStringLiteral("alice"), {} } };
         options.dataDir = dir.path();
         options.timeoutMs = timeoutMs;
         notifier = std::make_unique<Notifier>(*db, *events, *clock, options);
@@ -183,6 +183,27 @@ private Q_SLOTS:
         QTRY_COMPARE(hook.bodies.size(), 2);
     }
 
+    // A command-line decision runs in a core that is not started: it queues
+    // (the key is opened then), and a started core sends it later.
+    void aCoreNotStartedQueuesToo()
+    {
+        Hook hook(200);
+        Notified f;
+        f.ApprovalFixture::open();
+        Notifier::Options options;
+        options.webhooks = { Webhook { QStringLiteral("ops"), hook.url(), WebhookFormat::Generic, {}, {} } };
+        options.dataDir = f.dir.path();
+        f.notifier = std::make_unique<Notifier>(*f.db, *f.events, *f.clock, options);
+        f.approvals->setOutbox([&f](Transaction &tx, const ApprovalRequest &r, const QString &what) { return f.notifier->queue(tx, r, what); });
+        QVERIFY(f.approvals->request(NewApproval { deploy(), {}, {}, {} }, agent()).ok());
+        QCOMPARE(f.in(DeliveryState::Queued).size(), size_t(1));
+        QVERIFY(!f.notifier->nextDeadlineNs());
+        QVERIFY(QFile::exists(DecisionTokens::keyPath(f.dir.path())));
+        QVERIFY(f.notifier->start().ok());
+        f.scheduler->add(*f.notifier);
+        QTRY_COMPARE(f.in(DeliveryState::Sent).size(), size_t(1));
+    }
+
     void listRefusesABadLimit()
     {
         Hook hook(200);
@@ -209,6 +230,8 @@ private Q_SLOTS:
         QTest::newRow("format") << QStringLiteral("notify.webhook.ops.format") << QStringLiteral("telex") << QStringLiteral("notify.webhook.ops.format");
         QTest::newRow("no url") << QStringLiteral("notify.webhook.ops.to") << QStringLiteral("alice") << QStringLiteral("notify.webhook.ops.url");
         QTest::newRow("member") << QStringLiteral("notify.webhook.ops.secret") << QStringLiteral("x") << QStringLiteral("notify.webhook.ops.secret");
+        QTest::newRow("no template file") << QStringLiteral("notify.webhook.ops.template") << QStringLiteral("absent.json")
+                                          << QStringLiteral("notify.webhook.ops.template");
         QTest::newRow("name") << QStringLiteral("notify.webhook.Ops!.url") << QStringLiteral("https://h.example") << QStringLiteral("notify.webhook.Ops!.url");
     }
     void webhooksFromTheConfiguration()
@@ -218,7 +241,7 @@ private Q_SLOTS:
         QFETCH(QString, field);
         QTemporaryDir dir;
         Config config(dir.filePath(QStringLiteral("config.yaml")), { { key, value } });
-        auto webhooks = Notifier::webhooksFrom(config);
+        auto webhooks = Notifier::webhooksFrom(config, dir.path());
         if (field.isEmpty()) {
             QVERIFY(webhooks.ok());
             QCOMPARE(webhooks->size(), size_t(1));
@@ -231,6 +254,57 @@ private Q_SLOTS:
         QCOMPARE(webhooks.error().field, field);
     }
 
+    // A template of the configuration shapes the body; one that does not
+    // render fails its delivery, never the request.
+    void templatesOfTheConfiguration()
+    {
+        Hook hook(200);
+        Notified f;
+        auto write = [&f](const char *name, const QByteArray &text) {
+            QFile file(f.dir.filePath(QString::fromLatin1(name)));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(text);
+        };
+        write("mine.json", R"({"text": {{summary}}, "request": {{id}}, "for": {{to}}})");
+        write("bad.json", R"({"text": {{no_such_fact}}})");
+        write("huge.json", QByteArray(TemplateBytesMax + 1, ' '));
+        const QString url = QString::fromLatin1(hook.url());
+        Config config(f.dir.filePath(QStringLiteral("config.yaml")),
+                      { { QStringLiteral("notify.webhook.mine.url"), url }, { QStringLiteral("notify.webhook.mine.template"), QStringLiteral("mine.json") },
+                        { QStringLiteral("notify.webhook.mine.to"), QStringLiteral("alice") },
+                        { QStringLiteral("notify.webhook.bad.url"), url }, { QStringLiteral("notify.webhook.bad.template"), QStringLiteral("bad.json") } });
+        auto webhooks = Notifier::webhooksFrom(config, f.dir.path());
+        QVERIFY(webhooks.ok());
+        QCOMPARE(webhooks->size(), size_t(2));
+
+        f.ApprovalFixture::open();
+        Notifier::Options options;
+        options.webhooks = *webhooks;
+        options.dataDir = f.dir.path();
+        f.notifier = std::make_unique<Notifier>(*f.db, *f.events, *f.clock, options);
+        QVERIFY(f.notifier->start().ok());
+        f.scheduler->add(*f.notifier);
+        f.approvals->setOutbox([&f](Transaction &tx, const ApprovalRequest &r, const QString &what) { return f.notifier->queue(tx, r, what); });
+        auto request = f.approvals->request(NewApproval { deploy(), {}, {}, {} }, agent());
+        QVERIFY(request.ok());
+        QTRY_COMPARE(f.in(DeliveryState::Sent).size(), size_t(1));
+        const QJsonObject body = QJsonDocument::fromJson(hook.bodies.first()).object();
+        QCOMPARE(body.value(QStringLiteral("request")).toString(), request->id);
+        QCOMPARE(body.value(QStringLiteral("for")).toString(), QStringLiteral("alice"));
+        QVERIFY(!body.value(QStringLiteral("text")).toString().isEmpty());
+        const auto failed = f.in(DeliveryState::Failed);
+        QCOMPARE(failed.size(), size_t(1));
+        QCOMPARE(failed.front().channel, QStringLiteral("bad"));
+        QCOMPARE(failed.front().attempts, 0);
+        QVERIFY(!failed.front().lastError.isEmpty());
+
+        Config huge(f.dir.filePath(QStringLiteral("config.yaml")),
+                    { { QStringLiteral("notify.webhook.h.url"), url }, { QStringLiteral("notify.webhook.h.template"), QStringLiteral("huge.json") } });
+        auto refused = Notifier::webhooksFrom(huge, f.dir.path());
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().field, QStringLiteral("notify.webhook.h.template"));
+    }
+
     void tooManyWebhooksAreRefused()
     {
         QTemporaryDir dir;
@@ -238,7 +312,7 @@ private Q_SLOTS:
         for (int i = 0; i <= WebhooksMax; ++i)
             keys.insert(QStringLiteral("notify.webhook.w%1.url").arg(i), QStringLiteral("https://h.example/%1").arg(i));
         Config config(dir.filePath(QStringLiteral("config.yaml")), keys);
-        auto webhooks = Notifier::webhooksFrom(config);
+        auto webhooks = Notifier::webhooksFrom(config, dir.path());
         QVERIFY(!webhooks.ok());
         QCOMPARE(webhooks.error().field, QStringLiteral("notify.webhook"));
     }
