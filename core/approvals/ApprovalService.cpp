@@ -413,6 +413,17 @@ Status ApprovalService::settleLeftovers()
             auto newest = m_store.newestForClaim(task.id, task.claims);
             if (!newest)
                 return newest.error();
+            // None of this claim: the WorkflowRunner waits again on a request
+            // of an earlier claim (it stopped between asking and reporting
+            // the wait). That one counts only if it was decided after the
+            // task began this wait; an earlier gate's was decided before.
+            if (!*newest) {
+                newest = m_store.newestForTask(task.id);
+                if (!newest)
+                    return newest.error();
+                if (*newest && (*newest)->decidedNs <= task.updatedNs)
+                    newest->reset();
+            }
             if (*newest && (*newest)->state != ApprovalState::Pending)
                 decided.push_back(**newest);
         }

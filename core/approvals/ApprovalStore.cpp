@@ -226,16 +226,28 @@ Result<std::vector<ApprovalRequest>> ApprovalStore::page(ApprovalFilter filter, 
     return readRows(select, true);
 }
 
-Result<std::optional<ApprovalRequest>> ApprovalStore::newestForClaim(const QString &taskId, int claim) const
+Result<std::optional<ApprovalRequest>> ApprovalStore::firstRow(Statement &select) const
 {
-    auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE task_id = ? AND task_claim = ? ORDER BY id DESC LIMIT 1");
-    select.bind(1, taskId).bind(2, claim);
     auto rows = readRows(select, false);
     if (!rows)
         return rows.error();
     if (rows->empty())
         return std::optional<ApprovalRequest>();
     return std::optional<ApprovalRequest>(std::move(rows->front()));
+}
+
+Result<std::optional<ApprovalRequest>> ApprovalStore::newestForClaim(const QString &taskId, int claim) const
+{
+    auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE task_id = ? AND task_claim = ? ORDER BY id DESC LIMIT 1");
+    select.bind(1, taskId).bind(2, claim);
+    return firstRow(select);
+}
+
+Result<std::optional<ApprovalRequest>> ApprovalStore::newestForTask(const QString &taskId) const
+{
+    auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE task_id = ? ORDER BY id DESC LIMIT 1");
+    select.bind(1, taskId);
+    return firstRow(select);
 }
 
 Result<QString> ApprovalStore::greatestId() const

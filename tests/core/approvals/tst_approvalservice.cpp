@@ -459,6 +459,42 @@ private Q_SLOTS:
         QCOMPARE(f.taskState(task), orchestrator::TaskState::Failed);
     }
 
+    // The runner asked under claim 1, stopped before reporting the wait, and
+    // the task, claimed again, waits on that request under claim 2: a
+    // decision made after the task began this wait still moves it at start.
+    void leftoversSettleAWaitOnAnEarlierClaimsRequest()
+    {
+        ApprovalFixture f;
+        f.open();
+        orchestrator::SubmitRequest submit;
+        submit.workflow = QStringLiteral("default");
+        submit.title = QStringLiteral("ship it");
+        const QString task = f.tasks->submit(submit, person("alice"))->task.id;
+        orchestrator::ClaimRequest claim;
+        claim.worker = QStringLiteral("w1");
+        auto claimed = f.tasks->claim(claim);
+        QVERIFY(claimed.ok() && claimed->size() == 1);
+        for (auto action : { orchestrator::TaskAction::Start, orchestrator::TaskAction::Release }) {
+            if (action == orchestrator::TaskAction::Release)
+                QVERIFY(f.approvals->request(asking(deploy(), task), agent()).ok());
+            orchestrator::WorkerReport report;
+            report.lease = orchestrator::Lease::of(claimed->front());
+            report.action = action;
+            QVERIFY(f.tasks->report(report).ok());
+        }
+        const QString id = f.approvals->list(ApprovalFilter::Pending, {}, 1)->requests.front().id;
+        f.clock->advanceMs(1'000);
+        f.claimToGate();
+        QCOMPARE(f.tasks->get(task)->claims, 2);
+        f.clock->advanceMs(1'000);
+        f.close();
+        f.open(false);
+        ApprovalService bare(*f.db, *f.events, *f.audit, *f.clock, ApprovalService::Options {});
+        QVERIFY(bare.decide(deciding(id, true, "alice"), person("alice")).ok());
+        f.open();
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::Pending);
+    }
+
     void requestForAnUnknownTaskIsRefused()
     {
         ApprovalFixture f;
