@@ -4,6 +4,7 @@
 #include "api/ControlServer.h"
 #include "api/Dispatcher.h"
 #include "approvals/ApprovalService.h"
+#include "approvals/Notifier.h"
 #include "audit/AuditCheckpointService.h"
 #include "audit/AuditCheckpointer.h"
 #include "audit/AuditLog.h"
@@ -112,10 +113,15 @@ void Cabinet::buildServices()
     m_services.push_back(costs::makeBudgets(config, m_dataDirPath, service<ledger::Ledger>(), *m_db, *m_events, *m_audit, *m_clock));
     service<llm::Router>().setBudgetCheck(&service<costs::Budgets>());
     m_services.push_back(std::make_unique<orchestrator::TaskQueue>(*m_db, *m_events, *m_audit, *m_clock));
+    // Before the approvals: their start's expiries are notified too.
+    m_services.push_back(approvals::makeNotifier(config, m_dataDirPath, *m_db, *m_events, *m_clock));
     approvals::ApprovalService::Options approvalOptions;
     approvalOptions.mode = [this] { return operatingMode(); };
     approvalOptions.policyPath = m_dataDirPath + QStringLiteral("/tiers.yaml");
     approvalOptions.tasks = &service<orchestrator::TaskQueue>();
+    approvalOptions.switchMode = [modes = &service<costs::ModeStore>()](Transaction &tx, const QString &mode, const QString &by, const QString &id) {
+        return modes->switchIn(tx, mode, by, id);
+    };
     m_services.push_back(std::make_unique<approvals::ApprovalService>(*m_db, *m_events, *m_audit, *m_clock, std::move(approvalOptions)));
     m_services.push_back(std::make_unique<board::BoardService>(*m_db, *m_events, *m_audit, *m_clock,
                                                                [this] { return board::boardPersonas(agents()); }));
@@ -126,6 +132,8 @@ void Cabinet::buildServices()
                 rules.append(rule.name);
         return rules;
     }));
+    service<approvals::ApprovalService>().setOutbox([notifier = &service<approvals::Notifier>()](Transaction &tx, const approvals::ApprovalRequest &r,
+                                                                                                 const QString &what) { return notifier->queue(tx, r, what); });
     // Asked at each refresh, after open() has loaded the agents.
     m_services.push_back(std::make_unique<orchestrator::WorkflowCatalog>(m_dataDirPath, [this] {
         const QStringList names = agents().names();

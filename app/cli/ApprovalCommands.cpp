@@ -23,6 +23,8 @@ const QCommandLineOption JsonOption(QStringLiteral("json"), QStringLiteral("Prin
 const QCommandLineOption PendingOption(QStringLiteral("pending"), QStringLiteral("Only the requests waiting for a decision, by deadline."));
 const QCommandLineOption OperatorOption(QStringLiteral("operator"),
                                         QStringLiteral("Who decides (default: $CABINET_OPERATOR, else the local user)."), QStringLiteral("name"));
+const QCommandLineOption StateOption(QStringLiteral("state"), QStringLiteral("failed (the default), queued or sent."), QStringLiteral("state"),
+                                     QStringLiteral("failed"));
 const QCommandLineOption ReasonOption(QStringLiteral("reason"), QStringLiteral("Why, kept with the decision."), QStringLiteral("text"));
 
 int printJson(Context &context, const QByteArray &json)
@@ -144,6 +146,33 @@ int list(Context &context, QCommandLineParser &parser)
     return Ok;
 }
 
+// The first page of deliveries in one state (the oldest 1000), one a line.
+int deliveries(Context &context, QCommandLineParser &parser)
+{
+    if (!parser.positionalArguments().isEmpty())
+        return fail(context, QStringLiteral("approvals deliveries takes no arguments, got %1").arg(quoteInput(parser.positionalArguments().join(u' '))), Usage);
+    auto result = callOperation(context, QStringLiteral("approvals.deliveries"),
+                                "{\"state\":" + api::jsonString(parser.value(StateOption)) + ",\"limit\":1000}");
+    if (!result)
+        return fail(context, result.error());
+    if (parser.isSet(JsonOption))
+        return printJson(context, *result);
+    const QJsonArray rows = QJsonDocument::fromJson(*result).object().value(QStringLiteral("deliveries")).toArray();
+    for (const QJsonValue &value : rows) {
+        const QJsonObject d = value.toObject();
+        context.out << QStringLiteral("%1  %2  %3  %4  %5 tries  %6  %7")
+                               .arg(d.value(QStringLiteral("id")).toInteger())
+                               .arg(d.value(QStringLiteral("approval_id")).toString(), escapeInput(d.value(QStringLiteral("channel")).toString()),
+                                    d.value(QStringLiteral("what")).toString())
+                               .arg(d.value(QStringLiteral("attempts")).toInt())
+                               .arg(timeText(d.value(QStringLiteral("updated_ms"))), escapeInput(d.value(QStringLiteral("last_error")).toString()))
+                    << '\n';
+    }
+    context.out << QStringLiteral("%1 %2").arg(rows.size()).arg(parser.value(StateOption)) << '\n';
+    context.out.flush();
+    return Ok;
+}
+
 int show(Context &context, QCommandLineParser &parser)
 {
     if (parser.positionalArguments().size() != 1)
@@ -237,6 +266,13 @@ std::vector<Command> approvalCommands()
               parser.addOption(JsonOption);
           },
           list },
+        { { QStringLiteral("approvals"), QStringLiteral("deliveries") }, {},
+          QStringLiteral("List the approvals' webhook notifications that failed (--state queued|sent for the others), oldest first."),
+          [](QCommandLineParser &parser) {
+              parser.addOption(StateOption);
+              parser.addOption(JsonOption);
+          },
+          deliveries },
         { { QStringLiteral("approvals"), QStringLiteral("show") }, QStringLiteral("ID"),
           QStringLiteral("Show one approval request: tier and rule, action, deadline and reminders, votes, evidence."),
           [](QCommandLineParser &parser) {

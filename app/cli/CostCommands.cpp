@@ -253,6 +253,10 @@ int modeSet(Context &context, QCommandLineParser &parser)
     const QJsonObject change = QJsonDocument::fromJson(*result).object();
     if (change.value(QStringLiteral("changed")).toBool())
         context.out << "mode " << change.value(QStringLiteral("from")).toString() << " -> " << change.value(QStringLiteral("to")).toString() << '\n';
+    else if (change.contains(QStringLiteral("approval_id")))
+        context.out << "mode " << change.value(QStringLiteral("from")).toString() << " -> " << change.value(QStringLiteral("to")).toString()
+                    << " waits for approval " << change.value(QStringLiteral("approval_id")).toString() << " (tier "
+                    << change.value(QStringLiteral("tier")).toInt() << ")\n";
     else
         context.out << "mode already " << change.value(QStringLiteral("to")).toString() << '\n';
     context.out.flush();

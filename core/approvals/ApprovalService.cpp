@@ -132,6 +132,9 @@ Result<ApprovalRequest> ApprovalService::request(const NewApproval &asked, const
             return invalid(QStringLiteral("the evidence must be a JSON object"), QStringLiteral("evidence"));
         evidence = api::writeJson(*parsed);
     }
+    // Its approval switches to the target: it must be a mode.
+    if (asked.action.kind == ActionKind::ModeChange && !modeFromName(asked.action.target))
+        return invalid(QStringLiteral("a mode change's target must be autonomous, supervised, manual or paused"), QStringLiteral("action.target"));
     auto decision = check(asked.action);
     if (!decision)
         return decision.error();
@@ -141,6 +144,14 @@ Result<ApprovalRequest> ApprovalService::request(const NewApproval &asked, const
     if (*pending >= PendingMax)
         return Error { ErrorCode::ResourceExhausted,
                        QStringLiteral("%1 approvals are pending, the most there may be; decide some first").arg(PendingMax) };
+    // The claim the task is at: a later trip to a gate is a later claim.
+    int taskClaim = 0;
+    if (!asked.taskId.isEmpty() && m_options.tasks) {
+        auto task = m_options.tasks->get(asked.taskId);
+        if (!task)
+            return Error { task.error().code, task.error().message, QStringLiteral("task_id") };
+        taskClaim = task->claims;
+    }
     if (auto seeded = seedIds(); !seeded)
         return seeded.error();
 
@@ -152,6 +163,7 @@ Result<ApprovalRequest> ApprovalService::request(const NewApproval &asked, const
     request.rule = decision->rule;
     request.action = asked.action;
     request.taskId = asked.taskId;
+    request.taskClaim = taskClaim;
     request.node = asked.node;
     request.requestedBy = actor.toString();
     request.evidence = evidence;
@@ -184,7 +196,8 @@ Result<ApprovalRequest> ApprovalService::request(const NewApproval &asked, const
     return request;
 }
 
-Status ApprovalService::checkDecision(const Decision &decision, const QString &operatorName, std::vector<ApprovalRequest> &requests) const
+Status ApprovalService::checkDecision(const Decision &decision, const QString &operatorName, const QString &caller, qint64 nowNs,
+                                      std::vector<ApprovalRequest> &requests) const
 {
     if (decision.ids.isEmpty() || decision.ids.size() > BulkMax)
         return invalid(QStringLiteral("a decision names 1..%1 requests, got %2").arg(BulkMax).arg(decision.ids.size()), QStringLiteral("ids"));
@@ -208,11 +221,19 @@ Status ApprovalService::checkDecision(const Decision &decision, const QString &o
             return Error { ErrorCode::Conflict,
                            QStringLiteral("request %1 is %2 already; a decided request is not decided again").arg(id, approvalStateName(request.state)),
                            field };
+        // Between the deadline and the sweep that records the expiry the
+        // request is expired already: nobody approves it late.
+        if (request.deadlineNs > 0 && nowNs >= request.deadlineNs)
+            return Error { ErrorCode::FailedPrecondition,
+                           QStringLiteral("request %1 passed its deadline; it is expired and not decided any more").arg(id), field };
+        // The same name, or the same caller under another name: an
+        // identity is worth its source (docs/approvals.md), and one caller
+        // typing two names is still one.
         for (const Vote &vote : request.votes)
-            if (vote.operatorName == operatorName)
+            if (vote.operatorName == operatorName || vote.actor == caller)
                 return Error { ErrorCode::Conflict,
-                               QStringLiteral("%1 approved request %2 already; tier 3 needs %3 different operators")
-                                       .arg(operatorName, id)
+                               QStringLiteral("%1 (%2) voted on request %3 already; tier 3 needs %4 different operators")
+                                       .arg(vote.operatorName, vote.actor, id)
                                        .arg(Tier3ApprovalsNeeded),
                                field };
         requests.push_back(**found);
@@ -226,17 +247,17 @@ Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &dec
     if (actor.kind() == Actor::Kind::Agent)
         return Error { ErrorCode::PermissionDenied, QStringLiteral("an agent cannot decide an approval request; an operator does") };
     const QString operatorName = decision.operatorName.isEmpty() ? actor.id() : decision.operatorName;
+    const qint64 now = m_clock.nowNs();
     std::vector<ApprovalRequest> requests;
-    if (auto checked = checkDecision(decision, operatorName, requests); !checked)
+    if (auto checked = checkDecision(decision, operatorName, actor.toString(), now, requests); !checked)
         return checked.error();
 
-    const qint64 now = m_clock.nowNs();
     auto tx = m_db.begin();
     if (!tx)
         return tx.error();
     std::vector<ApprovalRequest> finished;
     for (ApprovalRequest &request : requests) {
-        const Vote vote { operatorName, decision.approve, decision.reason, now };
+        const Vote vote { operatorName, decision.approve, decision.reason, now, actor.toString() };
         if (auto stored = m_store.insertVote(request.id, vote); !stored)
             return stored.error();
         request.votes.push_back(vote);
@@ -255,6 +276,9 @@ Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &dec
         request.nextDueNs = 0;
         if (auto stored = m_store.update(request); !stored)
             return stored.error();
+        if (request.state == ApprovalState::Approved && request.action.kind == ActionKind::ModeChange && m_options.switchMode)
+            if (auto switched = m_options.switchMode(*tx, request.action.target, actor.toString(), request.id); !switched)
+                return switched.error();
         QJsonArray operators;
         for (const Vote &v : request.votes)
             operators.append(v.operatorName);
@@ -384,9 +408,22 @@ Status ApprovalService::settleLeftovers()
         if (!page)
             return page.error();
         for (const orchestrator::Task &task : page->tasks) {
-            auto newest = m_store.newestForTask(task.id);
+            // Only a request of the claim that brought the task to this
+            // gate: an earlier gate's approval must not move it past this one.
+            auto newest = m_store.newestForClaim(task.id, task.claims);
             if (!newest)
                 return newest.error();
+            // None of this claim: the WorkflowRunner waits again on a request
+            // of an earlier claim (it stopped between asking and reporting
+            // the wait). That one counts only if it was decided after the
+            // task began this wait; an earlier gate's was decided before.
+            if (!*newest) {
+                newest = m_store.newestForTask(task.id);
+                if (!newest)
+                    return newest.error();
+                if (*newest && (*newest)->decidedNs <= task.updatedNs)
+                    newest->reset();
+            }
             if (*newest && (*newest)->state != ApprovalState::Pending)
                 decided.push_back(**newest);
         }

@@ -60,7 +60,8 @@ struct ApprovalPage {
 // When a decided request names a task, the task leaves awaiting_approval
 // through TaskQueue::act (approve: pending; deny or expiry: failed), after
 // the decision's commit, as system:approvals. A task the process stopped
-// before moving is moved at the next start.
+// before moving is moved at the next start, by a request made under the
+// task's current claim (each trip to a gate is a claim of its own).
 //
 // As a Service its deadline is the soonest reminder or expiry; start()
 // expires at once what passed while the process was down (once: the
@@ -76,6 +77,12 @@ public:
         // Moves waiting tasks by the outcome; null: requests name no task
         // that moves (tests of the service alone).
         orchestrator::TaskQueue *tasks = nullptr;
+        // Switches the operating mode to an approved mode_change request's
+        // target inside the decision's transaction (`by`: the deciding
+        // caller's actor), so the approval is the switch (mode.set's tier
+        // 2 and 3, docs/approvals.md). Null: an approved mode change
+        // switches nothing (tests of the service alone).
+        std::function<Status(Transaction &, const QString &mode, const QString &by, const QString &approvalId)> switchMode;
     };
     // Called inside the transaction of every request, reminder, decision
     // and expiry (`what`: requested, reminder, decided, expired), so a
@@ -84,10 +91,14 @@ public:
 
     ApprovalService(Database &db, EventBus &events, AuditLog &audit, const Clock &clock, Options options);
 
+    // A mode_change action's target must be a mode's name (its approval
+    // switches to it).
     Result<ApprovalRequest> request(const NewApproval &request, const Actor &actor);
     // Every id or none: a request that is unknown, decided already, or that
     // this operator approved already (tier 3) refuses the whole decision,
-    // naming it, and nothing changes. Returns the requests as they are now.
+    // naming it, and nothing changes; so does a tier-2 request whose
+    // deadline has passed (failed_precondition: it is expired, and the next
+    // sweep records it so). Returns the requests as they are now.
     Result<std::vector<ApprovalRequest>> decide(const Decision &decision, const Actor &actor);
 
     Result<ApprovalRequest> get(const QString &id) const;
@@ -114,10 +125,12 @@ public:
 private:
     Result<Mode> mode() const;
     Status seedIds();
-    Status checkDecision(const Decision &decision, const QString &operatorName, std::vector<ApprovalRequest> &requests) const;
+    Status checkDecision(const Decision &decision, const QString &operatorName, const QString &caller, qint64 nowNs,
+                         std::vector<ApprovalRequest> &requests) const;
     // Moves the tasks of finished requests (after their commit).
     void settleTasks(const std::vector<ApprovalRequest> &finished);
-    // At start: tasks still awaiting an approval that was decided.
+    // At start: tasks still awaiting an approval that was decided, each by
+    // the newest request of its current claim only.
     Status settleLeftovers();
 
     Database &m_db;

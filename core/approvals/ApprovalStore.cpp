@@ -11,7 +11,7 @@ namespace {
 
 #define APPROVAL_COLUMNS                                                                                                   \
     "id, state, tier, rule, action, task_id, node, requested_by, evidence, created_ns, deadline_ns, reminders, next_due_ns," \
-    " decided_ns, reason"
+    " decided_ns, reason, task_claim"
 
 Error readError(const Error &error)
 {
@@ -42,6 +42,7 @@ ApprovalRequest readRow(const Statement &row)
     request.nextDueNs = row.int64(12);
     request.decidedNs = row.int64(13);
     request.reason = row.text(14);
+    request.taskClaim = int(row.int64(15));
     return request;
 }
 
@@ -49,7 +50,7 @@ ApprovalRequest readRow(const Statement &row)
 
 Status ApprovalStore::insert(const ApprovalRequest &request)
 {
-    auto &insert = m_db.statement("INSERT INTO approvals (" APPROVAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto &insert = m_db.statement("INSERT INTO approvals (" APPROVAL_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, request.id)
             .bind(2, approvalStateName(request.state))
             .bind(3, request.tier)
@@ -64,7 +65,8 @@ Status ApprovalStore::insert(const ApprovalRequest &request)
             .bind(12, request.reminders)
             .bind(13, request.nextDueNs)
             .bind(14, request.decidedNs)
-            .bind(15, request.reason);
+            .bind(15, request.reason)
+            .bind(16, request.taskClaim);
     if (auto done = insert.exec(); !done)
         return writeError(done.error());
     return {};
@@ -72,7 +74,10 @@ Status ApprovalStore::insert(const ApprovalRequest &request)
 
 Status ApprovalStore::update(const ApprovalRequest &request)
 {
-    auto &update = m_db.statement("UPDATE approvals SET state = ?, reminders = ?, next_due_ns = ?, decided_ns = ?, reason = ? WHERE id = ?");
+    // Only a pending request changes: a decided or expired one stays as it
+    // is whatever the caller read before.
+    auto &update = m_db.statement(
+            "UPDATE approvals SET state = ?, reminders = ?, next_due_ns = ?, decided_ns = ?, reason = ? WHERE id = ? AND state = 'pending'");
     update.bind(1, approvalStateName(request.state))
             .bind(2, request.reminders)
             .bind(3, request.nextDueNs)
@@ -81,17 +86,20 @@ Status ApprovalStore::update(const ApprovalRequest &request)
             .bind(6, request.id);
     if (auto done = update.exec(); !done)
         return writeError(done.error());
+    if (m_db.changes() != 1)
+        return Error { ErrorCode::Conflict, QStringLiteral("approval request %1 is not pending; it is not changed again").arg(request.id.left(64)) };
     return {};
 }
 
 Status ApprovalStore::insertVote(const QString &id, const Vote &vote)
 {
-    auto &insert = m_db.statement("INSERT INTO approval_votes (approval_id, operator, verdict, reason, decided_ns) VALUES (?, ?, ?, ?, ?)");
+    auto &insert = m_db.statement("INSERT INTO approval_votes (approval_id, operator, verdict, reason, decided_ns, actor) VALUES (?, ?, ?, ?, ?, ?)");
     insert.bind(1, id)
             .bind(2, vote.operatorName)
             .bind(3, vote.approve ? QStringLiteral("approve") : QStringLiteral("deny"))
             .bind(4, vote.reason)
-            .bind(5, vote.atNs);
+            .bind(5, vote.atNs)
+            .bind(6, vote.actor);
     if (auto done = insert.exec(); !done)
         return writeError(done.error());
     return {};
@@ -99,7 +107,7 @@ Status ApprovalStore::insertVote(const QString &id, const Vote &vote)
 
 Status ApprovalStore::readVotes(ApprovalRequest &request) const
 {
-    auto &select = m_db.statement("SELECT operator, verdict, reason, decided_ns FROM approval_votes WHERE approval_id = ? ORDER BY decided_ns, rowid");
+    auto &select = m_db.statement("SELECT operator, verdict, reason, decided_ns, actor FROM approval_votes WHERE approval_id = ? ORDER BY decided_ns, rowid");
     select.bind(1, request.id);
     while (true) {
         auto row = select.step();
@@ -107,7 +115,7 @@ Status ApprovalStore::readVotes(ApprovalRequest &request) const
             return readError(row.error());
         if (!*row)
             break;
-        request.votes.push_back(Vote { select.text(0), select.text(1) == QLatin1StringView("approve"), select.text(2), select.int64(3) });
+        request.votes.push_back(Vote { select.text(0), select.text(1) == QLatin1StringView("approve"), select.text(2), select.int64(3), select.text(4) });
     }
     select.reset();
     return {};
@@ -218,16 +226,28 @@ Result<std::vector<ApprovalRequest>> ApprovalStore::page(ApprovalFilter filter, 
     return readRows(select, true);
 }
 
-Result<std::optional<ApprovalRequest>> ApprovalStore::newestForTask(const QString &taskId) const
+Result<std::optional<ApprovalRequest>> ApprovalStore::firstRow(Statement &select) const
 {
-    auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE task_id = ? ORDER BY id DESC LIMIT 1");
-    select.bind(1, taskId);
     auto rows = readRows(select, false);
     if (!rows)
         return rows.error();
     if (rows->empty())
         return std::optional<ApprovalRequest>();
     return std::optional<ApprovalRequest>(std::move(rows->front()));
+}
+
+Result<std::optional<ApprovalRequest>> ApprovalStore::newestForClaim(const QString &taskId, int claim) const
+{
+    auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE task_id = ? AND task_claim = ? ORDER BY id DESC LIMIT 1");
+    select.bind(1, taskId).bind(2, claim);
+    return firstRow(select);
+}
+
+Result<std::optional<ApprovalRequest>> ApprovalStore::newestForTask(const QString &taskId) const
+{
+    auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE task_id = ? ORDER BY id DESC LIMIT 1");
+    select.bind(1, taskId);
+    return firstRow(select);
 }
 
 Result<QString> ApprovalStore::greatestId() const

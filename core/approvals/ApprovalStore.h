@@ -21,7 +21,8 @@ public:
 
     Status insert(const ApprovalRequest &request);
     // The state, the reminders, the next due time, the decision's time and
-    // reason.
+    // reason. Of a pending request only: conflict when it is not (any
+    // more) pending.
     Status update(const ApprovalRequest &request);
     Status insertVote(const QString &id, const Vote &vote);
 
@@ -35,12 +36,15 @@ public:
     // Pending: by deadline (none last), then id; otherwise newest first.
     // `after` is the last id of the previous page.
     Result<std::vector<ApprovalRequest>> page(ApprovalFilter filter, const QString &after, int limit) const;
-    // The newest request a task waits on.
+    // The newest request made for a task under its claim `claim`; and the
+    // newest of any claim.
+    Result<std::optional<ApprovalRequest>> newestForClaim(const QString &taskId, int claim) const;
     Result<std::optional<ApprovalRequest>> newestForTask(const QString &taskId) const;
     Result<QString> greatestId() const;
 
 private:
     Result<std::vector<ApprovalRequest>> readRows(Statement &select, bool withVotes) const;
+    Result<std::optional<ApprovalRequest>> firstRow(Statement &select) const; // without votes
     Status readVotes(ApprovalRequest &request) const;
 
     Database &m_db;

@@ -38,7 +38,8 @@ QByteArray approvalJson(const ApprovalRequest &request)
         votes.append(QJsonObject { { QStringLiteral("operator"), vote.operatorName },
                                    { QStringLiteral("verdict"), vote.approve ? QStringLiteral("approve") : QStringLiteral("deny") },
                                    { QStringLiteral("reason"), vote.reason },
-                                   { QStringLiteral("at_ms"), vote.atNs / NsPerMs } });
+                                   { QStringLiteral("at_ms"), vote.atNs / NsPerMs },
+                                   { QStringLiteral("actor"), vote.actor } });
     const bool deadline = request.deadlineNs != 0;
     QJsonObject object { { QStringLiteral("id"), request.id },
                          { QStringLiteral("state"), approvalStateName(request.state) },

@@ -39,6 +39,7 @@ struct Vote {
     bool approve = false;
     QString reason;
     qint64 atNs = 0;
+    QString actor; // the caller's Actor::toString(): one caller votes once, whatever name it gives
 };
 
 struct ApprovalRequest {
@@ -48,6 +49,9 @@ struct ApprovalRequest {
     QString rule;
     Action action;
     QString taskId; // empty: no task waits on it
+    // The task's claim (Task::claims) when the request was made: which of
+    // the task's trips to a gate it belongs to. 0: no task.
+    int taskClaim = 0;
     QString node;
     QString requestedBy; // the Actor
     QByteArray evidence; // a JSON object, compact, numbers as given

@@ -48,33 +48,56 @@ QString ModeStore::mode() const
 {
     auto &q = m_db.statement("SELECT mode FROM operating_mode WHERE id = 1");
     auto row = q.step();
-    const QString mode = row && *row ? q.text(0) : m_seed;
+    QString mode = QStringLiteral("paused");
+    if (!row)
+        qCWarning(lcCosts).noquote() << "cannot read the operating mode; paused until it reads:" << row.error().message;
+    else
+        mode = *row ? q.text(0) : m_seed;
     q.reset();
     return mode;
 }
 
-Result<ModeStore::Change> ModeStore::set(const QString &mode, const Actor &actor)
+Result<ModeStore::Change> ModeStore::write(Transaction &tx, const QString &mode, const QString &by, QJsonObject &details)
 {
     if (!modes().contains(mode))
         return Error { ErrorCode::InvalidArgument, QStringLiteral("the mode must be one of %1").arg(modes().join(QStringLiteral(", "))), QStringLiteral("mode") };
     Change change { this->mode(), mode, false };
     change.changed = change.from != change.to;
+    auto &upsert = m_db.statement("INSERT INTO operating_mode(id, mode, changed_by, changed_ns) VALUES (1, ?1, ?2, ?3) "
+                                  "ON CONFLICT(id) DO UPDATE SET mode = excluded.mode, changed_by = excluded.changed_by, changed_ns = excluded.changed_ns");
+    if (auto s = upsert.bind(1, mode).bind(2, by).bind(3, m_clock.nowNs()).exec(); !s)
+        return s.error();
+    details.insert(QStringLiteral("from"), change.from);
+    details.insert(QStringLiteral("to"), mode);
+    details.insert(QStringLiteral("by"), by);
+    if (change.changed)
+        if (auto e = m_events.append(tx, events::ModeChanged, details); !e)
+            return e.error();
+    return change;
+}
+
+Result<ModeStore::Change> ModeStore::set(const QString &mode, const Actor &actor)
+{
     auto tx = m_db.begin();
     if (!tx)
         return tx.error();
-    auto &upsert = m_db.statement("INSERT INTO operating_mode(id, mode, changed_by, changed_ns) VALUES (1, ?1, ?2, ?3) "
-                                  "ON CONFLICT(id) DO UPDATE SET mode = excluded.mode, changed_by = excluded.changed_by, changed_ns = excluded.changed_ns");
-    if (auto s = upsert.bind(1, mode).bind(2, actor.toString()).bind(3, m_clock.nowNs()).exec(); !s)
-        return s.error();
-    const QJsonObject details { { QStringLiteral("from"), change.from }, { QStringLiteral("to"), mode }, { QStringLiteral("by"), actor.toString() } };
+    QJsonObject details;
+    auto change = write(*tx, mode, actor.toString(), details);
+    if (!change)
+        return change.error();
     if (auto entry = m_audit.append(*tx, actor.toString(), QStringLiteral("mode.set"), mode, details); !entry)
         return entry.error();
-    if (change.changed)
-        if (auto e = m_events.append(*tx, events::ModeChanged, details); !e)
-            return e.error();
     if (auto s = tx->commit(); !s)
         return s.error();
     return change;
+}
+
+Status ModeStore::switchIn(Transaction &tx, const QString &mode, const QString &by, const QString &approvalId)
+{
+    QJsonObject details { { QStringLiteral("approval_id"), approvalId } };
+    if (auto change = write(tx, mode, by, details); !change)
+        return change.error();
+    return {};
 }
 
 } // namespace cabinet::costs

@@ -55,6 +55,7 @@ QList<ExtraArguments> extraArgumentCases()
         { words("agents check"), { QStringLiteral("/nonexistent/agent.md"), x } },
         { words("api list"), { x } },
         { words("approvals list"), { x } },
+        { words("approvals deliveries"), { x } },
         { words("approvals show"), { QStringLiteral("01J0000000000000000000000A"), x } },
         { words("approve"), tooManyApprovals },
         { words("deny"), tooManyApprovals },

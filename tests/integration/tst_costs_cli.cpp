@@ -220,6 +220,12 @@ private Q_SLOTS:
         const Run again = runCabinet(cli({ QStringLiteral("mode"), QStringLiteral("set"), QStringLiteral("paused") }));
         QCOMPARE(again.exitCode, 0);
         QCOMPARE(again.out, QStringLiteral("mode already paused\n"));
+        // To autonomous is tier 3: it waits for two operators' approvals.
+        const Run asked = runCabinet(cli({ QStringLiteral("mode"), QStringLiteral("set"), QStringLiteral("autonomous") }));
+        QCOMPARE(asked.exitCode, 0);
+        QVERIFY2(asked.out.startsWith(QStringLiteral("mode paused -> autonomous waits for approval ")) && asked.out.endsWith(QStringLiteral("(tier 3)\n")),
+                 qPrintable(asked.out));
+        QCOMPARE(runCabinet(cli({ QStringLiteral("mode"), QStringLiteral("get") })).out, QStringLiteral("paused\n"));
     }
 };
 

@@ -4,6 +4,7 @@
 #include "api/JsonText.h"
 #include "api/ops/Groups.h"
 #include "approvals/ApprovalService.h"
+#include "approvals/Notifier.h"
 
 #include <QJsonArray>
 
@@ -73,6 +74,38 @@ Result<QByteArray> list(Cabinet &cabinet, const Actor &, const QByteArray &param
         return page.error();
     return QByteArray("{\"approvals\":" + requestsJson(page->requests) + ",\"next\":"
                       + (page->next.isEmpty() ? QByteArrayLiteral("null") : jsonString(page->next)) + ",\"pending\":" + QByteArray::number(page->pending) + '}');
+}
+
+// The webhook deliveries in one state (failed unless asked), oldest first.
+Result<QByteArray> deliveries(Cabinet &cabinet, const Actor &, const QByteArray &params)
+{
+    auto object = paramsObject(params);
+    if (!object)
+        return object.error();
+    if (auto known = onlyKnownMembers(*object, { "state", "after", "limit" }); !known)
+        return known.error();
+    auto stateName = textMember(*object, QStringLiteral("state"), QStringLiteral("failed"));
+    if (!stateName)
+        return stateName.error();
+    const auto state = deliveryStateFromName(*stateName);
+    if (!state)
+        return invalid(QStringLiteral("'state' must be failed, queued or sent"), QStringLiteral("state"));
+    const QJsonValue after = object->value(QStringLiteral("after"));
+    if (!after.isUndefined() && (!after.isDouble() || after.toDouble() != double(after.toInteger()) || after.toInteger() < 0))
+        return invalid(QStringLiteral("'after' must be a delivery id"), QStringLiteral("after"));
+    const QJsonValue limit = object->value(QStringLiteral("limit"));
+    if (!limit.isUndefined() && (!limit.isDouble() || limit.toDouble() != double(limit.toInt())))
+        return invalid(QStringLiteral("'limit' must be an integer 1..%1").arg(DeliveriesListMax), QStringLiteral("limit"));
+    const int pageSize = limit.toInt(ListLimitDefault);
+    auto rows = cabinet.service<Notifier>().list(*state, after.toInteger(0), pageSize);
+    if (!rows)
+        return rows.error();
+    QJsonArray list;
+    for (const Delivery &delivery : *rows)
+        list.append(deliveryJson(delivery));
+    const bool full = int(rows->size()) == pageSize;
+    return compact(QJsonObject { { QStringLiteral("deliveries"), list },
+                                 { QStringLiteral("next"), full ? QJsonValue(rows->back().id) : QJsonValue(QJsonValue::Null) } });
 }
 
 Result<QByteArray> get(Cabinet &cabinet, const Actor &, const QByteArray &params)
@@ -159,7 +192,7 @@ std::vector<Operation> approvalOperations()
 {
     const QString request = QStringLiteral("{\"id\", \"state\": \"pending\"|\"approved\"|\"denied\"|\"expired\", \"tier\", \"rule\", \"action\", "
                                            "\"task_id\", \"node\", \"requested_by\", \"created_ms\", \"deadline_ms\", \"reminder_ms\": [50 %, 90 %], "
-                                           "\"reminders_sent\", \"approvals_needed\", \"votes\": [{\"operator\", \"verdict\", \"reason\", \"at_ms\"}], "
+                                           "\"reminders_sent\", \"approvals_needed\", \"votes\": [{\"operator\", \"verdict\", \"reason\", \"at_ms\", \"actor\"}], "
                                            "\"decided_ms\", \"reason\", \"evidence\"}");
     return {
         { { QStringLiteral("approvals.list"),
@@ -180,6 +213,15 @@ std::vector<Operation> approvalOperations()
             { ErrorCode::InvalidArgument, ErrorCode::NotFound, ErrorCode::Conflict, ErrorCode::PermissionDenied, ErrorCode::FailedPrecondition,
               ErrorCode::Internal } },
           now(decide) },
+        { { QStringLiteral("approvals.deliveries"),
+            QStringLiteral("The approvals' webhook notifications in one state, oldest first: failed (the default: given up after their tries, "
+                           "or a body that did not render), queued (waiting for a try or a retry) or sent. No URL: a webhook's URL is "
+                           "often its secret."),
+            false, Role::Viewer, QStringLiteral("{\"state\"?: \"failed\"|\"queued\"|\"sent\" (failed), \"after\"?: id, \"limit\"?: 1..1000 (100)}"),
+            QStringLiteral("{\"deliveries\": [{\"id\", \"approval_id\", \"what\", \"channel\", \"state\", \"attempts\", \"next_ms\", "
+                           "\"last_error\", \"created_ms\", \"updated_ms\"}], \"next\": id|null}"),
+            { ErrorCode::InvalidArgument, ErrorCode::Internal } },
+          now(deliveries) },
         { { QStringLiteral("policy.check"),
             QStringLiteral("The tier and rule an action would get now, in the operating mode of the moment (nothing is requested)."), false,
             Role::Viewer,

@@ -117,6 +117,12 @@ struct ApprovalFixture {
         submit.title = QStringLiteral("ship it");
         auto task = tasks->submit(submit, person("alice"));
         CABINET_ASSERT(task.ok());
+        claimToGate();
+        return task->task.id;
+    }
+    // A worker claims the next pending task and brings it to a gate.
+    void claimToGate()
+    {
         orchestrator::ClaimRequest claim;
         claim.worker = QStringLiteral("w1");
         auto claimed = tasks->claim(claim);
@@ -128,7 +134,6 @@ struct ApprovalFixture {
             auto moved = tasks->report(report);
             CABINET_ASSERT(moved.ok());
         }
-        return task->task.id;
     }
     orchestrator::TaskState taskState(const QString &id) const { return tasks->get(id).value().state; }
 };

@@ -7,6 +7,10 @@
 #include "api/Dispatcher.h"
 #include "approvals/ApprovalService.h"
 #include "audit/AuditLog.h"
+#include "events/EventBus.h"
+#include "events/EventTypes.h"
+
+#include <QFile>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -56,6 +60,30 @@ qint64 auditHead(Cabinet &cabinet)
     return tail.value().isEmpty() ? 0 : tail.value().first().seq;
 }
 
+QString modeOf(Cabinet &cabinet)
+{
+    return object(call(cabinet, QStringLiteral("mode.get"), "{}")).value(QStringLiteral("mode")).toString();
+}
+
+QByteArray decision(const QString &id, const char *verdict)
+{
+    return "{\"ids\":[\"" + id.toLatin1() + "\"],\"verdict\":\"" + verdict + "\"}";
+}
+
+// Switching to manual is tier 2 with a 30-minute deadline.
+const QByteArray ManualNeedsApproval = R"(rules:
+  - name: rollback
+    kind: rollback
+    tier: 0
+  - name: manual-mode
+    kind: mode_change
+    target: manual
+    tier: 2
+    deadline: 30m
+  - name: default
+    tier: 1
+)";
+
 } // namespace
 
 class TestApprovalOperations : public QObject {
@@ -102,6 +130,9 @@ private Q_SLOTS:
                                                  << QStringLiteral("reason");
         QTest::newRow("decide: operator with a space") << QStringLiteral("approvals.decide")
                                                        << QByteArray(R"({"ids":["x"],"verdict":"deny","operator":"a b"})") << QStringLiteral("operator");
+        QTest::newRow("deliveries: unknown state") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"state":"lost"})") << QStringLiteral("state");
+        QTest::newRow("deliveries: after -1") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"after":-1})") << QStringLiteral("after");
+        QTest::newRow("deliveries: limit 0") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"limit":0})") << QStringLiteral("limit");
         QTest::newRow("check: no action") << QStringLiteral("policy.check") << QByteArray("{}") << QStringLiteral("action");
         QTest::newRow("check: unknown kind") << QStringLiteral("policy.check") << QByteArray(R"({"action":{"kind":"launch"}})") << QStringLiteral("kind");
     }
@@ -145,6 +176,128 @@ private Q_SLOTS:
         QCOMPARE(int(answer.error().code), int(ErrorCode::PermissionDenied));
         QCOMPARE(auditHead(*c.cabinet), before);
         QCOMPARE(c->service<approvals::ApprovalService>().get(id)->state, approvals::ApprovalState::Pending);
+    }
+
+    // Switching to autonomous is tier 3: mode.set asks, and only the second
+    // different operator's approval switches, in that decision.
+    void modeSetToAutonomousWaitsForTwoOperators()
+    {
+        TestCabinet c;
+        QVERIFY(c.open());
+        const qint64 before = auditHead(*c.cabinet);
+        auto asked = call(*c.cabinet, QStringLiteral("mode.set"), R"({"mode":"autonomous"})");
+        QVERIFY(asked.ok());
+        const QJsonObject waiting = object(asked);
+        QCOMPARE(waiting.value(QStringLiteral("changed")).toBool(), false);
+        QCOMPARE(waiting.value(QStringLiteral("from")).toString(), QStringLiteral("supervised"));
+        QCOMPARE(waiting.value(QStringLiteral("to")).toString(), QStringLiteral("autonomous"));
+        QCOMPARE(waiting.value(QStringLiteral("tier")).toInt(), 3);
+        QCOMPARE(waiting.value(QStringLiteral("rule")).toString(), QStringLiteral("autonomous-mode"));
+        const QString id = waiting.value(QStringLiteral("approval_id")).toString();
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(modeOf(*c.cabinet), QStringLiteral("supervised"));
+        // One audit entry under the caller: the request.
+        QCOMPARE(auditHead(*c.cabinet), before + 1);
+        QCOMPARE(c->audit().tail(1).value().first().action, QStringLiteral("approval.request"));
+        QCOMPARE(c->audit().tail(1).value().first().actor, Alice.toString());
+        auto request = c->service<approvals::ApprovalService>().get(id);
+        QCOMPARE(request->requestedBy, Alice.toString());
+        QCOMPARE(request->action.kind, approvals::ActionKind::ModeChange);
+        QCOMPARE(request->action.agent, QStringLiteral("alice"));
+
+        QVERIFY(call(*c.cabinet, QStringLiteral("approvals.decide"), decision(id, "approve")).ok());
+        QCOMPARE(modeOf(*c.cabinet), QStringLiteral("supervised"));
+        QVERIFY(call(*c.cabinet, QStringLiteral("approvals.decide"), decision(id, "approve"), Actor::person(QStringLiteral("bob"))).ok());
+        QCOMPARE(modeOf(*c.cabinet), QStringLiteral("autonomous"));
+        auto changes = c->events().replay(0, EventBus::ReplayLimitMax).value();
+        changes.removeIf([](const Event &e) { return e.type != events::ModeChanged; });
+        QCOMPARE(changes.last().payload.value(QStringLiteral("approval_id")).toString(), id);
+        QCOMPARE(changes.last().payload.value(QStringLiteral("by")).toString(), QStringLiteral("operator:bob"));
+        QCOMPARE(changes.last().payload.value(QStringLiteral("from")).toString(), QStringLiteral("supervised"));
+        // Staying where it is asks no one.
+        const QJsonObject stay = object(call(*c.cabinet, QStringLiteral("mode.set"), R"({"mode":"autonomous"})"));
+        QCOMPARE(stay.value(QStringLiteral("changed")).toBool(), false);
+        QVERIFY(!stay.contains(QStringLiteral("approval_id")));
+    }
+
+    void modeSetDeniedSwitchesNothing()
+    {
+        TestCabinet c;
+        QVERIFY(c.open());
+        const QString id = object(call(*c.cabinet, QStringLiteral("mode.set"), R"({"mode":"autonomous"})")).value(QStringLiteral("approval_id")).toString();
+        QVERIFY(call(*c.cabinet, QStringLiteral("approvals.decide"), decision(id, "approve")).ok());
+        QVERIFY(call(*c.cabinet, QStringLiteral("approvals.decide"), decision(id, "deny"), Actor::person(QStringLiteral("bob"))).ok());
+        QCOMPARE(c->service<approvals::ApprovalService>().get(id)->state, approvals::ApprovalState::Denied);
+        QCOMPARE(modeOf(*c.cabinet), QStringLiteral("supervised"));
+    }
+
+    // Tier 0 and 1 switch at once: the default rules keep manual at tier 1.
+    void modeSetBelowTierTwoSwitchesNow()
+    {
+        TestCabinet c;
+        QVERIFY(c.open());
+        const QJsonObject change = object(call(*c.cabinet, QStringLiteral("mode.set"), R"({"mode":"manual"})"));
+        QCOMPARE(change.value(QStringLiteral("changed")).toBool(), true);
+        QVERIFY(!change.contains(QStringLiteral("approval_id")));
+        QCOMPARE(modeOf(*c.cabinet), QStringLiteral("manual"));
+        QCOMPARE(object(call(*c.cabinet, QStringLiteral("approvals.list"), "{}")).value(QStringLiteral("approvals")).toArray().size(), 0);
+    }
+
+    // A tier-2 switch (a rule of the data directory's tiers.yaml): one
+    // approval switches; an expired request switches nothing, and an
+    // approval after its deadline is refused.
+    void modeSetAtTierTwoApprovesOrExpires()
+    {
+        TestCabinet c;
+        QFile rules(c.dir.filePath(QStringLiteral("tiers.yaml")));
+        QVERIFY(rules.open(QIODevice::WriteOnly));
+        rules.write(ManualNeedsApproval);
+        rules.close();
+        QVERIFY(c.open());
+        const QJsonObject first = object(call(*c.cabinet, QStringLiteral("mode.set"), R"({"mode":"manual"})"));
+        QCOMPARE(first.value(QStringLiteral("tier")).toInt(), 2);
+        const QString approved = first.value(QStringLiteral("approval_id")).toString();
+        QVERIFY(call(*c.cabinet, QStringLiteral("approvals.decide"), decision(approved, "approve")).ok());
+        QCOMPARE(modeOf(*c.cabinet), QStringLiteral("manual"));
+
+        QVERIFY(call(*c.cabinet, QStringLiteral("mode.set"), R"({"mode":"supervised"})").ok()); // tier 1: now
+        QCOMPARE(modeOf(*c.cabinet), QStringLiteral("supervised"));
+        const QString expiring = object(call(*c.cabinet, QStringLiteral("mode.set"), R"({"mode":"manual"})")).value(QStringLiteral("approval_id")).toString();
+        c.clock->advanceMs(30 * 60'000);
+        // Past the deadline, before the sweep (this core is not started):
+        // expired already.
+        auto late = call(*c.cabinet, QStringLiteral("approvals.decide"), decision(expiring, "approve"));
+        QVERIFY(!late.ok());
+        QCOMPARE(int(late.error().code), int(ErrorCode::FailedPrecondition));
+        QCOMPARE(c->service<approvals::ApprovalService>().sweep(c.clock->nowNs()).value(), 1);
+        QCOMPARE(c->service<approvals::ApprovalService>().get(expiring)->state, approvals::ApprovalState::Expired);
+        auto after = call(*c.cabinet, QStringLiteral("approvals.decide"), decision(expiring, "approve"));
+        QVERIFY(!after.ok());
+        QCOMPARE(int(after.error().code), int(ErrorCode::Conflict));
+        QCOMPARE(modeOf(*c.cabinet), QStringLiteral("supervised"));
+    }
+
+    void modeSetRefusesABadModeAndChangesNothing()
+    {
+        TestCabinet c;
+        QVERIFY(c.open());
+        const qint64 before = auditHead(*c.cabinet);
+        for (const QByteArray &params : { QByteArray(R"({"mode":"turbo"})"), QByteArray(R"({"mode":1})"), QByteArray(R"({"to":"manual"})") }) {
+            auto answer = call(*c.cabinet, QStringLiteral("mode.set"), params);
+            QVERIFY(!answer.ok());
+            QCOMPARE(int(answer.error().code), int(ErrorCode::InvalidArgument));
+        }
+        QCOMPARE(auditHead(*c.cabinet), before);
+        QCOMPARE(modeOf(*c.cabinet), QStringLiteral("supervised"));
+        // A mode change asked for directly must name a mode.
+        approvals::NewApproval asked;
+        asked.action.kind = approvals::ActionKind::ModeChange;
+        asked.action.target = QStringLiteral("turbo");
+        auto request = c->service<approvals::ApprovalService>().request(asked, Actor::agent(QStringLiteral("kev")));
+        QVERIFY(!request.ok());
+        QCOMPARE(int(request.error().code), int(ErrorCode::InvalidArgument));
+        QCOMPARE(request.error().field, QStringLiteral("action.target"));
+        QCOMPARE(auditHead(*c.cabinet), before);
     }
 
     void policyCheckNamesTierAndRule()

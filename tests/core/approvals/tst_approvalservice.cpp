@@ -109,6 +109,46 @@ private Q_SLOTS:
         QCOMPARE(f.approvals->get(request->id)->state, ApprovalState::Expired);
     }
 
+    void deadlinePassedBeforeTheSweepIsExpired()
+    {
+        // No scheduler: the clock passes the deadline and no sweep runs.
+        ApprovalFixture f;
+        f.open(false);
+        auto request = f.approvals->request(asking(deploy()), agent());
+        QVERIFY(request.ok());
+        f.clock->advanceMs(4 * HourMs);
+        const qint64 audited = f.auditCount();
+        auto late = f.approvals->decide(deciding(request->id, true, "alice"), person("alice"));
+        QVERIFY(!late.ok());
+        QCOMPARE(late.error().code, ErrorCode::FailedPrecondition);
+        QCOMPARE(late.error().field, QStringLiteral("ids[0]"));
+        QCOMPARE(f.auditCount(), audited);
+        QVERIFY(f.approvals->get(request->id)->votes.empty());
+        QCOMPARE(f.stored(events::ApprovalDecided).size(), 0);
+        QCOMPARE(f.approvals->sweep(f.clock->nowNs()).value(), 1);
+        QCOMPARE(f.approvals->get(request->id)->state, ApprovalState::Expired);
+    }
+
+    void storeChangesOnlyPending()
+    {
+        ApprovalFixture f;
+        f.open();
+        auto request = f.approvals->request(asking(deploy()), agent());
+        QVERIFY(f.approvals->decide(deciding(request->id, false, "alice"), person("alice")).ok());
+        // A stale copy read while it was pending does not overwrite the denial.
+        ApprovalRequest stale = *request;
+        stale.state = ApprovalState::Approved;
+        stale.decidedNs = f.clock->nowNs();
+        ApprovalStore store(*f.db);
+        auto tx = f.db->begin();
+        QVERIFY(tx.ok());
+        auto updated = store.update(stale);
+        QVERIFY(!updated.ok());
+        QCOMPARE(updated.error().code, ErrorCode::Conflict);
+        QVERIFY(tx->commit().ok());
+        QCOMPARE(f.approvals->get(request->id)->state, ApprovalState::Denied);
+    }
+
     void outcomeMovesTheTask()
     {
         ApprovalFixture f;
@@ -174,6 +214,32 @@ private Q_SLOTS:
         QCOMPARE(denied->front().state, ApprovalState::Denied);
         auto third = f.approvals->request(asking(toAutonomous()), agent());
         QCOMPARE(f.approvals->decide(deciding(third->id, false, "alice"), person("alice"))->front().state, ApprovalState::Denied);
+    }
+
+    // One caller typing two names is one operator: the vote keeps the
+    // caller's actor, and a second approval from it is refused.
+    void oneCallerCannotApproveTwiceUnderTwoNames()
+    {
+        ApprovalFixture f;
+        f.open();
+        auto request = f.approvals->request(asking(toAutonomous()), agent());
+        QVERIFY(request.ok());
+        QVERIFY(f.approvals->decide(deciding(request->id, true, "alice"), person("mallory")).ok());
+        const qint64 audited = f.auditCount();
+        auto again = f.approvals->decide(deciding(request->id, true, "bob"), person("mallory"));
+        QVERIFY(!again.ok());
+        QCOMPARE(again.error().code, ErrorCode::Conflict);
+        QCOMPARE(again.error().field, QStringLiteral("ids[0]"));
+        QCOMPARE(f.auditCount(), audited);
+        auto read = f.approvals->get(request->id);
+        QCOMPARE(read->state, ApprovalState::Pending);
+        QCOMPARE(read->votes.size(), size_t(1));
+        QCOMPARE(read->votes.front().operatorName, QStringLiteral("alice"));
+        QCOMPARE(read->votes.front().actor, QStringLiteral("operator:mallory"));
+        // A different caller completes it.
+        auto second = f.approvals->decide(deciding(request->id, true, "bob"), person("bob"));
+        QVERIFY(second.ok());
+        QCOMPARE(second->front().state, ApprovalState::Approved);
     }
 
     void decidedOnceOnly()
@@ -358,6 +424,88 @@ private Q_SLOTS:
         QCOMPARE(f.taskState(task), orchestrator::TaskState::AwaitingApproval);
         f.open();
         QCOMPARE(f.taskState(task), orchestrator::TaskState::Pending);
+    }
+
+    // Two gates: the task passed gate 1 and waits at gate 2. At start it is
+    // moved only by gate 2's request, never by gate 1's approval.
+    void leftoversSettleByTheCurrentGateOnly()
+    {
+        ApprovalFixture f;
+        f.open();
+        const QString task = f.taskAtGate();
+        auto first = f.approvals->request(asking(deploy(), task), agent());
+        QVERIFY(first.ok());
+        f.clock->advanceMs(1'000);
+        QVERIFY(f.approvals->decide(deciding(first->id, true, "alice"), person("alice")).ok());
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::Pending);
+        f.clock->advanceMs(1'000);
+        // At gate 2; its request never committed (a crash before it).
+        f.claimToGate();
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::AwaitingApproval);
+        f.open();
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::AwaitingApproval);
+
+        // Gate 2's request, decided in a process that moves no task (as if
+        // it stopped right after the commit): the start moves it by that one.
+        auto second = f.approvals->request(asking(deploy(), task), agent());
+        QVERIFY(second.ok());
+        QCOMPARE(second->taskClaim, first->taskClaim + 1);
+        f.close();
+        f.open(false);
+        ApprovalService bare(*f.db, *f.events, *f.audit, *f.clock, ApprovalService::Options {});
+        QVERIFY(bare.decide(deciding(second->id, false, "bob"), person("bob")).ok());
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::AwaitingApproval);
+        f.open();
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::Failed);
+    }
+
+    // The runner asked under claim 1, stopped before reporting the wait, and
+    // the task, claimed again, waits on that request under claim 2: a
+    // decision made after the task began this wait still moves it at start.
+    void leftoversSettleAWaitOnAnEarlierClaimsRequest()
+    {
+        ApprovalFixture f;
+        f.open();
+        orchestrator::SubmitRequest submit;
+        submit.workflow = QStringLiteral("default");
+        submit.title = QStringLiteral("ship it");
+        const QString task = f.tasks->submit(submit, person("alice"))->task.id;
+        orchestrator::ClaimRequest claim;
+        claim.worker = QStringLiteral("w1");
+        auto claimed = f.tasks->claim(claim);
+        QVERIFY(claimed.ok() && claimed->size() == 1);
+        for (auto action : { orchestrator::TaskAction::Start, orchestrator::TaskAction::Release }) {
+            if (action == orchestrator::TaskAction::Release)
+                QVERIFY(f.approvals->request(asking(deploy(), task), agent()).ok());
+            orchestrator::WorkerReport report;
+            report.lease = orchestrator::Lease::of(claimed->front());
+            report.action = action;
+            QVERIFY(f.tasks->report(report).ok());
+        }
+        const QString id = f.approvals->list(ApprovalFilter::Pending, {}, 1)->requests.front().id;
+        f.clock->advanceMs(1'000);
+        f.claimToGate();
+        QCOMPARE(f.tasks->get(task)->claims, 2);
+        f.clock->advanceMs(1'000);
+        f.close();
+        f.open(false);
+        ApprovalService bare(*f.db, *f.events, *f.audit, *f.clock, ApprovalService::Options {});
+        QVERIFY(bare.decide(deciding(id, true, "alice"), person("alice")).ok());
+        f.open();
+        QCOMPARE(f.taskState(task), orchestrator::TaskState::Pending);
+    }
+
+    void requestForAnUnknownTaskIsRefused()
+    {
+        ApprovalFixture f;
+        f.open();
+        const qint64 audited = f.auditCount();
+        auto request = f.approvals->request(asking(deploy(), QStringLiteral("01JN0000000000000000000000")), agent());
+        QVERIFY(!request.ok());
+        QCOMPARE(request.error().code, ErrorCode::NotFound);
+        QCOMPARE(request.error().field, QStringLiteral("task_id"));
+        QCOMPARE(f.auditCount(), audited);
+        QCOMPARE(f.approvals->list(ApprovalFilter::All, {}, 10)->requests.size(), size_t(0));
     }
 
     void pendingSortedByDeadline()
