@@ -27,7 +27,7 @@ const std::vector<Operation> &catalogue()
         std::vector<Operation> list;
         for (auto group : { ops::agentOperations, ops::apiOperations, ops::approvalOperations, ops::auditOperations, ops::configOperations, ops::costOperations, ops::coreOperations,
                             ops::eventOperations, ops::ledgerOperations, ops::modelOperations, ops::modeOperations, ops::runOperations, ops::scenarioOperations,
-                            ops::taskOperations, ops::workflowOperations }) {
+                            ops::taskOperations, ops::tokenOperations, ops::workflowOperations }) {
             auto more = group();
             list.insert(list.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
         }

@@ -60,6 +60,8 @@ inline const QString WorkflowNodeInterrupted = QStringLiteral("workflow.node_int
 inline const QString WorkflowRunFinished = QStringLiteral("workflow.run_finished");
 inline const QString WorkflowHoldSet = QStringLiteral("workflow.hold_set");
 inline const QString WorkflowToken = QStringLiteral("workflow.token");
+inline const QString TokensCreated = QStringLiteral("tokens.created");
+inline const QString TokensRevoked = QStringLiteral("tokens.revoked");
 
 inline constexpr EventType Registry[] = {
     { "core.started", true, "the core started on its data directory (pid, version)" },
@@ -106,6 +108,8 @@ inline constexpr EventType Registry[] = {
     { "workflow.run_finished", true, "a run ended (task_id, state: done|failed, error)" },
     { "workflow.hold_set", true, "an operator asked a run to pause after its next node (hold \"*\", tasks.step) or before a node (tasks.until) (task_id, hold, by)" },
     { "workflow.token", false, "a streamed token of a workflow's model call (task_id, node, visit, text)" },
+    { "tokens.created", true, "an API token was made (name, role, expires_ms, by; docs/server.md): the token itself is never in an event" },
+    { "tokens.revoked", true, "an API token was revoked (name, role, expires_ms, by)" },
 };
 
 inline std::span<const EventType> registry() { return Registry; }
