@@ -98,7 +98,7 @@ inline QString checkPrometheusText(const QByteArray &text)
             if (l.captured(1) == u"le")
                 le = l.captured(2);
             else
-                withoutLe += l.captured(0);
+                withoutLe += l.captured(1) + u'=' + l.captured(2) + u';';
             rest = rest.mid(l.capturedLength());
         }
         if (series.contains(name + u'{' + labels + u'}'))

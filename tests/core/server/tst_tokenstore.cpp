@@ -103,7 +103,7 @@ private Q_SLOTS:
         expect(tokens.authenticate(altered), ErrorCode::Unauthenticated);
 
         QVERIFY(tokens.authenticate(shortLived->secret).ok());
-        c.clock->advance(Day);
+        c.clock->advanceNs(Day);
         expect(tokens.authenticate(shortLived->secret), ErrorCode::Unauthenticated);
         QVERIFY(tokens.authenticate(kept->secret).ok());
 
@@ -114,7 +114,9 @@ private Q_SLOTS:
         // Listed still, with when it was revoked.
         const auto listed = tokens.list().value();
         QCOMPARE(listed.size(), 2);
-        QVERIFY(listed.first().revokedNs > 0);
+        QCOMPARE(listed[1].name, QStringLiteral("kept")); // by name
+        QVERIFY(listed[1].revokedNs > 0);
+        QCOMPARE(listed[0].revokedNs, 0);
     }
 
     void refusesBadInputWritingNothing()
