@@ -397,14 +397,16 @@ void Server::onWebSocket()
 
 void Server::onEvent(const Event &event)
 {
+    // A copy: closing a client (revoked, overflowed) may take it off the list.
+    const auto connections = m_connections;
     if (event.type == events::TokensRevoked) {
         const QString name = event.payload.value(QStringLiteral("name")).toString();
-        for (Connection *connection : m_connections)
+        for (Connection *connection : connections)
             if (connection->token() && connection->token()->name == name)
                 connection->close(CloseCode::TokenRevoked, QStringLiteral("the token was revoked"), QStringLiteral("token_revoked"));
     }
     QByteArray json; // written once, for every client that takes it
-    for (Connection *connection : m_connections) {
+    for (Connection *connection : connections) {
         if (connection->subscriptions() == 0)
             continue;
         if (json.isEmpty())
