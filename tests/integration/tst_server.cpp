@@ -10,6 +10,7 @@
 #include "ServerClient.h"
 #include "store/DataDirectory.h"
 
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -306,6 +307,31 @@ private Q_SLOTS:
         QCOMPARE(ok + limited, 200);
         QVERIFY2(ok >= 40 && ok <= 60, qPrintable(QString::number(ok))); // the burst (twice the rate), and what refilled meanwhile
         QVERIFY(!c.closed);
+        QVERIFY(server.stop());
+    }
+
+    void servesTls()
+    {
+        const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+        if (openssl.isEmpty())
+            QSKIP("openssl is not installed: no certificate to test TLS with");
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem")), key = dir.filePath(QStringLiteral("key.pem"));
+        QProcess make;
+        make.start(openssl, { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                              QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                              QStringLiteral("/CN=127.0.0.1") });
+        QVERIFY(make.waitForFinished(60000) && make.exitCode() == 0);
+        const QString data = dir.filePath(QStringLiteral("data"));
+        const QByteArray ops = makeToken(data, QStringLiteral("ops"), QStringLiteral("operator"));
+        ServerProcess server;
+        QVERIFY(server.start(data, { QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key }));
+        QVERIFY(server.log.contains("wss://127.0.0.1:"));
+        WsClient secure;
+        QVERIFY(secure.open(server.port, ops, true));
+        QVERIFY(secure.call(QStringLiteral("mode.get")).contains(QStringLiteral("result")));
+        // Plain text on the TLS port gets nothing.
+        QVERIFY(!httpGet(server.port, "/health").startsWith("HTTP/1.1"));
         QVERIFY(server.stop());
     }
 

@@ -35,7 +35,7 @@ struct ServerProcess {
                                                + extra);
         if (!process.waitForStarted())
             return false;
-        static const QRegularExpression listening(QStringLiteral("server listening on ws://127\\.0\\.0\\.1:(\\d+)"));
+        static const QRegularExpression listening(QStringLiteral("server listening on wss?://127\\.0\\.0\\.1:(\\d+)"));
         const QDeadlineTimer deadline(30000);
         while (!deadline.hasExpired()) {
             process.waitForReadyRead(200);
@@ -141,9 +141,12 @@ public:
         });
     }
 
-    bool open(quint16 port, const QByteArray &token = {})
+    // `tls`: wss, taking the server's self-signed certificate.
+    bool open(quint16 port, const QByteArray &token = {}, bool tls = false)
     {
-        QNetworkRequest request(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port)));
+        if (tls)
+            connect(&socket, &QWebSocket::sslErrors, this, [this] { socket.ignoreSslErrors(); });
+        QNetworkRequest request(QUrl(QStringLiteral("%1://127.0.0.1:%2/").arg(tls ? QStringLiteral("wss") : QStringLiteral("ws")).arg(port)));
         if (!token.isEmpty())
             request.setRawHeader("Authorization", "Bearer " + token);
         socket.open(request);
