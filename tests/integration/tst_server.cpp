@@ -71,6 +71,25 @@ private Q_SLOTS:
         QVERIFY(server.stop());
     }
 
+    void slowHttpRequestIsCut()
+    {
+        QTemporaryDir dir;
+        ServerProcess server;
+        QVERIFY(server.start(dir.path()));
+        QTcpSocket slow;
+        slow.connectToHost(QStringLiteral("127.0.0.1"), server.port);
+        QVERIFY(slow.waitForConnected(5000));
+        slow.write("GET /health HTTP/1.1\r\nHost: 127");
+        QElapsedTimer waited;
+        waited.start();
+        // Cut after the HTTP read limit (10 s), without an answer.
+        QVERIFY(QTest::qWaitFor([&] { return slow.state() != QAbstractSocket::ConnectedState; }, 20000));
+        QVERIFY(waited.elapsed() >= 9000);
+        QVERIFY(slow.readAll().isEmpty());
+        QVERIFY(httpGet(server.port, "/health").startsWith("HTTP/1.1 200 "));
+        QVERIFY(server.stop());
+    }
+
     void authenticates()
     {
         QTemporaryDir dir;

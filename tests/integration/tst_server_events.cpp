@@ -175,6 +175,10 @@ private Q_SLOTS:
         QCOMPARE(errorCodeOf(c.call(QStringLiteral("events.subscribe"), { { QStringLiteral("from_seq"), -1 } })), -32602);
         QCOMPARE(errorCodeOf(c.call(QStringLiteral("events.subscribe"), { { QStringLiteral("types"), QStringLiteral("task.") } })), -32602);
         QCOMPARE(errorCodeOf(c.call(QStringLiteral("events.subscribe"), { { QStringLiteral("other"), 1 } })), -32602);
+        QJsonArray tooManyTypes;
+        for (int i = 0; i <= 64; ++i)
+            tooManyTypes.append(QStringLiteral("task."));
+        QCOMPARE(errorNameOf(c.call(QStringLiteral("events.subscribe"), { { QStringLiteral("types"), tooManyTypes } })), QStringLiteral("invalid_argument"));
         QCOMPARE(errorCodeOf(c.call(QStringLiteral("events.unsubscribe"), { { QStringLiteral("subscription"), 99 } })), -32001);
         // At most 16 on one connection...
         for (int i = 0; i < 16; ++i)
