@@ -137,6 +137,14 @@ private Q_SLOTS:
         QVERIFY(revokedLater.waitClosed());
         QCOMPARE(revokedLater.closeCode, 4003);
         QVERIFY(RawWebSocket().handshake(server.port, gone).startsWith("HTTP/1.1 401 "));
+        const Run listed = runCabinet({ QStringLiteral("--data-dir"), dir.path(), QStringLiteral("tokens"), QStringLiteral("list"), QStringLiteral("--json") });
+        QCOMPARE(listed.exitCode, 0);
+        QVERIFY(!listed.out.contains(QString::fromLatin1(ops))); // never the tokens
+        const QJsonArray tokens = QJsonDocument::fromJson(listed.out.toUtf8()).object().value(QStringLiteral("tokens")).toArray();
+        QCOMPARE(tokens.size(), 3);
+        QCOMPARE(tokens[0].toObject().value(QStringLiteral("name")).toString(), QStringLiteral("gone"));
+        QVERIFY(tokens[0].toObject().value(QStringLiteral("revoked_ms")).toInteger() > 0);
+        QCOMPARE(tokens[1].toObject().value(QStringLiteral("revoked_ms")).toInteger(), 0);
 
         // Expired: its day is moved into the past behind the server's back.
         QVERIFY(RawWebSocket().handshake(server.port, stale).startsWith("HTTP/1.1 101 "));
