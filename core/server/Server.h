@@ -56,6 +56,8 @@ public:
     void runDue(qint64 nowNs) override;
 
     quint16 port() const;
+    // WebSocket clients connected now (as /metrics reports them).
+    int clients() const { return m_counters.clients; }
 
     // For the connections.
     Cabinet &cabinet() const { return m_cabinet; }

@@ -2,8 +2,11 @@
 // deadlines run on the core's one Scheduler, so an unauthenticated client is
 // closed (4001) exactly when the clock passes the time limit and not before,
 // and the failure is audited; a handshake token admits at once; a stop
-// closes every client with 1001.
+// closes every client with 1001; a client closed for reading too slowly is
+// let go at once, though it reads nothing more.
+#include "ServerClient.h"
 #include "TestSupport.h"
+#include "events/EventBus.h"
 #include "audit/AuditLog.h"
 #include "server/Connection.h"
 #include "server/Server.h"
@@ -20,6 +23,7 @@ using namespace cabinet::test;
 namespace {
 
 struct Client {
+    // (QWebSocket: the tests' own client, beside RawWebSocket of ServerClient.h.)
     QWebSocket socket;
     bool closed = false;
     int code = -1;
@@ -93,6 +97,43 @@ private Q_SLOTS:
         server.stop();
         QVERIFY(QTest::qWaitFor([&] { return admitted.closed; }, 5000));
         QCOMPARE(admitted.code, CloseCode::GoingAway);
+    }
+
+    void aSlowClientIsLetGoAtOnce()
+    {
+        QTemporaryDir dir;
+        auto clock = std::make_shared<ManualClock>();
+        Cabinet::Options options;
+        options.dataDir = dir.path();
+        options.clock = clock;
+        options.config = { { QStringLiteral("server.queue_events"), QStringLiteral("5") }, { QStringLiteral("orchestrator.workers"), QStringLiteral("0") } };
+        auto cabinet = Cabinet::open(options);
+        QVERIFY(cabinet.ok());
+        QVERIFY((*cabinet)->start().ok());
+        Server::Options listen;
+        listen.port = 0;
+        Server server(**cabinet, listen);
+        QVERIFY(server.start().ok());
+        (*cabinet)->scheduler().add(server);
+        auto token = (*cabinet)->service<TokenStore>().create(QStringLiteral("ops"), api::Role::Operator, 0, tester());
+        QVERIFY(token.ok());
+
+        RawWebSocket slow;
+        QVERIFY(slow.handshake(server.port(), token->secret).startsWith("HTTP/1.1 101 "));
+        slow.sendFrame(0x1, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\"}");
+        QTest::qWait(100);
+        slow.socket.setReadBufferSize(1024); // and never reads again
+        QCOMPARE(server.clients(), 1);
+        // Big ephemeral events until its queue overflows: the server closes
+        // it and lets it go at once, buffers and all, though it reads nothing.
+        const QJsonObject big { { QStringLiteral("blob"), QString(100'000, u'x') } };
+        for (int i = 0; i < 400 && server.clients() == 1; ++i) {
+            (*cabinet)->events().publishEphemeral(events::JobProgress, big);
+            QTest::qWait(1);
+        }
+        QCOMPARE(server.clients(), 0);
+        QVERIFY(slow.socket.bytesAvailable() <= 1024); // it really did not read
+        (*cabinet)->scheduler().remove(server);
     }
 
     void refusesBadOptions()
