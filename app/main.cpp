@@ -24,6 +24,7 @@ struct GlobalOptions {
     QString dataDir;
     QMap<QString, QString> config;
     QString screenshot;
+    QMap<QString, QString> server; // --listen, --tls-cert, --tls-key, --insecure (headless only)
     bool headless = false;
     bool help = false;
     bool version = false;
@@ -74,6 +75,9 @@ GlobalOptions parseGlobal(const QStringList &args)
             }
         } else if (!commandSeen && arg == QLatin1String("--headless")) {
             options.headless = true;
+        } else if (!commandSeen && headless::serverOptions().contains(arg.section(u'=', 0, 0))) {
+            const QString name = arg.section(u'=', 0, 0);
+            options.server.insert(name, name == QLatin1String("--insecure") ? QString() : takeValue(i, name));
         } else if (!commandSeen && arg == QLatin1String("--screenshot")) {
             options.screenshot = takeValue(i, QStringLiteral("--screenshot"));
         } else if (!commandSeen && (arg == QLatin1String("--help") || arg == QLatin1String("-h"))) {
@@ -120,6 +124,9 @@ void printHelp(QTextStream &out)
         << ")\n"
            "  --set KEY=VALUE      Override a configuration value for this run\n"
            "  --headless           Run the core with no display until SIGTERM (for servers)\n"
+           "  --listen ADDR:PORT   Headless: serve WebSocket JSON-RPC, /health and /metrics (docs/server.md)\n"
+           "  --tls-cert FILE, --tls-key FILE   Headless: TLS for --listen (needed off loopback)\n"
+           "  --insecure           Headless: allow --listen off loopback without TLS (warned at every start)\n"
            "  --screenshot FILE    Console: save a PNG of the window once it has rendered, then quit\n"
            "  -h, --help           Show this help; 'cabinet COMMAND --help' for a command\n"
            "  -v, --version        Show the version\n\n"
@@ -201,8 +208,12 @@ int main(int argc, char **argv)
         err << "cabinet: --headless runs the server and takes no command (got " << quoteInput(options.rest.join(u' ')) << ")\n";
         return cli::Usage;
     }
+    if (!options.headless && !options.server.isEmpty()) {
+        err << "cabinet: " << options.server.firstKey() << " serves with --headless only\n";
+        return cli::Usage;
+    }
     if (options.headless)
-        return headless::run(argc, argv, DataDirectory::resolve(options.dataDir), options.config);
+        return headless::run(argc, argv, DataDirectory::resolve(options.dataDir), options.config, options.server);
     if (!options.rest.isEmpty()) {
         QCoreApplication app(argc, argv);
         // A command's output is its answer; progress chatter stays out

@@ -27,6 +27,7 @@
 #include "orchestrator/WorkflowCatalog.h"
 #include "orchestrator/WorkflowRunner.h"
 #include "scenario/ScenarioRunner.h"
+#include "server/TokenStore.h"
 #include "service/Scheduler.h"
 #include "service/Service.h"
 #include "store/DataDirectory.h"
@@ -140,6 +141,7 @@ void Cabinet::buildServices()
         return QSet<QString>(names.begin(), names.end());
     }));
     m_services.push_back(std::make_unique<orchestrator::WorkflowRunner>(*this, orchestrator::WorkflowRunner::workersSetting(config)));
+    m_services.push_back(std::make_unique<server::TokenStore>(*m_db, *m_events, *m_audit, *m_clock, m_dataDirPath));
     // Last: calls arrive once everything they reach has started.
     m_services.push_back(std::make_unique<api::ControlServer>(*m_api, m_dataDirPath));
 }

@@ -80,6 +80,7 @@ std::vector<Command> ledgerCommands();
 std::vector<Command> modelCommands();
 std::vector<Command> simulateCommands();
 std::vector<Command> taskCommands();
+std::vector<Command> tokenCommands();
 std::vector<Command> workCommands();
 std::vector<Command> workflowCommands();
 

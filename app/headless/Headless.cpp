@@ -2,6 +2,8 @@
 
 #include "Cabinet.h"
 #include "headless/JsonLog.h"
+#include "server/Server.h"
+#include "service/Scheduler.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -28,9 +30,32 @@ void onSignal(int signal)
     (void)!::write(signalPipe[0], &byte, 1);
     errno = savedErrno;
 }
+// The server's options from the command line, or nothing without --listen.
+Result<std::optional<server::Server::Options>> serverOptionsFrom(const QMap<QString, QString> &given)
+{
+    if (!given.contains(QStringLiteral("--listen"))) {
+        if (!given.isEmpty())
+            return Error { ErrorCode::InvalidArgument, QStringLiteral("%1 needs --listen ADDRESS:PORT").arg(given.firstKey()) };
+        return std::optional<server::Server::Options>();
+    }
+    auto options = server::Server::parseListen(given.value(QStringLiteral("--listen")));
+    if (!options)
+        return options.error();
+    options->tlsCert = given.value(QStringLiteral("--tls-cert"));
+    options->tlsKey = given.value(QStringLiteral("--tls-key"));
+    options->insecure = given.contains(QStringLiteral("--insecure"));
+    return std::optional<server::Server::Options>(*options);
+}
+
 } // namespace
 
-int run(int argc, char **argv, const QString &dataDir, const QMap<QString, QString> &configOverrides)
+const QStringList &serverOptions()
+{
+    static const QStringList all { QStringLiteral("--listen"), QStringLiteral("--tls-cert"), QStringLiteral("--tls-key"), QStringLiteral("--insecure") };
+    return all;
+}
+
+int run(int argc, char **argv, const QString &dataDir, const QMap<QString, QString> &configOverrides, const QMap<QString, QString> &serverGiven)
 {
     QCoreApplication app(argc, argv);
     installJsonLogHandler();
@@ -54,6 +79,12 @@ int run(int argc, char **argv, const QString &dataDir, const QMap<QString, QStri
         app.quit();
     });
 
+    auto serverOptions = serverOptionsFrom(serverGiven);
+    if (!serverOptions) {
+        qCCritical(lcHeadless).noquote() << serverOptions.error().message;
+        return 2;
+    }
+
     Cabinet::Options options;
     options.dataDir = dataDir;
     options.config = configOverrides;
@@ -66,6 +97,17 @@ int run(int argc, char **argv, const QString &dataDir, const QMap<QString, QStri
         qCCritical(lcHeadless).noquote() << started.error().message;
         return 1;
     }
+    // Not one of the core's services: only a headless core serves the network.
+    std::unique_ptr<server::Server> server;
+    if (*serverOptions) {
+        server = std::make_unique<server::Server>(**cabinet, **serverOptions);
+        if (auto started = server->start(); !started) {
+            qCCritical(lcHeadless).noquote() << "cannot start the server:" << started.error().message;
+            (*cabinet)->stop();
+            return 1;
+        }
+        (*cabinet)->scheduler().add(*server);
+    }
     qCInfo(lcHeadless).noquote() << QStringLiteral("headless core running (pid %1, data directory %2, mode %3)")
                                             .arg(QCoreApplication::applicationPid())
                                             .arg(dataDir, (*cabinet)->operatingMode());
@@ -73,6 +115,10 @@ int run(int argc, char **argv, const QString &dataDir, const QMap<QString, QStri
     // From here a second signal stops a shutdown that hangs.
     std::signal(SIGTERM, SIG_DFL);
     std::signal(SIGINT, SIG_DFL);
+    if (server) {
+        (*cabinet)->scheduler().remove(*server);
+        server.reset(); // closes its clients with 1001 (going away)
+    }
     (*cabinet)->stop();
     cabinet->reset(); // closes the database before we report the exit
     qCInfo(lcHeadless) << "stopped cleanly";

@@ -27,7 +27,7 @@ const std::vector<Operation> &catalogue()
         std::vector<Operation> list;
         for (auto group : { ops::agentOperations, ops::apiOperations, ops::approvalOperations, ops::auditOperations, ops::boardOperations, ops::configOperations, ops::costOperations, ops::coreOperations,
                             ops::eventOperations, ops::ledgerOperations, ops::modelOperations, ops::modeOperations, ops::runOperations, ops::scenarioOperations,
-                            ops::taskOperations, ops::workflowOperations }) {
+                            ops::taskOperations, ops::tokenOperations, ops::workflowOperations }) {
             auto more = group();
             list.insert(list.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
         }
@@ -84,7 +84,7 @@ QString catalogueMarkdown()
             "owning process's control socket) and the server call them through one dispatcher; a command's `--json` output "
             "is exactly its operation's result. Every call carries an actor (`operator:NAME`, `agent:NAME`, `system:NAME`, "
             "`token:NAME`); every mutating operation is audited under it in the same transaction as its change. Roles are "
-            "recorded now and enforced once callers authenticate with tokens.\n\n"
+            "enforced by the headless server, whose callers authenticate with API tokens (docs/server.md).\n\n"
             "## Transport: JSON-RPC 2.0\n\n"
             "The process that owns a data directory listens on `cabinet.sock` in it (owner-only permissions), one JSON-RPC 2.0 "
             "message a line. A connection first calls `session.identify {\"actor\": \"operator:alice\"}`; calls before it are "

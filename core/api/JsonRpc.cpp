@@ -67,8 +67,9 @@ Error errorFromResponse(const QByteArray &errorObjectJson)
     return Error { code, error.value(QStringLiteral("message")).toString(), data.value(QStringLiteral("field")).toString() };
 }
 
-Session::Session(const Dispatcher &dispatcher, Send send, Admit admit)
-    : m_dispatcher(dispatcher), m_send(std::move(send)), m_admit(std::move(admit)), m_alive(std::make_shared<bool>(true))
+Session::Session(const Dispatcher &dispatcher, Send send, Admit admit, Transport transport)
+    : m_dispatcher(dispatcher), m_send(std::move(send)), m_admit(std::move(admit)), m_transport(std::move(transport)),
+      m_alive(std::make_shared<bool>(true))
 {
 }
 
@@ -164,6 +165,10 @@ void Session::call(const QByteArray &requestJson, std::function<void(std::option
         return answer(errorResponse(id, jsonrpc::InvalidParams, QStringLiteral("params are named: pass an object")));
     const QByteArray params = paramsValue ? writeJson(*paramsValue) : QByteArrayLiteral("{}");
 
+    if (m_transport.method) {
+        if (auto served = m_transport.method(method->text, params))
+            return answer(*served ? resultResponse(id, **served) : errorResponse(id, served->error()));
+    }
     if (method->text == jsonrpc::IdentifyMethod) {
         const JsonValue *actorText = paramsValue ? member(*paramsValue, QStringLiteral("actor")) : nullptr;
         auto actor = Actor::parse(actorText && actorText->type == JsonValue::Type::String ? actorText->text : QString());
@@ -176,7 +181,8 @@ void Session::call(const QByteArray &requestJson, std::function<void(std::option
         m_actor = *actor;
         return answer(resultResponse(id, compact(QJsonObject { { QStringLiteral("actor"), m_actor->toString() } })));
     }
-    if (!findOperation(method->text))
+    const Operation *operation = findOperation(method->text);
+    if (!operation)
         return answer(errorResponse(id, jsonrpc::MethodNotFound,
                                     QStringLiteral("no operation named '%1' (see api.list)").arg(method->text.left(100))));
     if (!m_actor) {
@@ -184,7 +190,16 @@ void Session::call(const QByteArray &requestJson, std::function<void(std::option
                             QStringLiteral("call %1 first, with {\"actor\": \"operator:NAME\"}").arg(jsonrpc::IdentifyMethod) };
         return answer(errorResponse(id, error));
     }
-    m_dispatcher.call(method->text, *m_actor, params, [answer, id](Result<QByteArray> result) {
+    std::function<void()> answered;
+    if (m_transport.admitCall) {
+        auto admitted = m_transport.admitCall(operation->info);
+        if (!admitted)
+            return answer(errorResponse(id, admitted.error()));
+        answered = std::move(*admitted);
+    }
+    m_dispatcher.call(method->text, *m_actor, params, [answer, id, answered](Result<QByteArray> result) {
+        if (answered)
+            answered();
         answer(result ? resultResponse(id, *result) : errorResponse(id, result.error()));
     });
 }

@@ -2,6 +2,7 @@
 
 #include "Actor.h"
 #include "Result.h"
+#include "api/Operation.h"
 
 #include <QByteArray>
 
@@ -51,11 +52,24 @@ public:
     // refuses the actor and leaves the session unidentified. Empty: anyone.
     using Admit = std::function<Status(const Actor &actor)>;
 
-    Session(const Dispatcher &dispatcher, Send send, Admit admit = {});
+    // What a transport adds to the protocol (the WebSocket server: methods
+    // of its own such as auth and events.subscribe, and a check of each
+    // catalogue call against the caller's token). Empty members: none.
+    struct Transport {
+        // Answers a method the transport serves itself; nothing: not one.
+        std::function<std::optional<Result<QByteArray>>(const QString &method, const QByteArray &params)> method;
+        // Runs before a catalogue call of an identified caller: an error
+        // refuses the call; the function returned is called once it answered.
+        std::function<Result<std::function<void()>>(const OperationInfo &operation)> admitCall;
+    };
+
+    Session(const Dispatcher &dispatcher, Send send, Admit admit = {}, Transport transport = {});
     ~Session();
 
     void handle(const QByteArray &message);
     const std::optional<Actor> &actor() const { return m_actor; }
+    // For a transport that identifies the caller itself (a token).
+    void setActor(const Actor &actor) { m_actor = actor; }
 
 private:
     void call(const QByteArray &requestJson, std::function<void(std::optional<QByteArray>)> done);
@@ -63,6 +77,7 @@ private:
     const Dispatcher &m_dispatcher;
     Send m_send;
     Admit m_admit;
+    Transport m_transport;
     std::optional<Actor> m_actor;
     // Cleared when the session goes, so a late answer of a long job is dropped.
     std::shared_ptr<bool> m_alive;

@@ -62,6 +62,8 @@ inline const QString WorkflowHoldSet = QStringLiteral("workflow.hold_set");
 inline const QString WorkflowToken = QStringLiteral("workflow.token");
 inline const QString BoardStatement = QStringLiteral("board.statement");
 inline const QString BoardDeliberated = QStringLiteral("board.deliberated");
+inline const QString TokensCreated = QStringLiteral("tokens.created");
+inline const QString TokensRevoked = QStringLiteral("tokens.revoked");
 
 inline constexpr EventType Registry[] = {
     { "core.started", true, "the core started on its data directory (pid, version)" },
@@ -110,6 +112,8 @@ inline constexpr EventType Registry[] = {
     { "workflow.token", false, "a streamed token of a workflow's model call (task_id, node, visit, text)" },
     { "board.statement", false, "a Shadow Board persona's statement (deliberation id, round, persona, source, text, vote, confidence; docs/board.md)" },
     { "board.deliberated", true, "a Shadow Board deliberation was saved (id, approval_id, verdict, approve_share, dissent, requested_by)" },
+    { "tokens.created", true, "an API token was made (name, role, expires_ms, by; docs/server.md): the token itself is never in an event" },
+    { "tokens.revoked", true, "an API token was revoked (name, role, expires_ms, by)" },
 };
 
 inline std::span<const EventType> registry() { return Registry; }

@@ -23,6 +23,7 @@ std::vector<Operation> modeOperations();
 std::vector<Operation> runOperations();
 std::vector<Operation> scenarioOperations();
 std::vector<Operation> taskOperations();
+std::vector<Operation> tokenOperations();
 std::vector<Operation> workflowOperations();
 
 // A handler for an operation that answers at once.

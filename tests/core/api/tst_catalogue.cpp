@@ -154,6 +154,10 @@ const std::map<QString, Sample> &samples()
         { QStringLiteral("mode.set"), fixed(R"({"mode":"manual"})") },
         { QStringLiteral("models.test"), fixed(R"({"task_type":"review","prompt":"hello","max_tokens":8})") },
         { QStringLiteral("tasks.submit"), fixed(R"({"workflow":"review","title":"a task","input":{"n":1},"idempotency_key":"k1"})") },
+        { QStringLiteral("tokens.create"), fixed(R"({"name":"ci","role":"viewer","expires_days":30})") },
+        { QStringLiteral("tokens.revoke"), fixed(R"({"name":"ci"})", [](Cabinet &cabinet, ManualClock &) {
+              QVERIFY(call(cabinet, nullptr, QStringLiteral("tokens.create"), R"({"name":"ci","role":"viewer"})", tester())->ok());
+          }) },
         { QStringLiteral("tasks.pause"), onTask() },
         { QStringLiteral("tasks.resume"), onTask({ "tasks.pause" }) },
         { QStringLiteral("tasks.cancel"), onTask() },
