@@ -81,8 +81,12 @@ Result<Proposal> whatIfProposal(const Proposal &original, const QJsonObject &set
     json.insert(QStringLiteral("assumptions"), assumptions);
     auto changed = proposalFromJson(json);
     if (!changed) {
+        // Named as the caller gave it: "set.success_rate", not the proposal's "assumptions.success_rate".
         Error e = changed.error();
-        e.field = QStringLiteral("set.") + e.field.mid(e.field.startsWith(QLatin1String("assumptions.")) ? 12 : 0);
+        const QString field = QStringLiteral("set.") + e.field.mid(e.field.startsWith(QLatin1String("assumptions.")) ? 12 : 0);
+        if (e.message.startsWith(e.field))
+            e.message = field + e.message.mid(e.field.size());
+        e.field = field;
         return e;
     }
     return changed;
