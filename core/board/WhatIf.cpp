@@ -30,8 +30,11 @@ QJsonArray votesWithScores(const QJsonObject &deliberation)
     return votes;
 }
 
-QJsonObject side(const QJsonObject &d, const QJsonArray &votes)
+} // namespace
+
+QJsonObject deliberationSide(const QJsonObject &d)
 {
+    const QJsonArray votes = votesWithScores(d);
     const QJsonObject proposal = d.value(QStringLiteral("proposal")).toObject();
     const QJsonObject result = d.value(QStringLiteral("result")).toObject();
     const QJsonObject evidence = d.value(QStringLiteral("evidence")).toObject();
@@ -57,8 +60,6 @@ QJsonObject side(const QJsonObject &d, const QJsonArray &votes)
              { QStringLiteral("budget"), evidence.value(QStringLiteral("budget")) },
              { QStringLiteral("histogram"), result.value(QStringLiteral("histogram")) } };
 }
-
-} // namespace
 
 Result<Proposal> whatIfProposal(const Proposal &original, const QJsonObject &set)
 {
@@ -94,8 +95,10 @@ Result<Proposal> whatIfProposal(const Proposal &original, const QJsonObject &set
 
 QJsonObject compareWhatIf(const QJsonObject &original, const QJsonObject &whatIf, const QJsonObject &set)
 {
-    const QJsonArray before = votesWithScores(original);
-    const QJsonArray after = votesWithScores(whatIf);
+    const QJsonObject originalSide = deliberationSide(original);
+    const QJsonObject whatIfSide = deliberationSide(whatIf);
+    const QJsonArray before = originalSide.value(QStringLiteral("votes")).toArray();
+    const QJsonArray after = whatIfSide.value(QStringLiteral("votes")).toArray();
     QJsonArray changed;
     for (const QJsonValue &a : after) {
         const QJsonObject now = a.toObject();
@@ -123,9 +126,21 @@ QJsonObject compareWhatIf(const QJsonObject &original, const QJsonObject &whatIf
     return { { QStringLiteral("set"), set },
              { QStringLiteral("seed"), whatIf.value(QStringLiteral("seed")) },
              { QStringLiteral("history_changed"), historyChanged },
-             { QStringLiteral("original"), side(original, before) },
-             { QStringLiteral("whatif"), side(whatIf, after) },
+             { QStringLiteral("original"), originalSide },
+             { QStringLiteral("whatif"), whatIfSide },
              { QStringLiteral("changed_votes"), changed } };
+}
+
+QJsonObject changedAssumptions(const QJsonObject &originalProposal, const QJsonObject &proposal)
+{
+    auto valueOf = [](const QJsonObject &p, const char *key) {
+        return key == WhatIfKeys[0] ? p.value(QLatin1String(key)) : p.value(QStringLiteral("assumptions")).toObject().value(QLatin1String(key));
+    };
+    QJsonObject set;
+    for (const char *key : WhatIfKeys)
+        if (valueOf(originalProposal, key) != valueOf(proposal, key))
+            set.insert(QLatin1String(key), valueOf(proposal, key));
+    return set;
 }
 
 Status whatIf(BoardService &service, qint64 id, const QJsonObject &set, std::optional<quint64> seed, const Actor &actor, BoardService::Done done)

@@ -26,14 +26,21 @@ inline constexpr const char *WhatIfKeys[] = { "cost_estimate_micros", "horizon_d
 // naming "set" or "set.<key>".
 Result<Proposal> whatIfProposal(const Proposal &original, const QJsonObject &set);
 
-// Both deliberations (as BoardService::get returns them) side by side:
-// {set, seed, history_changed, original: side, whatif: side, changed_votes},
-// a side {id, assumptions, cost_estimate_micros, summary, consensus, votes
-// (with each persona's utility and score), net {p5, p50, p95},
-// cost {p5, p50, p95}, initial_capital, budget, histogram}, and a changed
-// vote {persona, before, after, score_before, score_after, utility_before,
-// utility_after}.
+// One deliberation (as BoardService::get returns it) as one side of a
+// comparison: {id, assumptions, cost_estimate_micros, summary, consensus,
+// votes (with each persona's utility and score), net {p5, p50, p95},
+// cost {p5, p50, p95}, initial_capital, budget, histogram}. The console's
+// Shadow Board panel shows a saved deliberation in the same shape.
+QJsonObject deliberationSide(const QJsonObject &deliberation);
+
+// Both deliberations side by side: {set, seed, history_changed, original:
+// side, whatif: side, changed_votes}, a changed vote {persona, before,
+// after, score_before, score_after, utility_before, utility_after}.
 QJsonObject compareWhatIf(const QJsonObject &original, const QJsonObject &whatIf, const QJsonObject &set);
+
+// The WhatIfKeys whose values differ between two saved proposals (as
+// proposalToJson writes them), with the second's values: what a what-if set.
+QJsonObject changedAssumptions(const QJsonObject &originalProposal, const QJsonObject &proposal);
 
 // Re-runs deliberation `id` with `set` through the service, under `actor`
 // (audited as board.whatif), and answers compareWhatIf() once it is saved.

@@ -178,6 +178,13 @@ private slots:
             QVERIFY(v.value(QStringLiteral("score_before")).isDouble() && v.value(QStringLiteral("utility_after")).isDouble());
         }
 
+        // What was set reads back from the two saved proposals.
+        auto saved = call(*c.cabinet, "board.get", QStringLiteral(R"({"id": %1})").arg(whatIfId).toUtf8());
+        auto originalSaved = call(*c.cabinet, "board.get", QStringLiteral(R"({"id": %1})").arg(id).toUtf8());
+        QCOMPARE(board::changedAssumptions(originalSaved->value(QStringLiteral("proposal")).toObject(), saved->value(QStringLiteral("proposal")).toObject()),
+                 w->value(QStringLiteral("set")).toObject());
+        QCOMPARE(board::compareWhatIf(*originalSaved, *saved, w->value(QStringLiteral("set")).toObject()), *w);
+
         // Saved, linked to its original, audited once under the caller.
         auto got = call(*c.cabinet, "board.get", QStringLiteral(R"({"id": %1})").arg(whatIfId).toUtf8());
         QVERIFY(got.ok());
