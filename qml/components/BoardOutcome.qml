@@ -48,6 +48,13 @@ ColumnLayout {
         }
     }
 
+    Label {
+        Layout.fillWidth: true
+        text: qsTr("Net outcome (final value − total cost); red: below the capital put in, a loss")
+        color: Theme.textMuted
+        font.pixelSize: Theme.smallFontSize
+        elide: Text.ElideRight
+    }
     Item {
         id: chart
         Layout.fillWidth: true
@@ -100,12 +107,6 @@ ColumnLayout {
                 font.pixelSize: Theme.smallFontSize
             }
             Label {
-                anchors.horizontalCenter: parent.horizontalCenter
-                text: qsTr("net outcome; red: below the capital put in")
-                color: Theme.textMuted
-                font.pixelSize: Theme.smallFontSize
-            }
-            Label {
                 anchors.right: parent.right
                 text: outcome.money(outcome.histogram.max)
                 color: Theme.textMuted
@@ -126,10 +127,12 @@ ColumnLayout {
 
         Label {
             objectName: "boardBudgetText"
+            width: parent.width
+            elide: Text.ElideRight
             text: outcome.hasBudget
-                  ? qsTr("Total cost %1 – %2; budget %3, exceeded in %4").arg(outcome.money(outcome.cost.p5)).arg(outcome.money(outcome.cost.p95))
-                        .arg(outcome.money(outcome.side.budget)).arg(outcome.percent(outcome.summary.probability_of_budget_breach || 0))
-                  : qsTr("Total cost %1 – %2; no budget set").arg(outcome.money(outcome.cost.p5)).arg(outcome.money(outcome.cost.p95))
+                  ? qsTr("Total cost P5–P95 %1 – %2 · budget %3").arg(outcome.money(outcome.cost.p5)).arg(outcome.money(outcome.cost.p95))
+                        .arg(outcome.money(outcome.side.budget))
+                  : qsTr("Total cost P5–P95 %1 – %2 · no budget set").arg(outcome.money(outcome.cost.p5)).arg(outcome.money(outcome.cost.p95))
             color: outcome.hasBudget && outcome.summary.probability_of_budget_breach > 0.05 ? Theme.danger : Theme.textMuted
             font.pixelSize: Theme.smallFontSize
         }

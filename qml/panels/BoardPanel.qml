@@ -191,6 +191,15 @@ Item {
                     wrapMode: Text.Wrap
                 }
 
+                Label {
+                    objectName: "boardWhatIfSet"
+                    visible: session.hasWhatIf
+                    Layout.fillWidth: true
+                    text: session.hasWhatIf ? qsTr("What-if of #%1, changed: %2").arg(session.comparison.original.id).arg(panel.setText(session.comparison.set)) : ""
+                    color: Theme.accent
+                    wrapMode: Text.Wrap
+                }
+
                 // The consensus meter: the approve share of the weighted
                 // confidence, with the approve and reject thresholds.
                 Item {
@@ -321,7 +330,7 @@ Item {
                         Layout.preferredWidth: 1
                         side: session.hasWhatIf ? session.comparison.whatif : ({})
                         title: qsTr("What-if #%1").arg(session.deliberationId)
-                        detail: session.hasWhatIf ? panel.verdictText(session.comparison.whatif.consensus.verdict) + " · " + panel.setText(session.comparison.set) : ""
+                        detail: session.hasWhatIf ? panel.verdictText(session.comparison.whatif.consensus.verdict) : ""
                     }
                 }
 
