@@ -155,6 +155,7 @@ Item {
         // The selected deliberation.
         Flickable {
             id: detail
+            objectName: "boardDetail"
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
