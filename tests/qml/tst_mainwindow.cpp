@@ -179,6 +179,7 @@ private Q_SLOTS:
         call("hide", QStringLiteral("tasks"));
         call("hide", QStringLiteral("models"));
         call("hide", QStringLiteral("approvals"));
+        call("hide", QStringLiteral("board"));
         QQuickItem *events = frame(QStringLiteral("events"));
         QQuickItem *audit = frame(QStringLiteral("audit"));
         QVERIFY(isInside(events, QStringLiteral("dockArea_bottom")));
@@ -284,6 +285,7 @@ private Q_SLOTS:
         call("hide", QStringLiteral("tasks"));
         call("hide", QStringLiteral("models"));
         call("hide", QStringLiteral("approvals"));
+        call("hide", QStringLiteral("board"));
         const QColor darkWindow = window()->color();
         // Into the center, which the hidden audit trail leaves to it alone.
         call("moveTo", QStringLiteral("events"), QStringLiteral("center"));
