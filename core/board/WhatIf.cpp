@@ -134,7 +134,9 @@ QJsonObject compareWhatIf(const QJsonObject &original, const QJsonObject &whatIf
 QJsonObject changedAssumptions(const QJsonObject &originalProposal, const QJsonObject &proposal)
 {
     auto valueOf = [](const QJsonObject &p, const char *key) {
-        return key == WhatIfKeys[0] ? p.value(QLatin1String(key)) : p.value(QStringLiteral("assumptions")).toObject().value(QLatin1String(key));
+        // The cost estimate is the proposal's own member; the rest are assumptions.
+        const QLatin1String name(key);
+        return name == QLatin1String(WhatIfKeys[0]) ? p.value(name) : p.value(QStringLiteral("assumptions")).toObject().value(name);
     };
     QJsonObject set;
     for (const char *key : WhatIfKeys)
