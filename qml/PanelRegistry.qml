@@ -42,6 +42,13 @@ QtObject {
             shortcut: "Ctrl+8"
         },
         {
+            id: "board",
+            title: qsTr("Shadow Board"),
+            source: Qt.resolvedUrl("panels/BoardPanel.qml"),
+            area: "center",
+            shortcut: "Ctrl+9"
+        },
+        {
             id: "events",
             title: qsTr("Event stream"),
             source: Qt.resolvedUrl("panels/EventsPanel.qml"),

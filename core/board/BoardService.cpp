@@ -45,7 +45,8 @@ QJsonObject parse(const QString &text) { return QJsonDocument::fromJson(text.toU
 
 } // namespace
 
-Status BoardService::deliberate(const Proposal &proposal, std::optional<quint64> seed, const QString &approvalId, const Actor &actor, Done done)
+Status BoardService::deliberate(const Proposal &proposal, std::optional<quint64> seed, const QString &approvalId, const Actor &actor, Done done,
+                                qint64 whatIfOf)
 {
     const QList<Persona> personas = m_personas();
     if (personas.isEmpty())
@@ -69,7 +70,7 @@ Status BoardService::deliberate(const Proposal &proposal, std::optional<quint64>
 
     ++m_inFlight;
     auto shared = m_shared;
-    QThreadPool::globalInstance()->start([shared, personas, proposal, history = *history, runSeed, approvalId, actor, done = std::move(done)] {
+    QThreadPool::globalInstance()->start([shared, personas, proposal, history = *history, runSeed, approvalId, actor, done = std::move(done), whatIfOf] {
         Result<BoardRun> run = Error { ErrorCode::Internal, {} };
         {
             std::lock_guard lock(shared->engineMutex);
@@ -93,11 +94,11 @@ Status BoardService::deliberate(const Proposal &proposal, std::optional<quint64>
         if (BoardService *owner = shared->owner)
             QMetaObject::invokeMethod(
                     owner,
-                    [owner, run = std::move(run), evidence, result, proposal, approvalId, actor, done] {
+                    [owner, run = std::move(run), evidence, result, proposal, approvalId, actor, done, whatIfOf] {
                         --owner->m_inFlight;
                         if (!run)
                             return done(run.error());
-                        done(owner->save(proposal, approvalId, actor, evidence, result, run->deliberation));
+                        done(owner->save(proposal, approvalId, actor, evidence, result, run->deliberation, whatIfOf));
                     },
                     Qt::QueuedConnection);
     });
@@ -105,7 +106,7 @@ Status BoardService::deliberate(const Proposal &proposal, std::optional<quint64>
 }
 
 Result<QJsonObject> BoardService::save(const Proposal &proposal, const QString &approvalId, const Actor &actor, const QJsonObject &evidence,
-                                       const QJsonObject &result, const Deliberation &deliberation)
+                                       const QJsonObject &result, const Deliberation &deliberation, qint64 whatIfOf)
 {
     const QJsonObject record = deliberationToJson(deliberation);
     const QString verdict = verdictName(deliberation.tally.verdict);
@@ -113,7 +114,7 @@ Result<QJsonObject> BoardService::save(const Proposal &proposal, const QString &
     if (!tx)
         return tx.error();
     auto &insert = m_db.statement("INSERT INTO board_deliberations (approval_id, requested_by, created_ns, seed, proposal, evidence, result, "
-                                  "deliberation, verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id");
+                                  "deliberation, verdict, whatif_of) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
     insert.bind(1, approvalId)
             .bind(2, actor.toString())
             .bind(3, m_clock.nowNs())
@@ -122,7 +123,8 @@ Result<QJsonObject> BoardService::save(const Proposal &proposal, const QString &
             .bind(6, QString::fromUtf8(api::compact(evidence)))
             .bind(7, QString::fromUtf8(api::compact(result)))
             .bind(8, QString::fromUtf8(api::compact(record)))
-            .bind(9, verdict);
+            .bind(9, verdict)
+            .bind(10, whatIfOf);
     auto row = insert.step();
     if (!row)
         return row.error();
@@ -130,12 +132,14 @@ Result<QJsonObject> BoardService::save(const Proposal &proposal, const QString &
     insert.reset();
     const QJsonObject consensus = record.value(QStringLiteral("consensus")).toObject();
     const QJsonObject details { { QStringLiteral("id"), id },
+                                { QStringLiteral("whatif_of"), whatIfOf },
                                 { QStringLiteral("approval_id"), approvalId },
                                 { QStringLiteral("verdict"), verdict },
                                 { QStringLiteral("approve_share"), consensus.value(QStringLiteral("approve_share")) },
                                 { QStringLiteral("dissent"), consensus.value(QStringLiteral("dissent")) },
                                 { QStringLiteral("requested_by"), actor.toString() } };
-    if (auto entry = m_audit.append(*tx, actor.toString(), QStringLiteral("board.deliberate"), QString::number(id), details); !entry)
+    if (auto entry = m_audit.append(*tx, actor.toString(), whatIfOf ? QStringLiteral("board.whatif") : QStringLiteral("board.deliberate"),
+                                    QString::number(id), details); !entry)
         return entry.error();
     if (auto e = m_events.append(*tx, events::BoardDeliberated, details); !e)
         return e.error();
@@ -151,8 +155,8 @@ Result<QJsonObject> BoardService::save(const Proposal &proposal, const QString &
 
 Result<QJsonObject> BoardService::get(qint64 id) const
 {
-    auto &q = m_db.statement("SELECT approval_id, requested_by, created_ns, seed, proposal, evidence, result, deliberation, verdict "
-                             "FROM board_deliberations WHERE id = ?1");
+    auto &q = m_db.statement("SELECT approval_id, requested_by, created_ns, seed, proposal, evidence, result, deliberation, verdict, "
+                             "whatif_of FROM board_deliberations WHERE id = ?1");
     auto row = q.bind(1, id).step();
     if (!row)
         return row.error();
@@ -169,6 +173,7 @@ Result<QJsonObject> BoardService::get(qint64 id) const
     json.insert(QStringLiteral("proposal"), parse(q.text(4)));
     json.insert(QStringLiteral("evidence"), parse(q.text(5)));
     json.insert(QStringLiteral("result"), parse(q.text(6)));
+    json.insert(QStringLiteral("whatif_of"), q.int64(9));
     q.reset();
     return json;
 }
@@ -176,7 +181,7 @@ Result<QJsonObject> BoardService::get(qint64 id) const
 Result<QJsonArray> BoardService::list(int limit, const QString &approvalId) const
 {
     auto &q = m_db.statement("SELECT id, created_ns, approval_id, json_extract(proposal, '$.kind'), json_extract(proposal, '$.text'), verdict, "
-                             "json_extract(deliberation, '$.consensus.approve_share') FROM board_deliberations "
+                             "json_extract(deliberation, '$.consensus.approve_share'), whatif_of FROM board_deliberations "
                              "WHERE (?1 = '' OR approval_id = ?1) ORDER BY id DESC LIMIT ?2");
     q.bind(1, approvalId).bind(2, std::clamp(limit, 1, BoardListMax));
     QJsonArray rows;
@@ -192,7 +197,8 @@ Result<QJsonArray> BoardService::list(int limit, const QString &approvalId) cons
                                   { QStringLiteral("kind"), q.text(3) },
                                   { QStringLiteral("text"), q.text(4) },
                                   { QStringLiteral("verdict"), q.text(5) },
-                                  { QStringLiteral("approve_share"), q.real(6) } });
+                                  { QStringLiteral("approve_share"), q.real(6) },
+                                  { QStringLiteral("whatif_of"), q.int64(7) } });
     }
     return rows;
 }

@@ -46,17 +46,19 @@ public:
     // `approvalId`: an approval request to attach to ('' none; it must exist).
     // Refused at once: no personas (failed_precondition), a run in flight
     // (resource_exhausted), an unknown approval (not_found). `done` gets the
-    // saved deliberation as get() returns it.
-    Status deliberate(const Proposal &proposal, std::optional<quint64> seed, const QString &approvalId, const Actor &actor, Done done);
+    // saved deliberation as get() returns it. `whatIfOf`: the deliberation
+    // this one re-runs with changed assumptions (core/board/WhatIf.h); 0 none.
+    Status deliberate(const Proposal &proposal, std::optional<quint64> seed, const QString &approvalId, const Actor &actor, Done done,
+                      qint64 whatIfOf = 0);
 
     Result<QJsonObject> get(qint64 id) const;
-    // Newest first: id, created_ms, approval_id, kind, text, verdict, approve_share.
+    // Newest first: id, created_ms, approval_id, whatif_of, kind, text, verdict, approve_share.
     Result<QJsonArray> list(int limit, const QString &approvalId) const;
 
 private:
     struct Shared;
     Result<QJsonObject> save(const Proposal &proposal, const QString &approvalId, const Actor &actor, const QJsonObject &evidence,
-                             const QJsonObject &result, const Deliberation &deliberation);
+                             const QJsonObject &result, const Deliberation &deliberation, qint64 whatIfOf);
 
     Database &m_db;
     EventBus &m_events;

@@ -111,7 +111,7 @@ inline constexpr EventType Registry[] = {
     { "workflow.hold_set", true, "an operator asked a run to pause after its next node (hold \"*\", tasks.step) or before a node (tasks.until) (task_id, hold, by)" },
     { "workflow.token", false, "a streamed token of a workflow's model call (task_id, node, visit, text)" },
     { "board.statement", false, "a Shadow Board persona's statement (deliberation id, round, persona, source, text, vote, confidence; docs/board.md)" },
-    { "board.deliberated", true, "a Shadow Board deliberation was saved (id, approval_id, verdict, approve_share, dissent, requested_by)" },
+    { "board.deliberated", true, "a Shadow Board deliberation was saved (id, whatif_of, approval_id, verdict, approve_share, dissent, requested_by)" },
     { "tokens.created", true, "an API token was made (name, role, expires_ms, by; docs/server.md): the token itself is never in an event" },
     { "tokens.revoked", true, "an API token was revoked (name, role, expires_ms, by)" },
 };

@@ -67,6 +67,7 @@ QList<ExtraArguments> extraArgumentCases()
         { words("board deliberate"), { x } },
         { words("board show"), { QStringLiteral("1"), x } },
         { words("board list"), { x } },
+        { words("board whatif"), { QStringLiteral("1"), x, QStringLiteral("--assume"), QStringLiteral("horizon_days=10") } },
         { words("config get"), { QStringLiteral("k.v"), x } },
         { words("config set"), { QStringLiteral("k.v"), QStringLiteral("1"), x } },
         { words("config list"), { x } },

@@ -179,6 +179,7 @@ private Q_SLOTS:
         call("hide", QStringLiteral("tasks"));
         call("hide", QStringLiteral("models"));
         call("hide", QStringLiteral("approvals"));
+        call("hide", QStringLiteral("board"));
         QQuickItem *events = frame(QStringLiteral("events"));
         QQuickItem *audit = frame(QStringLiteral("audit"));
         QVERIFY(isInside(events, QStringLiteral("dockArea_bottom")));
@@ -284,6 +285,7 @@ private Q_SLOTS:
         call("hide", QStringLiteral("tasks"));
         call("hide", QStringLiteral("models"));
         call("hide", QStringLiteral("approvals"));
+        call("hide", QStringLiteral("board"));
         const QColor darkWindow = window()->color();
         // Into the center, which the hidden audit trail leaves to it alone.
         call("moveTo", QStringLiteral("events"), QStringLiteral("center"));
@@ -475,6 +477,63 @@ private Q_SLOTS:
         QVERIFY(volatility->property("background").value<QQuickItem *>()->property("named").toBool());
         QVERIFY(!session->property("running").toBool());
         QCOMPARE(volatility->property("text").toString(), QStringLiteral("-1"));
+    }
+
+    // The Shadow Board's what-if, through the panel: a refused value is
+    // named under the button; a good one shows both histograms side by
+    // side, the votes that changed and the cards' earlier votes.
+    void boardPanelComparesAWhatIf()
+    {
+        QVERIFY(openSession());
+        std::optional<Result<QByteArray>> made;
+        m_session->connection().call(this, QStringLiteral("board.deliberate"),
+                                     R"({"proposal": {"kind": "tier2_action", "text": "Deploy v2", "cost_estimate_micros": 30000000,
+                                        "assumptions": {"scenarios": 500, "horizon_days": 30, "budget_micros": 90000000}}, "seed": 3})",
+                                     [&made](Result<QByteArray> r) { made = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(made.has_value(), 60000);
+        QVERIFY(made->ok());
+        call("focusPanel", QStringLiteral("board"));
+        QObject *session = window()->findChild<QObject *>(QStringLiteral("boardSession"));
+        QVERIFY(session);
+        QTRY_VERIFY(session->property("loaded").toBool());
+        QTRY_VERIFY(shows(itemNamed(window(), QStringLiteral("boardCard_cfo"))));
+        QVERIFY(!shows(itemNamed(window(), QStringLiteral("boardWhatIf"))));
+
+        auto type = [this](const char *field, const char *text) {
+            QQuickItem *input = itemNamed(window(), QStringLiteral("whatIf_") + QLatin1String(field));
+            QVERIFY(input);
+            input->forceActiveFocus();
+            QTest::keyClick(window(), Qt::Key_A, Qt::ControlModifier);
+            for (const char *c = text; *c; ++c)
+                QTest::keyClick(window(), *c);
+        };
+        // The form is below the outcome: scrolled into view, as a person would.
+        QQuickItem *detail = itemNamed(window(), QStringLiteral("boardDetail"));
+        QQuickItem *run = itemNamed(window(), QStringLiteral("whatIfRun"));
+        const QPointF at = run->mapToItem(detail->property("contentItem").value<QQuickItem *>(), QPointF(0, 0));
+        detail->setProperty("contentY", std::max(0.0, at.y() - detail->height() / 2));
+        type("success_rate", "2");
+        click(run);
+        QTRY_COMPARE(session->property("whatIfErrorField").toString(), QStringLiteral("set.success_rate"));
+        QVERIFY(shows(itemNamed(window(), QStringLiteral("whatIfError"))));
+
+        type("success_rate", "0.99");
+        type("expected_value_micros", "90");
+        click(run);
+        QTRY_VERIFY_WITH_TIMEOUT(session->property("hasWhatIf").toBool(), 60000);
+        QQuickItem *whatIf = itemNamed(window(), QStringLiteral("boardWhatIf"));
+        QTRY_VERIFY(shows(whatIf));
+        for (QQuickItem *side : { itemNamed(window(), QStringLiteral("boardOriginal")), whatIf }) {
+            QQuickItem *bars = findItem(side, [](QQuickItem *item) { return item->objectName() == u"boardHistogram"; });
+            QVERIFY(shows(bars));
+            QVERIFY(bars->property("peak").toDouble() > 0);
+        }
+        const int changed = session->property("comparison").toMap().value(QStringLiteral("changed_votes")).toList().size();
+        QVERIFY(changed > 0);
+        int shown = 0;
+        for (const char *persona : { "ceo", "cfo", "cmo", "cto", "coo", "chro", "clo", "cso" })
+            shown += shows(itemNamed(window(), QStringLiteral("boardChangedVote_") + QLatin1String(persona)));
+        QCOMPARE(shown, changed);
     }
 
     // A deploy's approval request, decided with one click on Approve; a

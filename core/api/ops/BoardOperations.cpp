@@ -3,6 +3,7 @@
 #include "api/JsonText.h"
 #include "api/ops/Groups.h"
 #include "board/BoardService.h"
+#include "board/WhatIf.h"
 
 #include <QJsonArray>
 
@@ -85,9 +86,44 @@ std::vector<Operation> boardOperations()
               if (!started)
                   reply(started.error());
           } },
+        { { QStringLiteral("board.whatif"),
+            QStringLiteral("Re-runs a saved deliberation with changed assumptions, on its seed unless another is given, saves it as a new "
+                           "deliberation linked to the original (whatif_of), and answers both side by side with the votes that changed."),
+            true, Role::Operator,
+            QStringLiteral("{\"id\": n, \"set\": {cost_estimate_micros?, horizon_days?, scenarios?, budget_micros?, expected_value_micros?, "
+                           "success_rate?, failure_cost_micros?, tasks_per_day?, volatility_daily?}, \"seed\"?: n|\"n\"}"),
+            QStringLiteral("{set, seed, history_changed, original: side, whatif: side, changed_votes: [{persona, before, after, score_before, "
+                           "score_after, utility_before, utility_after}]}; a side: {id, cost_estimate_micros, assumptions, summary, consensus, "
+                           "votes, net, cost, initial_capital, budget, histogram}"),
+            { ErrorCode::InvalidArgument, ErrorCode::NotFound, ErrorCode::FailedPrecondition, ErrorCode::ResourceExhausted, ErrorCode::Unavailable,
+              ErrorCode::Internal } },
+          [](Cabinet &cabinet, const Actor &actor, const QByteArray &params, Reply reply) {
+              auto object = paramsObject(params);
+              if (!object)
+                  return reply(object.error());
+              if (auto known = onlyKnownMembers(*object, { "id", "set", "seed" }); !known)
+                  return reply(known.error());
+              auto id = idOf(*object);
+              if (!id)
+                  return reply(id.error());
+              if (!object->value(QStringLiteral("set")).isObject())
+                  return reply(Error { ErrorCode::InvalidArgument, QStringLiteral("'set' must be an object of the assumptions to change"),
+                                       QStringLiteral("set") });
+              auto seed = seedOf(object->value(QStringLiteral("seed")));
+              if (!seed)
+                  return reply(seed.error());
+              auto started = board::whatIf(cabinet.service<board::BoardService>(), *id, object->value(QStringLiteral("set")).toObject(), *seed, actor,
+                                           [reply](Result<QJsonObject> compared) {
+                                               if (!compared)
+                                                   return reply(compared.error());
+                                               reply(compact(*compared));
+                                           });
+              if (!started)
+                  reply(started.error());
+          } },
         { { QStringLiteral("board.get"), QStringLiteral("One saved deliberation: proposal, evidence, the engine's result, statements, votes, consensus."),
             false, Role::Viewer, QStringLiteral("{\"id\": n}"),
-            QStringLiteral("{id, approval_id, requested_by, created_ms, seed, proposal, evidence, result, summary, statements, votes, consensus, recommendation}"),
+            QStringLiteral("{id, approval_id, whatif_of, requested_by, created_ms, seed, proposal, evidence, result, summary, statements, votes, consensus, recommendation}"),
             { ErrorCode::InvalidArgument, ErrorCode::NotFound } },
           [](Cabinet &cabinet, const Actor &, const QByteArray &params, Reply reply) {
               auto object = paramsObject(params);
@@ -105,7 +141,7 @@ std::vector<Operation> boardOperations()
           } },
         { { QStringLiteral("board.list"), QStringLiteral("Saved deliberations, newest first, optionally of one approval request."), false, Role::Viewer,
             QStringLiteral("{\"limit\"?: n (default 50, at most ") + QString::number(board::BoardListMax) + QStringLiteral("), \"approval_id\"?: s}"),
-            QStringLiteral("{\"deliberations\": [{id, created_ms, approval_id, kind, text, verdict, approve_share}]}"),
+            QStringLiteral("{\"deliberations\": [{id, created_ms, approval_id, whatif_of, kind, text, verdict, approve_share}]}"),
             { ErrorCode::InvalidArgument } },
           [](Cabinet &cabinet, const Actor &, const QByteArray &params, Reply reply) {
               auto object = paramsObject(params);

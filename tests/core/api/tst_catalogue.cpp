@@ -122,6 +122,13 @@ const std::map<QString, Sample> &samples()
         { QStringLiteral("agents.reload"), fixed("{}") },
         { QStringLiteral("board.deliberate"),
           fixed(R"({"proposal":{"kind":"question","text":"Sample","cost_estimate_micros":1000000,"assumptions":{"scenarios":100,"horizon_days":10}},"seed":1})") },
+        { QStringLiteral("board.whatif"), [](Cabinet &cabinet, ManualClock &clock) -> QByteArray {
+              const auto d = call(cabinet, &clock, QStringLiteral("board.deliberate"),
+                                  R"({"proposal":{"kind":"question","text":"Sample","cost_estimate_micros":1000000,"assumptions":{"scenarios":100,"horizon_days":10}},"seed":1})",
+                                  tester());
+              const qint64 id = d && d->ok() ? QJsonDocument::fromJson(d->value()).object().value(QStringLiteral("id")).toInteger() : 0;
+              return "{\"id\":" + QByteArray::number(id) + ",\"set\":{\"success_rate\":0.5}}";
+          } },
         { QStringLiteral("config.set"), fixed(R"({"key":"catalogue.sample","value":"1"})") },
         { QStringLiteral("ledger.create_accounts"), fixed(R"({"accounts":[{"id":1,"ledger":1,"code":10}]})") },
         { QStringLiteral("ledger.create_transfers"),
