@@ -13,7 +13,8 @@ GiftCardAdapter::Outcome GiftCardAdapter::codeFor(u128 orderId, qint64 units)
         return outcome;
     }
     while (outcome.attempts < m_attempts) {
-        const auto reply = m_issuer.issue(key, units, ++outcome.attempts);
+        const auto reply = m_issuer.issue(key, units);
+        ++outcome.attempts;
         outcome.latencyMs += reply.latencyMs;
         if (reply.code) {
             m_codes.insert(key, *reply.code);

@@ -255,7 +255,7 @@ Result<DayResult> PilotDay::run()
     }
 
     DayResult result;
-    result.report = dayReport(m_params, tally, issuer.issued(), adapter.codes());
+    result.report = dayReport(m_params, tally, issuer, adapter.codes());
     const qint64 wallNs = wall.nsecsElapsed();
     QJsonObject shares;
     for (const auto &[stage, ns] : clock.ns)

@@ -57,7 +57,7 @@ QJsonObject percentiles(std::vector<qint64> values)
              { QStringLiteral("p99"), at(0.99) }, { QStringLiteral("max"), values.back() } };
 }
 
-QJsonObject dayReport(const PilotParams &params, const DayTally &tally, qsizetype cardsIssued, qsizetype ordersWithCode)
+QJsonObject dayReport(const PilotParams &params, const DayTally &tally, const SimulatedGiftCardIssuer &issuer, qsizetype ordersWithCode)
 {
     QJsonObject outcomes;
     for (OrderOutcome o : AllOrderOutcomes) {
@@ -103,7 +103,8 @@ QJsonObject dayReport(const PilotParams &params, const DayTally &tally, qsizetyp
         { QStringLiteral("latency_ms"), QJsonObject { { QStringLiteral("fulfilment"), percentiles(tally.fulfilmentMs) },
                                                       { QStringLiteral("gift_card"), percentiles(tally.giftCardMs) },
                                                       { QStringLiteral("order_to_delivery"), percentiles(tally.orderToDeliveryMs) } } },
-        { QStringLiteral("gift_cards"), QJsonObject { { QStringLiteral("issued"), qint64(cardsIssued) },
+        { QStringLiteral("gift_cards"), QJsonObject { { QStringLiteral("issued"), qint64(issuer.issued()) },
+                                                      { QStringLiteral("value_units"), issuer.issuedUnits() },
                                                       { QStringLiteral("orders_with_code"), qint64(ordersWithCode) },
                                                       { QStringLiteral("issuer_attempts"), qint64(tally.issuerAttempts) } } },
         { QStringLiteral("forecast"), forecast },

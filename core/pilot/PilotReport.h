@@ -37,6 +37,6 @@ struct DayTally {
 // {p50, p90, p99, max, count} of simulated milliseconds.
 QJsonObject percentiles(std::vector<qint64> values);
 
-QJsonObject dayReport(const PilotParams &params, const DayTally &tally, qsizetype cardsIssued, qsizetype ordersWithCode);
+QJsonObject dayReport(const PilotParams &params, const DayTally &tally, const SimulatedGiftCardIssuer &issuer, qsizetype ordersWithCode);
 
 } // namespace cabinet::pilot
