@@ -10,6 +10,7 @@
 #include "audit/AuditWatch.h"
 #include "board/BoardRun.h"
 #include "board/BoardService.h"
+#include "pilot/PilotService.h"
 #include "QuotedInput.h"
 #include "config/Config.h"
 #include "costs/BudgetSettings.h"
@@ -118,6 +119,8 @@ void Cabinet::buildServices()
     m_services.push_back(std::make_unique<approvals::ApprovalService>(*m_db, *m_events, *m_audit, *m_clock, std::move(approvalOptions)));
     m_services.push_back(std::make_unique<board::BoardService>(*m_db, *m_events, *m_audit, *m_clock,
                                                                [this] { return board::boardPersonas(agents()); }));
+    m_services.push_back(std::make_unique<pilot::PilotService>(*m_db, *m_events, *m_audit, *m_clock, service<ledger::Ledger>(),
+                                                               service<approvals::ApprovalService>()));
     // Asked at each refresh, after open() has loaded the agents.
     m_services.push_back(std::make_unique<orchestrator::WorkflowCatalog>(m_dataDirPath, [this] {
         const QStringList names = agents().names();

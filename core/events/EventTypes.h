@@ -62,6 +62,8 @@ inline const QString WorkflowHoldSet = QStringLiteral("workflow.hold_set");
 inline const QString WorkflowToken = QStringLiteral("workflow.token");
 inline const QString BoardStatement = QStringLiteral("board.statement");
 inline const QString BoardDeliberated = QStringLiteral("board.deliberated");
+inline const QString PilotRunStarted = QStringLiteral("pilot.run_started");
+inline const QString PilotRunFinished = QStringLiteral("pilot.run_finished");
 
 inline constexpr EventType Registry[] = {
     { "core.started", true, "the core started on its data directory (pid, version)" },
@@ -110,6 +112,8 @@ inline constexpr EventType Registry[] = {
     { "workflow.token", false, "a streamed token of a workflow's model call (task_id, node, visit, text)" },
     { "board.statement", false, "a Shadow Board persona's statement (deliberation id, round, persona, source, text, vote, confidence; docs/board.md)" },
     { "board.deliberated", true, "a Shadow Board deliberation was saved (id, approval_id, verdict, approve_share, dissent, requested_by)" },
+    { "pilot.run_started", true, "a SOVR pilot day began after its go-live approval (run, approval_id, started_by; docs/pilot.md)" },
+    { "pilot.run_finished", true, "a SOVR pilot day ended (run, state: finished|failed, delivery_rate, target_met, error)" },
 };
 
 inline std::span<const EventType> registry() { return Registry; }
