@@ -66,6 +66,8 @@ QList<ExtraArguments> extraArgumentCases()
         { words("board deliberate"), { x } },
         { words("board show"), { QStringLiteral("1"), x } },
         { words("board list"), { x } },
+        { words("pilot run"), { x } },
+        { words("pilot status"), { x } },
         { words("config get"), { QStringLiteral("k.v"), x } },
         { words("config set"), { QStringLiteral("k.v"), QStringLiteral("1"), x } },
         { words("config list"), { x } },
