@@ -12,6 +12,7 @@
 #include "board/ApprovalDeliberations.h"
 #include "board/BoardRun.h"
 #include "board/BoardService.h"
+#include "pilot/PilotService.h"
 #include "QuotedInput.h"
 #include "config/Config.h"
 #include "costs/BudgetSettings.h"
@@ -135,6 +136,8 @@ void Cabinet::buildServices()
     }));
     service<approvals::ApprovalService>().setOutbox([notifier = &service<approvals::Notifier>()](Transaction &tx, const approvals::ApprovalRequest &r,
                                                                                                  const QString &what) { return notifier->queue(tx, r, what); });
+    m_services.push_back(std::make_unique<pilot::PilotService>(*m_db, *m_events, *m_audit, *m_clock, service<ledger::Ledger>(),
+                                                               service<approvals::ApprovalService>()));
     // Asked at each refresh, after open() has loaded the agents.
     m_services.push_back(std::make_unique<orchestrator::WorkflowCatalog>(m_dataDirPath, [this] {
         const QStringList names = agents().names();

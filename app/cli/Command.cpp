@@ -10,7 +10,7 @@ const std::vector<Command> &commands()
     static const std::vector<Command> all = [] {
         std::vector<Command> list;
         for (auto group : { agentCommands, apiCommands, approvalCommands, auditCommands, boardCommands, configCommands, costCommands, ledgerCommands, modelCommands,
-                            simulateCommands, taskCommands, tokenCommands, workCommands, workflowCommands }) {
+                            pilotCommands, simulateCommands, taskCommands, tokenCommands, workCommands, workflowCommands }) {
             auto more = group();
             list.insert(list.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
         }

@@ -78,6 +78,7 @@ std::vector<Command> configCommands();
 std::vector<Command> costCommands();
 std::vector<Command> ledgerCommands();
 std::vector<Command> modelCommands();
+std::vector<Command> pilotCommands();
 std::vector<Command> simulateCommands();
 std::vector<Command> taskCommands();
 std::vector<Command> tokenCommands();

@@ -26,7 +26,7 @@ const std::vector<Operation> &catalogue()
     static const std::vector<Operation> all = [] {
         std::vector<Operation> list;
         for (auto group : { ops::agentOperations, ops::apiOperations, ops::approvalOperations, ops::auditOperations, ops::boardOperations, ops::configOperations, ops::costOperations, ops::coreOperations,
-                            ops::eventOperations, ops::ledgerOperations, ops::modelOperations, ops::modeOperations, ops::runOperations, ops::scenarioOperations,
+                            ops::eventOperations, ops::ledgerOperations, ops::modelOperations, ops::modeOperations, ops::pilotOperations, ops::runOperations, ops::scenarioOperations,
                             ops::taskOperations, ops::tokenOperations, ops::workflowOperations }) {
             auto more = group();
             list.insert(list.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));

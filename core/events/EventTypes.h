@@ -64,6 +64,8 @@ inline const QString BoardStatement = QStringLiteral("board.statement");
 inline const QString BoardDeliberated = QStringLiteral("board.deliberated");
 inline const QString TokensCreated = QStringLiteral("tokens.created");
 inline const QString TokensRevoked = QStringLiteral("tokens.revoked");
+inline const QString PilotRunStarted = QStringLiteral("pilot.run_started");
+inline const QString PilotRunFinished = QStringLiteral("pilot.run_finished");
 
 inline constexpr EventType Registry[] = {
     { "core.started", true, "the core started on its data directory (pid, version)" },
@@ -114,6 +116,8 @@ inline constexpr EventType Registry[] = {
     { "board.deliberated", true, "a Shadow Board deliberation was saved (id, whatif_of, approval_id, verdict, approve_share, dissent, requested_by)" },
     { "tokens.created", true, "an API token was made (name, role, expires_ms, by; docs/server.md): the token itself is never in an event" },
     { "tokens.revoked", true, "an API token was revoked (name, role, expires_ms, by)" },
+    { "pilot.run_started", true, "a SOVR pilot day began after its go-live approval (run, approval_id, started_by; docs/pilot.md)" },
+    { "pilot.run_finished", true, "a SOVR pilot day ended (run, state: finished|failed, delivery_rate, target_met, error)" },
 };
 
 inline std::span<const EventType> registry() { return Registry; }

@@ -68,6 +68,8 @@ QList<ExtraArguments> extraArgumentCases()
         { words("board show"), { QStringLiteral("1"), x } },
         { words("board list"), { x } },
         { words("board whatif"), { QStringLiteral("1"), x, QStringLiteral("--assume"), QStringLiteral("horizon_days=10") } },
+        { words("pilot run"), { x } },
+        { words("pilot status"), { x } },
         { words("config get"), { QStringLiteral("k.v"), x } },
         { words("config set"), { QStringLiteral("k.v"), QStringLiteral("1"), x } },
         { words("config list"), { x } },

@@ -20,6 +20,7 @@ std::vector<Operation> eventOperations();
 std::vector<Operation> ledgerOperations();
 std::vector<Operation> modelOperations();
 std::vector<Operation> modeOperations();
+std::vector<Operation> pilotOperations();
 std::vector<Operation> runOperations();
 std::vector<Operation> scenarioOperations();
 std::vector<Operation> taskOperations();

@@ -9,6 +9,7 @@
 #include "api/Operation.h"
 #include "approvals/ApprovalService.h"
 #include "audit/AuditLog.h"
+#include "pilot/PilotService.h"
 #include "config/Config.h"
 #include "costs/Budgets.h"
 #include "ledger/Ledger.h"
@@ -154,6 +155,19 @@ const std::map<QString, Sample> &samples()
               auto made = cabinet.service<approvals::ApprovalService>().request(asked, Actor::agent(QStringLiteral("forge")));
               return made ? "{\"ids\":[" + jsonString(made->id) + "],\"verdict\":\"approve\",\"reason\":\"sample\"}" : QByteArray();
           } },
+        { QStringLiteral("pilot.prepare"), fixed(R"({"participants":5,"seed":1})") },
+        { QStringLiteral("pilot.run"), [](Cabinet &cabinet, ManualClock &) -> QByteArray {
+              pilot::PilotParams small;
+              small.participants = 5;
+              auto prepared = cabinet.service<pilot::PilotService>().prepare(small, Actor::agent(QStringLiteral("forge")));
+              const QString id = prepared ? prepared->value(QStringLiteral("approval")).toObject().value(QStringLiteral("id")).toString() : QString();
+              approvals::Decision approve;
+              approve.ids = { id };
+              approve.approve = true;
+              if (!cabinet.service<approvals::ApprovalService>().decide(approve, Actor::person(QStringLiteral("ops"))))
+                  qWarning("the sample go-live was not approved");
+              return "{\"approval_id\":" + jsonString(id) + "}";
+          } },
         { QStringLiteral("budget.set"), fixed(R"({"agent":"rex","daily_micros":"2000000","per_call_micros":"50000"})", budgetsWithRex) },
         { QStringLiteral("budget.refill"), fixed("{}", budgetsWithRex) },
         { QStringLiteral("budget.resume"), fixed(R"({"agent":"rex"})", budgetsWithRex) },
@@ -285,6 +299,10 @@ private Q_SLOTS:
             // not a second decision of the caller.
             if (info.name == QLatin1String("models.test") || info.name == QLatin1String("agents.reload"))
                 audited.removeIf([](const AuditEntry &e) { return e.actor == QLatin1String("system:costs"); });
+            // A pilot day's ledger batches and refusals are its services'
+            // (system:pilot-*), its end system:pilot's (docs/pilot.md).
+            if (info.name == QLatin1String("pilot.run"))
+                audited.removeIf([](const AuditEntry &e) { return e.actor.startsWith(QLatin1String("system:pilot")); });
             if (!info.mutating) {
                 QVERIFY2(audited.isEmpty(), qPrintable(info.name + QStringLiteral(" reads, yet left an audit entry")));
                 continue;

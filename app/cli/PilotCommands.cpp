@@ -1,0 +1,163 @@
+// cabinet pilot run | status: the SOVR Day-0 pilot through its operations
+// (docs/pilot.md). run requests the go-live, decides it as --operator
+// (audited as such), runs the day and prints the report.
+#include "QuotedInput.h"
+#include "api/JsonText.h"
+#include "cli/Command.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace cabinet::cli {
+
+namespace {
+
+const QCommandLineOption JsonOption(QStringLiteral("json"), QStringLiteral("Print the operation's JSON result as it is."));
+
+QString percent(const QJsonValue &v) { return QString::number(v.toDouble() * 100.0, 'f', 1) + QLatin1Char('%'); }
+
+void printReport(Context &context, const QJsonObject &run)
+{
+    const QJsonObject r = run.value(QStringLiteral("report")).toObject();
+    QTextStream &out = context.out;
+    out << "pilot run " << run.value(QStringLiteral("run")).toInteger() << " (go-live " << run.value(QStringLiteral("approval_id")).toString() << ")\n";
+    out << "SIMULATED: " << r.value(QStringLiteral("simulated")).toString() << '\n';
+    out << "delivery rate: " << percent(r.value(QStringLiteral("delivery_rate"))) << " (target " << percent(r.value(QStringLiteral("delivery_rate_target")))
+        << (r.value(QStringLiteral("target_met")).toBool() ? ", met)\n" : ", NOT met)\n");
+    out << "submissions: " << r.value(QStringLiteral("submissions")).toInteger() << ", orders held: " << r.value(QStringLiteral("orders_held")).toInteger() << '\n';
+    out << "orders by outcome:\n";
+    const QJsonObject orders = r.value(QStringLiteral("orders")).toObject();
+    for (auto it = orders.begin(); it != orders.end(); ++it)
+        out << "  " << it.key().leftJustified(22) << it.value().toInteger() << '\n';
+    out << "fraud refusals by reason:\n";
+    const QJsonObject refusals = r.value(QStringLiteral("refusals")).toObject();
+    for (auto s = refusals.begin(); s != refusals.end(); ++s) {
+        const QJsonObject reasons = s.value().toObject();
+        for (auto it = reasons.begin(); it != reasons.end(); ++it)
+            out << "  " << QString(s.key() + QLatin1Char(' ') + it.key()).leftJustified(30) << it.value().toInteger() << '\n';
+    }
+    const QJsonObject c = r.value(QStringLiteral("credits")).toObject();
+    out << "credits (units, ledger 2): issued " << c.value(QStringLiteral("issued")).toInteger() << " = held " << c.value(QStringLiteral("held")).toInteger()
+        << " + in escrow " << c.value(QStringLiteral("in_escrow")).toInteger() << " + fulfilled " << c.value(QStringLiteral("fulfilled")).toInteger()
+        << (c.value(QStringLiteral("balanced")).toBool() ? "  (balanced, " : "  (NOT BALANCED, ") << c.value(QStringLiteral("checks")).toInteger()
+        << " checks)\n";
+    out << "simulated latency (ms) p50 / p90 / p99:\n";
+    const QJsonObject latency = r.value(QStringLiteral("latency_ms")).toObject();
+    for (auto it = latency.begin(); it != latency.end(); ++it) {
+        const QJsonObject p = it.value().toObject();
+        out << "  " << it.key().leftJustified(22) << p.value(QStringLiteral("p50")).toInteger() << " / " << p.value(QStringLiteral("p90")).toInteger() << " / "
+            << p.value(QStringLiteral("p99")).toInteger() << '\n';
+    }
+    const QJsonObject cards = r.value(QStringLiteral("gift_cards")).toObject();
+    out << "simulated gift-card issuer: " << cards.value(QStringLiteral("issued")).toInteger() << " cards, "
+        << cards.value(QStringLiteral("issuer_attempts")).toInteger() << " attempts\n";
+    const QJsonObject f = r.value(QStringLiteral("forecast")).toObject();
+    out << "forecast delivery rate: " << percent(f.value(QStringLiteral("mean"))) << " (90% " << percent(f.value(QStringLiteral("p05"))) << " .. "
+        << percent(f.value(QStringLiteral("p95"))) << "), outcome " << percent(r.value(QStringLiteral("delivery_rate")))
+        << (r.value(QStringLiteral("forecast_vs_outcome")).toObject().value(QStringLiteral("within_90")).toBool() ? ", within\n" : ", outside\n");
+    const QJsonObject perf = run.value(QStringLiteral("performance")).toObject();
+    if (!perf.isEmpty())
+        out << "wall time: " << QString::number(perf.value(QStringLiteral("wall_seconds")).toDouble(), 'f', 2) << " s, "
+            << QString::number(perf.value(QStringLiteral("orders_per_second")).toDouble(), 'f', 0) << " submissions/s\n";
+    out.flush();
+}
+
+int run(Context &context, QCommandLineParser &parser)
+{
+    QJsonObject params;
+    const struct {
+        const char *option;
+        const char *member;
+    } whole[] = { { "participants", "participants" }, { "orders-per-participant", "orders_per_participant" }, { "hours", "hours" } };
+    for (const auto &w : whole) {
+        if (!parser.isSet(QLatin1String(w.option)))
+            continue;
+        bool ok = false;
+        const int n = parser.value(QLatin1String(w.option)).toInt(&ok);
+        if (!ok)
+            return fail(context, QStringLiteral("--%1 takes a whole number, got %2").arg(QLatin1String(w.option), quoteInput(parser.value(QLatin1String(w.option)))), Usage);
+        params.insert(QLatin1String(w.member), n);
+    }
+    if (parser.isSet(QStringLiteral("seed")))
+        params.insert(QStringLiteral("seed"), parser.value(QStringLiteral("seed")));
+    if (parser.isSet(QStringLiteral("failure-rate"))) {
+        bool ok = false;
+        const double f = parser.value(QStringLiteral("failure-rate")).toDouble(&ok);
+        if (!ok)
+            return fail(context, QStringLiteral("--failure-rate takes a number from 0 to 1, got %1").arg(quoteInput(parser.value(QStringLiteral("failure-rate")))), Usage);
+        params.insert(QStringLiteral("failure_rate"), f);
+    }
+    auto prepared = callOperation(context, QStringLiteral("pilot.prepare"), api::compact(params));
+    if (!prepared)
+        return fail(context, prepared.error());
+    const QString approval = QJsonDocument::fromJson(*prepared).object().value(QStringLiteral("approval")).toObject().value(QStringLiteral("id")).toString();
+    // The person running the command decides the go-live, audited as such.
+    QByteArray decision = "{\"ids\":[" + api::jsonString(approval) + "],\"verdict\":\"approve\",\"reason\":\"cabinet pilot run\"";
+    if (parser.isSet(QStringLiteral("operator")))
+        decision += ",\"operator\":" + api::jsonString(parser.value(QStringLiteral("operator")));
+    auto decided = callOperation(context, QStringLiteral("approvals.decide"), decision + '}');
+    if (!decided)
+        return fail(context, decided.error());
+    auto ran = callOperation(context, QStringLiteral("pilot.run"), "{\"approval_id\":" + api::jsonString(approval) + '}');
+    if (!ran)
+        return fail(context, ran.error());
+    if (parser.isSet(JsonOption)) {
+        context.out << QString::fromUtf8(*ran) << '\n';
+        context.out.flush();
+        return Ok;
+    }
+    printReport(context, QJsonDocument::fromJson(*ran).object());
+    return Ok;
+}
+
+int status(Context &context, QCommandLineParser &parser)
+{
+    auto result = callOperation(context, QStringLiteral("pilot.status"), "{}");
+    if (!result)
+        return fail(context, result.error());
+    if (parser.isSet(JsonOption)) {
+        context.out << QString::fromUtf8(*result) << '\n';
+        context.out.flush();
+        return Ok;
+    }
+    const QJsonValue latest = QJsonDocument::fromJson(*result).object().value(QStringLiteral("latest"));
+    if (!latest.isObject()) {
+        context.out << "no pilot runs\n";
+        context.out.flush();
+        return Ok;
+    }
+    const QJsonObject run = latest.toObject();
+    if (run.value(QStringLiteral("state")).toString() != QLatin1String("finished")) {
+        context.out << "pilot run " << run.value(QStringLiteral("run")).toInteger() << ": " << run.value(QStringLiteral("state")).toString() << ' '
+                    << escapeInput(run.value(QStringLiteral("error")).toString()) << '\n';
+        context.out.flush();
+        return Ok;
+    }
+    printReport(context, run);
+    return Ok;
+}
+
+} // namespace
+
+std::vector<Command> pilotCommands()
+{
+    auto word = [](const char *verb) { return QStringList { QStringLiteral("pilot"), QString::fromLatin1(verb) }; };
+    return {
+        { word("run"), {},
+          QStringLiteral("Runs a SOVR Day-0 pilot day unattended (simulated participants, fulfilment and gift-card issuer) and prints its report; "
+                         "its go-live approval is requested and decided by you."),
+          [](QCommandLineParser &parser) {
+              parser.addOption({ QStringLiteral("participants"), QStringLiteral("Simulated participants (default 100)."), QStringLiteral("N") });
+              parser.addOption({ QStringLiteral("seed"), QStringLiteral("The day's seed (default 1): the same seed, the same report."), QStringLiteral("S") });
+              parser.addOption({ QStringLiteral("orders-per-participant"), QStringLiteral("Orders each (default 3)."), QStringLiteral("K") });
+              parser.addOption({ QStringLiteral("failure-rate"), QStringLiteral("The simulated fulfilment's failure rate (default 0.05)."), QStringLiteral("F") });
+              parser.addOption({ QStringLiteral("hours"), QStringLiteral("The simulated day's hours (default 8)."), QStringLiteral("H") });
+              parser.addOption({ QStringLiteral("operator"), QStringLiteral("Decide the go-live as this operator (default: you)."), QStringLiteral("NAME") });
+              parser.addOption(JsonOption);
+          },
+          run },
+        { word("status"), {}, QStringLiteral("The latest pilot run and its report."), [](QCommandLineParser &parser) { parser.addOption(JsonOption); }, status },
+    };
+}
+
+} // namespace cabinet::cli

@@ -1,0 +1,54 @@
+#pragma once
+
+// The pilot's accounts on ledger 2 (and only there): a credit issuer, one
+// account per participant (its debits never exceed its credits), the
+// anchor's escrow, and the fulfilled account; each created idempotently
+// with ids from the run's number. Also the day's grant to each participant
+// and the count that proves every credit is accounted for.
+#include "Actor.h"
+#include "Result.h"
+#include "pilot/PilotIds.h"
+
+#include <QJsonObject>
+
+namespace cabinet::ledger {
+class Ledger;
+}
+
+namespace cabinet::pilot {
+
+// Every credit unit, to the unit. issued == held + inEscrow + fulfilled
+// whenever the ledger is consistent.
+struct CreditCount {
+    qint64 issued = 0;   // granted by the issuer
+    qint64 held = 0;     // on participants' accounts, free to spend
+    qint64 inEscrow = 0; // held for orders in flight (pending)
+    qint64 fulfilled = 0; // paid out for delivered orders
+    bool balanced() const { return issued == held + inEscrow + fulfilled; }
+    QJsonObject json() const;
+};
+
+class PilotAccounts {
+public:
+    PilotAccounts(ledger::Ledger &ledger, quint32 run, int participants);
+
+    u128 issuer() const { return pilotId(m_run, IdKind::IssuerAccount); }
+    u128 escrow() const { return pilotId(m_run, IdKind::EscrowAccount); }
+    u128 fulfilled() const { return pilotId(m_run, IdKind::FulfilledAccount); }
+    u128 participant(int index) const { return pilotId(m_run, IdKind::ParticipantAccount, quint64(index)); }
+
+    // Creates the accounts, then grants each participant `grantUnits`;
+    // again (after a crash) it creates only what is missing. An account or
+    // grant the ledger refuses for any reason but "exists" is the error.
+    Status open(qint64 grantUnits);
+    // Reads every pilot account and counts the credits.
+    Result<CreditCount> count();
+
+private:
+    ledger::Ledger &m_ledger;
+    quint32 m_run;
+    int m_participants;
+    const Actor m_actor = Actor::system(QStringLiteral("pilot-accounts"));
+};
+
+} // namespace cabinet::pilot
