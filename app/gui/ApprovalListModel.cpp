@@ -2,6 +2,7 @@
 
 #include "api/JsonText.h"
 #include "approvals/ApprovalService.h"
+#include "board/BoardService.h"
 #include "events/EventTypes.h"
 #include "gui/LedgerText.h"
 #include "gui/RefreshThrottle.h"
@@ -24,13 +25,14 @@ QString moneyText(qint64 micros)
 // What a refresh may change in a row; the rest is fixed at the request.
 bool sameDecision(const ApprovalRow &a, const ApprovalRow &b)
 {
-    return a.state == b.state && a.operators == b.operators && a.approvals == b.approvals && a.decidedMs == b.decidedMs && a.reason == b.reason;
+    return a.state == b.state && a.operators == b.operators && a.approvals == b.approvals && a.decidedMs == b.decidedMs && a.reason == b.reason
+            && a.boardId == b.boardId;
 }
 
 } // namespace
 
 ApprovalListModel::ApprovalListModel(QObject *parent)
-    : CoreModel({ QStringLiteral("approval.") }, parent)
+    : CoreModel({ QStringLiteral("approval."), QStringLiteral("board.deliberated") }, parent)
     , m_throttle(new RefreshThrottle([this] { return refresh(); }, this))
 { }
 
@@ -99,6 +101,16 @@ QVariant ApprovalListModel::data(const QModelIndex &index, int role) const
         return row.command;
     case EvidenceTextRole:
         return QString::fromUtf8(QJsonDocument(row.evidence).toJson(QJsonDocument::Compact));
+    case BoardIdRole:
+        return double(row.boardId);
+    case BoardVerdictRole:
+        return row.boardVerdict;
+    case BoardApproveShareRole:
+        return row.boardApproveShare;
+    case BoardVotesTextRole:
+        return row.boardId ? tr("%1 approve · %2 reject · %3 abstain").arg(row.boardApprove).arg(row.boardReject).arg(row.boardAbstain) : QString();
+    case BoardDissentRole:
+        return row.boardDissent;
     default:
         return {};
     }
@@ -117,7 +129,10 @@ QHash<int, QByteArray> ApprovalListModel::roleNames() const
              { ApprovalsRole, "approvals" },   { ApprovalsNeededRole, "approvalsNeeded" },
              { OperatorsRole, "operators" },   { ReasonRole, "reason" },
              { DecidedMsRole, "decidedMs" },   { CostTextRole, "costText" },
-             { CommandRole, "command" },       { EvidenceTextRole, "evidenceText" } };
+             { CommandRole, "command" },       { EvidenceTextRole, "evidenceText" },
+             { BoardIdRole, "boardId" },       { BoardVerdictRole, "boardVerdict" },
+             { BoardApproveShareRole, "boardApproveShare" }, { BoardVotesTextRole, "boardVotesText" },
+             { BoardDissentRole, "boardDissent" } };
 }
 
 void ApprovalListModel::setHistory(bool history)
@@ -228,6 +243,24 @@ Result<ApprovalListModel::Snapshot> ApprovalListModel::read(Cabinet &cabinet, bo
         after = page->next;
     } while (!after.isEmpty() && int(requests.size()) < limit);
     snapshot.rows = approvalRows(requests, history ? ApprovalOrder::NewestFirst : ApprovalOrder::ByDeadline);
+    QStringList ids;
+    for (const ApprovalRow &row : snapshot.rows)
+        ids.append(row.id);
+    auto board = cabinet.service<board::BoardService>().recommendations(ids);
+    if (!board)
+        return board.error();
+    for (ApprovalRow &row : snapshot.rows) {
+        const auto found = board->constFind(row.id);
+        if (found == board->constEnd())
+            continue;
+        row.boardId = found->id;
+        row.boardVerdict = found->verdict;
+        row.boardApproveShare = found->approveShare;
+        row.boardApprove = found->approve;
+        row.boardReject = found->reject;
+        row.boardAbstain = found->abstain;
+        row.boardDissent = found->dissent;
+    }
     return snapshot;
 }
 

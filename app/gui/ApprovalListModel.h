@@ -56,6 +56,12 @@ public:
         CostTextRole, // the evidence's cost estimate, "$1.25"; empty when none
         CommandRole,  // the evidence's command, else its diff
         EvidenceTextRole, // the whole evidence, compact JSON
+        // The Shadow Board's deliberation attached to the request (0 / empty: none yet).
+        BoardIdRole,
+        BoardVerdictRole,       // approve, reject, no_consensus
+        BoardApproveShareRole,  // 0..1, the weighted share for approval
+        BoardVotesTextRole,     // "5 approve · 2 reject · 1 abstain"
+        BoardDissentRole,       // the dissenting persona
     };
     Q_ENUM(Role)
     explicit ApprovalListModel(QObject *parent = nullptr);

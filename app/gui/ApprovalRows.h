@@ -34,6 +34,12 @@ struct ApprovalRow {
     std::optional<qint64> costMicros;
     QString command; // the command, else the diff
     QJsonObject evidence;
+    // The Shadow Board's deliberation attached to it (docs/board.md); 0: none yet.
+    qint64 boardId = 0;
+    QString boardVerdict; // approve, reject, no_consensus
+    double boardApproveShare = 0;
+    int boardApprove = 0, boardReject = 0, boardAbstain = 0;
+    QString boardDissent;
 
     // Pending: soonest deadline first, none last; history: newest first.
     qint64 deadlineKey() const { return deadlineMs ? deadlineMs : std::numeric_limits<qint64>::max(); }

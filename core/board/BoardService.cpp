@@ -203,4 +203,31 @@ Result<QJsonArray> BoardService::list(int limit, const QString &approvalId) cons
     return rows;
 }
 
+Result<QHash<QString, BoardService::Recommendation>> BoardService::recommendations(const QStringList &approvalIds) const
+{
+    QHash<QString, Recommendation> found;
+    if (approvalIds.isEmpty())
+        return found;
+    auto &q = m_db.statement("SELECT approval_id, id, verdict, json_extract(deliberation, '$.consensus.approve_share'),"
+                             " ifnull(json_extract(deliberation, '$.consensus.dissent'), ''),"
+                             " (SELECT count(*) FROM json_each(deliberation, '$.votes') v WHERE json_extract(v.value, '$.vote') = 'approve'),"
+                             " (SELECT count(*) FROM json_each(deliberation, '$.votes') v WHERE json_extract(v.value, '$.vote') = 'reject'),"
+                             " (SELECT count(*) FROM json_each(deliberation, '$.votes') v WHERE json_extract(v.value, '$.vote') = 'abstain')"
+                             " FROM board_deliberations WHERE approval_id IN (SELECT value FROM json_each(?1)) ORDER BY id");
+    q.bind(1, QString::fromUtf8(api::compact(QJsonArray::fromStringList(approvalIds))));
+    for (;;) {
+        auto row = q.step();
+        if (!row) {
+            q.reset();
+            return row.error();
+        }
+        if (!*row)
+            break;
+        // Ordered by id: the newest deliberation of a request is kept.
+        found.insert(q.text(0), Recommendation { q.int64(1), q.text(2), q.real(3), int(q.int64(5)), int(q.int64(6)), int(q.int64(7)), q.text(4) });
+    }
+    q.reset();
+    return found;
+}
+
 } // namespace cabinet::board

@@ -6,6 +6,7 @@
 #include "board/Deliberation.h"
 #include "service/Service.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
@@ -54,6 +55,17 @@ public:
     Result<QJsonObject> get(qint64 id) const;
     // Newest first: id, created_ms, approval_id, whatif_of, kind, text, verdict, approve_share.
     Result<QJsonArray> list(int limit, const QString &approvalId) const;
+
+    // The newest deliberation attached to each of `approvalIds` (at most
+    // ListLimitMax-sized batches are asked for; ids without one are left out).
+    struct Recommendation {
+        qint64 id = 0;
+        QString verdict; // approve, reject, no_consensus
+        double approveShare = 0;
+        int approve = 0, reject = 0, abstain = 0;
+        QString dissent; // the persona, or empty
+    };
+    Result<QHash<QString, Recommendation>> recommendations(const QStringList &approvalIds) const;
 
 private:
     struct Shared;

@@ -235,6 +235,11 @@ Item {
                 required property string operators
                 required property string costText
                 required property string command
+                required property double boardId
+                required property string boardVerdict
+                required property double boardApproveShare
+                required property string boardVotesText
+                required property string boardDissent
                 readonly property bool current: ListView.isCurrentItem
 
                 objectName: "approvalRow_" + approvalId
@@ -301,6 +306,41 @@ Item {
                             ToolTip.text: requestRow.deadlineMs === 0 ? qsTr("Tier 3 has no deadline; approved by: %1").arg(requestRow.operators || "—")
                                                                       : qsTr("Denied as expired at %1").arg(new Date(requestRow.deadlineMs).toLocaleString())
                             HoverHandler { id: countdownHover }
+                        }
+                        // The Shadow Board's recommendation (docs/board.md),
+                        // beside the buttons it informs.
+                        Rectangle {
+                            objectName: "boardBadge"
+                            visible: requestRow.boardId > 0
+                            implicitWidth: boardLabel.implicitWidth + 2 * Theme.gap
+                            implicitHeight: boardLabel.implicitHeight + 4
+                            radius: Theme.radius
+                            color: requestRow.boardVerdict === "approve" ? Theme.okSoft
+                                 : requestRow.boardVerdict === "reject" ? Theme.dangerSoft : Theme.neutralSoft
+                            border.color: requestRow.boardVerdict === "approve" ? Theme.ok
+                                        : requestRow.boardVerdict === "reject" ? Theme.danger : Theme.border
+                            Label {
+                                id: boardLabel
+                                objectName: "boardRecommendation"
+                                anchors.centerIn: parent
+                                font.pixelSize: Theme.smallFontSize
+                                color: Theme.text
+                                text: (requestRow.boardVerdict === "approve" ? qsTr("Board: approve")
+                                     : requestRow.boardVerdict === "reject" ? qsTr("Board: reject") : qsTr("Board: no consensus"))
+                                      + qsTr(" %1 %").arg(Math.round(100 * requestRow.boardApproveShare))
+                            }
+                            ToolTip.visible: boardHover.hovered
+                            ToolTip.text: requestRow.boardVotesText
+                                          + (requestRow.boardDissent ? qsTr("; dissent: %1").arg(requestRow.boardDissent) : "")
+                                          + qsTr("; the Shadow Board panel (Ctrl+9) has the deliberation")
+                            HoverHandler { id: boardHover }
+                        }
+                        Label {
+                            objectName: "boardVotes"
+                            visible: requestRow.boardId > 0
+                            color: Theme.textMuted
+                            font.pixelSize: Theme.smallFontSize
+                            text: requestRow.boardVotesText
                         }
                         Button {
                             objectName: "approve_" + requestRow.approvalId

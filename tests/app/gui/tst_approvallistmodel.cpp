@@ -5,9 +5,12 @@
 // merges that keep the rows that stay in place.
 #include "GuiTestSupport.h"
 #include "approvals/ApprovalService.h"
+#include "board/BoardService.h"
 #include "gui/ApprovalListModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSignalSpy>
 
 using namespace cabinet;
@@ -94,6 +97,42 @@ private Q_SLOTS:
         const QString newest = request(core, false, 0);
         QTRY_COMPARE(model.count(), 4);
         QCOMPARE(ids(model), (QStringList { later, first, newest, tier3 }));
+    }
+
+    // The Shadow Board deliberates on a production deploy (its rule says
+    // deliberate: true) and the row shows the recommendation when it is
+    // saved; the switch to autonomous mode (a rule without it) has none.
+    void rowsShowTheBoardsRecommendation()
+    {
+        RunningCore core;
+        QVERIFY(core.start());
+        const QString tier3 = request(core, true);
+        const QString deploy = request(core);
+        ApprovalListModel model;
+        attachTester(&model);
+        model.setConnection(&core.connection);
+        QTRY_VERIFY(model.loaded());
+        const auto rowOf = [&](const QString &id) { return model.index(int(ids(model).indexOf(id)), 0); };
+        QTRY_VERIFY_WITH_TIMEOUT(rowOf(deploy).data(ApprovalListModel::BoardIdRole).toDouble() > 0, 30000);
+        const QModelIndex row = rowOf(deploy);
+        const QString verdict = row.data(ApprovalListModel::BoardVerdictRole).toString();
+        const auto saved = core.call([deploy](Cabinet &cabinet) {
+            auto list = cabinet.service<board::BoardService>().list(10, deploy);
+            return list && list->size() == 1 ? list->first().toObject() : QJsonObject();
+        });
+        QVERIFY(saved && !saved->isEmpty());
+        QCOMPARE(row.data(ApprovalListModel::BoardIdRole).toDouble(), saved->value(QStringLiteral("id")).toDouble());
+        QCOMPARE(verdict, saved->value(QStringLiteral("verdict")).toString());
+        QCOMPARE(row.data(ApprovalListModel::BoardApproveShareRole).toDouble(), saved->value(QStringLiteral("approve_share")).toDouble());
+        // Eight personas vote: the split adds up.
+        const QStringList split = row.data(ApprovalListModel::BoardVotesTextRole).toString().split(QStringLiteral(" · "));
+        QCOMPARE(split.size(), 3);
+        int votes = 0;
+        for (const QString &part : split)
+            votes += part.section(u' ', 0, 0).toInt();
+        QCOMPARE(votes, 8);
+        QCOMPARE(rowOf(tier3).data(ApprovalListModel::BoardIdRole).toDouble(), 0.0);
+        QVERIFY(rowOf(tier3).data(ApprovalListModel::BoardVotesTextRole).toString().isEmpty());
     }
 
     void decidingMovesARowIntoTheHistory()
