@@ -6,6 +6,8 @@
 #include "config/Config.h"
 #include "approvals/ApprovalService.h"
 #include "audit/AuditLog.h"
+#include "board/ApprovalDeliberations.h"
+#include "board/BoardService.h"
 #include "events/EventBus.h"
 #include "events/EventTypes.h"
 #include "llm/Router.h"
@@ -478,13 +480,7 @@ void WorkflowRunner::startVisit(Active &active, Visit &visit)
     case NodeKind::Tool: return node->http ? runHttp(active, *node, visit) : runTool(active, *node, visit);
     case NodeKind::Gate: return runGate(active, *node, visit);
     case NodeKind::Simulate: return runSimulate(active, *node, visit);
-    case NodeKind::Board:
-        return nodeFailed(active,
-                          Error { ErrorCode::FailedPrecondition,
-                                  QStringLiteral("node '%1' is a Shadow Board deliberation, and the Shadow Board has not landed yet: "
-                                                 "the run cannot pass it")
-                                          .arg(node->id) },
-                          Retry::No);
+    case NodeKind::Board: return runBoard(active, *node, visit);
     }
 }
 
@@ -735,6 +731,47 @@ void WorkflowRunner::runSimulate(Active &active, const Node &node, const Visit &
         return nodeFailed(active, Error { job.error().code, QStringLiteral("the simulation did not start: %1").arg(job.error().message), job.error().field },
                           job.error().code == ErrorCode::ResourceExhausted ? Retry::Yes : Retry::No);
     active.scenarioJob = *job;
+}
+
+// The Shadow Board on the node's question, the run's cost so far as the
+// estimate, seeded from the visit's key (a visit run again after a crash
+// gets the same deliberation); it passes on an approving consensus and
+// fails on a rejection or no consensus (the conservative side).
+void WorkflowRunner::runBoard(Active &active, const Node &node, const Visit &visit)
+{
+    board::Proposal proposal;
+    proposal.kind = board::ProposalKind::Question;
+    proposal.text = fillTemplate(node.question, valuesOf(active)).trimmed().left(board::ProposalTextMax);
+    qint64 cost = 0;
+    for (const Visit &done : active.visits)
+        if (auto spent = m_store.costMicros(done.taskId, done.node, done.visit))
+            cost += *spent;
+    proposal.costEstimateMicros = std::clamp<qint64>(cost, 0, board::ProposalMicrosMax);
+    const QString taskId = visit.taskId;
+    const quint64 generation = active.generation;
+    QPointer<WorkflowRunner> self(this);
+    const Status started = m_cabinet.service<board::BoardService>().deliberate(
+            proposal, board::ApprovalDeliberations::seedFor(visit.idempotencyKey), QString(), RunnerActor,
+            [self, taskId, generation](Result<QJsonObject> saved) {
+                Result<NodeResult> node = Error { ErrorCode::Internal, QString() };
+                if (!saved) {
+                    node = Error { saved.error().code, QStringLiteral("the Shadow Board could not deliberate: %1").arg(saved.error().message) };
+                } else {
+                    const QJsonObject consensus = saved->value(QStringLiteral("consensus")).toObject();
+                    const QString verdict = consensus.value(QStringLiteral("verdict")).toString();
+                    node = NodeResult { QJsonObject { { QStringLiteral("deliberation"), saved->value(QStringLiteral("id")) },
+                                                      { QStringLiteral("verdict"), verdict },
+                                                      { QStringLiteral("approve_share"), consensus.value(QStringLiteral("approve_share")) },
+                                                      { QStringLiteral("dissent"), consensus.value(QStringLiteral("dissent")) },
+                                                      { QStringLiteral("recommendation"), saved->value(QStringLiteral("recommendation")) } },
+                                        verdict == u"approve" ? Outcome::Pass : Outcome::Fail };
+                }
+                if (self)
+                    QMetaObject::invokeMethod(self, [self, taskId, generation, node] { self->finished(taskId, generation, node); }, Qt::QueuedConnection);
+            });
+    if (!started)
+        return nodeFailed(active, Error { started.error().code, QStringLiteral("the Shadow Board did not start: %1").arg(started.error().message) },
+                          started.error().code == ErrorCode::ResourceExhausted ? Retry::Yes : Retry::No);
 }
 
 void WorkflowRunner::finished(const QString &taskId, quint64 generation, Result<NodeResult> result)

@@ -108,6 +108,7 @@ private:
     void runHttp(Active &active, const Node &node, const Visit &visit);
     void runGate(Active &active, const Node &node, Visit &visit);
     void runSimulate(Active &active, const Node &node, const Visit &visit);
+    void runBoard(Active &active, const Node &node, const Visit &visit);
     // A node's work came back: commits it (and the next visit, or the
     // run's end) and goes on. Ignored when the run was left meanwhile.
     void finished(const QString &taskId, quint64 generation, Result<NodeResult> result);

@@ -10,6 +10,8 @@
 #include "api/Dispatcher.h"
 #include "approvals/ApprovalService.h"
 #include "audit/AuditLog.h"
+#include "board/ApprovalDeliberations.h"
+#include "board/BoardService.h"
 #include "orchestrator/TaskQueue.h"
 #include "orchestrator/WorkflowRunner.h"
 #include "store/Database.h"
@@ -438,18 +440,34 @@ nodes:
                  visitKey(id, QStringLiteral("act"), 1).toUtf8() + '\n' + visitKey(id, QStringLiteral("act"), 2).toUtf8() + '\n');
     }
 
-    void boardNodeFailsClearly()
+    // A board node deliberates on its question and goes on by the
+    // consensus: an approval passes, a rejection or no consensus fails. The
+    // saved deliberation is the node's output; its seed is the visit's key's.
+    void boardNodeGoesOnByTheConsensus()
     {
         Core core;
         QVERIFY(core.open(configYaml(0)));
-        core.workflow(QStringLiteral("boardroom"), "name: boardroom\nnodes:\n  - id: ask\n    kind: board\n    question: Should we?\n");
+        core.workflow(QStringLiteral("boardroom"),
+                      "name: boardroom\nnodes:\n  - id: ask\n    kind: board\n    question: \"Should we build {{input.goal}}?\"\n"
+                      "    next:\n      - to: yes\n        on: pass\n      - to: no\n        on: fail\n"
+                      "  - id: yes\n    kind: tool\n    command: echo yes\n"
+                      "  - id: no\n    kind: tool\n    command: echo no\n");
         const QString id = core.submit(QStringLiteral("boardroom"));
-        QTRY_COMPARE_WITH_TIMEOUT(core.task(id).state, TaskState::Failed, WaitMs);
-        QCOMPARE(core.task(id).attempts, 1); // not retried: it cannot pass
-        const QJsonObject visit = core.visit(id, 1);
-        QCOMPARE(text(visit, "state"), QStringLiteral("failed"));
-        QVERIFY(text(visit, "error").contains(QStringLiteral("Shadow Board has not landed")));
-        QVERIFY(core.task(id).lastError.contains(QStringLiteral("Shadow Board has not landed")));
+        QTRY_COMPARE_WITH_TIMEOUT(core.task(id).state, TaskState::Done, WaitMs);
+        const QJsonObject ask = core.visit(id, 1);
+        QCOMPARE(text(ask, "state"), QStringLiteral("done"));
+        const QJsonObject output = ask.value(QStringLiteral("output")).toObject();
+        const QString verdict = output.value(QStringLiteral("verdict")).toString();
+        QVERIFY2(verdict == u"approve" || verdict == u"reject" || verdict == u"no_consensus", qPrintable(verdict));
+        QCOMPARE(text(ask, "outcome"), verdict == u"approve" ? QStringLiteral("pass") : QStringLiteral("fail"));
+        QCOMPARE(text(core.visit(id, 2), "node"), verdict == u"approve" ? QStringLiteral("yes") : QStringLiteral("no"));
+        auto saved = core.c.cabinet->service<board::BoardService>().get(qint64(output.value(QStringLiteral("deliberation")).toDouble()));
+        QVERIFY(saved);
+        QCOMPARE(saved->value(QStringLiteral("proposal")).toObject().value(QStringLiteral("text")).toString(),
+                 QStringLiteral("Should we build a cache for the API?"));
+        QCOMPARE(saved->value(QStringLiteral("seed")).toString(),
+                 QString::number(board::ApprovalDeliberations::seedFor(text(ask, "idempotency_key"))));
+        QCOMPARE(saved->value(QStringLiteral("requested_by")).toString(), QStringLiteral("system:workflows"));
     }
 
     void unknownWorkflowFailsTheTask()
