@@ -28,6 +28,11 @@ struct ChatRequest {
     // Not sent over HTTP: what the call is for ("research", "review", ...).
     // The offline provider shapes its answer by it.
     QString taskType;
+    // Not sent over HTTP: which visit of its workflow node the call is for
+    // (1: the first). The offline provider fails only first reviews, and a
+    // workflow's review prompt starts afresh each round, so the conversation
+    // cannot tell it.
+    int visit = 1;
 };
 
 struct Usage {

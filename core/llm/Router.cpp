@@ -414,6 +414,7 @@ void Router::launch(quint64 id, Runtime &rt, const AliasTarget &target, const QS
     request.stream = call.request.stream;
     request.idempotencyKey = call.request.idempotencyKey;
     request.taskType = call.request.taskType;
+    request.visit = std::max(1, call.request.attempt);
     TokenHandler onToken;
     if (request.stream)
         onToken = [this, id](const QString &token) {

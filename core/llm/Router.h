@@ -113,7 +113,7 @@ public:
         // Who the call is for, for the budget and the spend record (empty:
         // the system's own).
         QString agent, task, node;
-        int attempt = 0;
+        int attempt = 0; // the node's visit (1: the first); 0: not a workflow's call
     };
     using Done = std::function<void(RouterOutcome)>;
     // Answers through `done`, never inside call(). Returns the call's id.

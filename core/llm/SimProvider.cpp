@@ -142,11 +142,13 @@ QString reviewJson(bool pass, const QString &findings)
 
 QString review(Random &r, const ChatRequest &request, double failChance)
 {
-    bool earlierVerdict = false;
+    // A first review: the node's first visit, in a conversation that holds
+    // no earlier verdict.
+    bool first = request.visit <= 1;
     for (const ChatMessage &message : request.messages)
         if (message.content.contains(QLatin1String("VERDICT:")))
-            earlierVerdict = true;
-    const bool fail = !earlierVerdict && r.unit() < failChance;
+            first = false;
+    const bool fail = first && r.unit() < failChance;
     const bool json = wantsJson(request);
     if (!fail) {
         const QString findings = QStringLiteral("none blocking. Checked %1 and %2 (simulated review).").arg(QLatin1String(r.pick(Subjects)), QLatin1String(r.pick(Subjects)));

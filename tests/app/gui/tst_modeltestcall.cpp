@@ -1,7 +1,9 @@
 // The Models panel's test call against a running core: a streamed
 // models.test whose tokens appear as the sim provider paces them on the
 // core's ManualClock, then the whole reply with who served it; a refusal
-// shows the core's error and leaves no text.
+// shows the core's error and leaves no text. Against an OpenAI-compatible
+// server on 127.0.0.1, the streamed tokens are the server's.
+#include "LoopbackChatServer.h"
 #include "ModelFixtures.h"
 #include "gui/ModelTestCall.h"
 
@@ -48,6 +50,33 @@ private Q_SLOTS:
         QVERIFY(test.simulated());
         QVERIFY(test.text().startsWith(QStringLiteral("[simulated]")));
         QCOMPARE(test.served(), QStringLiteral("cloud/mid → sim/cloud-mid"));
+    }
+
+    void servedByAnOpenAiCompatibleServer()
+    {
+        LoopbackChatServer server;
+        QVERIFY(server.listen());
+        server.setHandler([](const LoopbackChatServer::Request &) {
+            return LoopbackChatServer::stream({ QStringLiteral("Hel"), QStringLiteral("lo from"), QStringLiteral(" loopback") });
+        });
+        RunningCore core;
+        QFile file(DataDirectory::configPath(core.dir.path()));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("llm:\n  providers:\n    loop:\n      base_url: " + server.baseUrl().toUtf8()
+                   + "\n  aliases:\n    cloud:\n      mid: loop/test-model\n");
+        file.close();
+        QVERIFY(core.start());
+        ModelTestCall test;
+        test.setConnection(&core.connection);
+        QSignalSpy finished(&test, &ModelTestCall::finished);
+        test.start(QStringLiteral("cloud/mid"), QStringLiteral("hello"));
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(test.error(), QString());
+        QCOMPARE(test.text(), QStringLiteral("Hello from loopback"));
+        QVERIFY(!test.simulated());
+        QCOMPARE(test.served(), QStringLiteral("cloud/mid → test-model")); // the model as the server named it
+        QCOMPARE(server.requests().size(), 1);
+        QVERIFY(server.requests().first().json().value(QStringLiteral("stream")).toBool());
     }
 
     void refusalShowsTheCoresError()

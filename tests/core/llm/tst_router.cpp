@@ -136,6 +136,27 @@ private Q_SLOTS:
         QCOMPARE(json.value(QStringLiteral("served")).toObject().value(QStringLiteral("alias")).toString(), QStringLiteral("local/quality"));
     }
 
+    void timeOutFallsBack()
+    {
+        RouterSettings s = quietSettings();
+        ProviderSettings slow = simProvider(QStringLiteral("slow"));
+        slow.simSettings.timeoutChance = 1; // never answers within its time limit (1 s)
+        s.providers[slow.name] = slow;
+        s.aliases[QStringLiteral("cloud/fast")] = { QStringLiteral("slow"), QStringLiteral("fast") };
+        Harness h(s);
+        Router::Request r;
+        r.alias = QStringLiteral("cloud/fast");
+        r.messages = { { QStringLiteral("user"), QStringLiteral("Say something.") } };
+        std::optional<RouterOutcome> out;
+        h.router.call(r, {}, [&out](RouterOutcome o) { out = std::move(o); });
+        QTest::qWait(20);
+        QVERIFY(!out); // waiting on the slow provider's clock
+        h.clock.advanceMs(1'000);
+        QTRY_VERIFY(out.has_value());
+        QVERIFY(!out->error);
+        QCOMPARE(reasons(out->trail), QStringList({ QStringLiteral("cloud/fast:failed:timeout"), QStringLiteral("local/fast:served") }));
+    }
+
     void everyModelFailing()
     {
         RouterSettings s = quietSettings();

@@ -186,6 +186,12 @@ private Q_SLOTS:
         second.messages.append({ QStringLiteral("assistant"), SimProvider::replyText(s, first) });
         second.messages.append({ QStringLiteral("user"), QStringLiteral("fixed, please review again") });
         QVERIFY(SimProvider::replyText(s, second).contains(QStringLiteral("VERDICT: PASS")));
+        // A workflow's later round starts a fresh conversation with a JSON
+        // prompt: its visit number says it is not a first review.
+        ChatRequest json = ask(QStringLiteral("patch. Answer with one JSON object and nothing else."), QStringLiteral("review"));
+        QVERIFY(SimProvider::replyText(s, json).contains(QStringLiteral("\"verdict\":\"fail\"")));
+        json.visit = 2;
+        QVERIFY(SimProvider::replyText(s, json).contains(QStringLiteral("\"verdict\":\"pass\"")));
     }
 
     void failuresAtTheirChances()

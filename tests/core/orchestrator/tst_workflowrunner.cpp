@@ -208,17 +208,50 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument::fromJson(got->value()).object().value(QStringLiteral("run")).toObject().value(QStringLiteral("nodes")).toArray().size(), 5);
     }
 
+    void failedFirstReviewGoesBackToTheBuilderOnce()
+    {
+        Core core;
+        QVERIFY(core.open(configYaml(1.0))); // every first review fails
+        const QString id = core.submit(QStringLiteral("default"));
+        QTRY_COMPARE_WITH_TIMEOUT(core.task(id).state, TaskState::AwaitingApproval, WaitMs);
+        QCOMPARE(core.path(id), (QStringList { QStringLiteral("research"), QStringLiteral("build"), QStringLiteral("review"), QStringLiteral("build"),
+                                               QStringLiteral("review"), QStringLiteral("approve_deploy") }));
+        QCOMPARE(text(core.visit(id, 3), "outcome"), QStringLiteral("fail"));
+        QCOMPARE(text(core.visit(id, 5), "outcome"), QStringLiteral("pass"));
+    }
+
     void reviewLoopIsBoundedAtThreeRounds()
     {
         Core core;
-        QVERIFY(core.open(configYaml(1.0)));
-        const QString id = core.submit(QStringLiteral("default"));
+        QVERIFY(core.open(configYaml(0)));
+        // The default pipeline's loop, with a review that never passes.
+        core.workflow(QStringLiteral("neverpasses"), R"(name: neverpasses
+nodes:
+  - id: build
+    kind: tool
+    command: echo patched
+    next:
+      - to: review
+  - id: review
+    kind: tool
+    command: echo findings - the tests are missing; exit 1
+    next:
+      - to: deploy
+        on: pass
+      - to: build
+        on: fail
+        max_visits: 3
+  - id: deploy
+    kind: tool
+    command: echo deployed
+)");
+        const QString id = core.submit(QStringLiteral("neverpasses"));
         QTRY_COMPARE_WITH_TIMEOUT(core.task(id).state, TaskState::Failed, WaitMs);
         const QStringList path = core.path(id);
         QCOMPARE(path.count(QStringLiteral("build")), 4); // the first build and 3 rounds back from the review
         QCOMPARE(path.count(QStringLiteral("review")), 4);
         QCOMPARE(path.last(), QStringLiteral("review"));
-        QVERIFY(!path.contains(QStringLiteral("approve_deploy")));
+        QVERIFY(!path.contains(QStringLiteral("deploy")));
         // The later builds are new visits, with new keys.
         QSet<QString> keys;
         for (const QJsonValue &node : core.nodes(id))
