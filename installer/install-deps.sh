@@ -18,7 +18,7 @@ packages=(
   qml6-module-qtqml qml6-module-qtqml-models qml6-module-qttest
   qt6-qpa-plugins libgl-dev libgl1-mesa-dri fonts-dejavu-core
   # tests and benchmarks
-  xvfb xauth python3-numpy
+  xvfb xauth python3-numpy dbus-daemon
 )
 
 if [ "$(id -u)" -ne 0 ]; then

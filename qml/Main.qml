@@ -123,6 +123,17 @@ ThemedWindow {
         onShowRequested: dock.focusPanel("approvals")
     }
 
+    // The same news for an operator in another window: the desktop's
+    // notification service, where there is one.
+    DesktopNotifier {
+        connection: root.connection
+        onActivated: {
+            root.raise()
+            root.requestActivate()
+            dock.focusPanel("approvals")
+        }
+    }
+
     StartupBanner {
         anchors.fill: parent
         connection: root.connection

@@ -9,8 +9,10 @@ import Cabinet
 // command or diff, task). Approve or Deny is one click on the row (a reason
 // is optional, typed above); A and D decide the current row from the
 // keyboard, tier 3 after a confirmation; a selection is decided in bulk.
-// The history lists decided and expired requests with who and why. Every
-// decision is the approvals.decide operation (ApprovalListModel).
+// The history lists decided and expired requests with who and why. A third
+// tab, there only while some are, lists the notifications that failed for
+// good (ApprovalDeliveriesModel). Every decision is the approvals.decide
+// operation (ApprovalListModel).
 Item {
     id: panel
 
@@ -19,7 +21,8 @@ Item {
     // Now, on the GUI thread's clock: the countdowns tick against it, with
     // no call to the core.
     property double now: Date.now()
-    property bool showHistory: false
+    // waiting, history, or undelivered (the notifications that failed)
+    property string view: "waiting"
     // The ids ticked for a bulk decision.
     property var selected: ({})
     readonly property int selectedCount: Object.keys(selected).length
@@ -62,7 +65,7 @@ Item {
     // The keyboard's A / D on the current row: tier 3 asks first.
     function decideCurrent(approve) {
         const row = list.currentItem
-        if (showHistory || !row)
+        if (view !== "waiting" || !row)
             return
         if (row.tier === 3) {
             confirm.approve = approve
@@ -84,6 +87,13 @@ Item {
                 reasonField.clear()
             }
         }
+    }
+    ApprovalDeliveriesModel {
+        id: deliveries
+        objectName: "failedDeliveries"
+        connection: panel.connection
+        // Nothing left to show: back to the waiting requests.
+        onCountChanged: if (count === 0 && panel.view === "undelivered") panel.view = "waiting"
     }
     ApprovalListModel {
         id: history
@@ -145,39 +155,46 @@ Item {
             TabBar {
                 id: lists
                 objectName: "approvalLists"
-                currentIndex: panel.showHistory ? 1 : 0
+                currentIndex: ["waiting", "history", "undelivered"].indexOf(panel.view)
                 spacing: 2
                 background: null
                 TabButton {
                     objectName: "showPending"
                     text: qsTr("Waiting (%1)").arg(pending.total)
                     width: implicitWidth
-                    onClicked: panel.showHistory = false
+                    onClicked: panel.view = "waiting"
                 }
                 TabButton {
                     objectName: "showHistory"
                     text: qsTr("History")
                     width: implicitWidth
-                    onClicked: panel.showHistory = true
+                    onClicked: panel.view = "history"
+                }
+                TabButton {
+                    objectName: "showUndelivered"
+                    visible: deliveries.count > 0
+                    text: qsTr("Not delivered (%1)").arg(deliveries.count)
+                    width: visible ? implicitWidth : 0
+                    onClicked: panel.view = "undelivered"
                 }
             }
             TextField {
                 id: reasonField
                 objectName: "reasonField"
-                visible: !panel.showHistory
+                visible: panel.view === "waiting"
                 Layout.fillWidth: true
                 placeholderText: qsTr("Reason (optional, kept with the decision)")
                 maximumLength: 1024
             }
             Button {
                 objectName: "approveSelected"
-                visible: !panel.showHistory && panel.selectedCount > 0
+                visible: panel.view === "waiting" && panel.selectedCount > 0
                 text: qsTr("Approve %n selected", "", panel.selectedCount)
                 onClicked: panel.decide(Object.keys(panel.selected), true)
             }
             Button {
                 objectName: "denySelected"
-                visible: !panel.showHistory && panel.selectedCount > 0
+                visible: panel.view === "waiting" && panel.selectedCount > 0
                 text: qsTr("Deny %n selected", "", panel.selectedCount)
                 onClicked: panel.decide(Object.keys(panel.selected), false)
             }
@@ -197,7 +214,7 @@ Item {
         ListView {
             id: list
             objectName: "approvalsList"
-            visible: !panel.showHistory
+            visible: panel.view === "waiting"
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
@@ -382,7 +399,7 @@ Item {
         ListView {
             id: historyList
             objectName: "approvalHistory"
-            visible: panel.showHistory
+            visible: panel.view === "history"
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
@@ -444,6 +461,68 @@ Item {
                         color: Theme.textMuted
                         font.pixelSize: Theme.smallFontSize + 1
                         text: Qt.formatDateTime(new Date(historyRow.decidedMs), "yyyy-MM-dd HH:mm:ss")
+                    }
+                }
+            }
+        }
+
+        // Notifications that failed for good: who was not told of what.
+        ListView {
+            id: deliveryList
+            objectName: "undeliveredList"
+            visible: panel.view === "undelivered"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: deliveries
+            boundsBehavior: Flickable.StopAtBounds
+            ScrollBar.vertical: ScrollBar { }
+
+            delegate: Rectangle {
+                id: deliveryRow
+                required property int index
+                required property string approvalId
+                required property string what
+                required property string channel
+                required property int attempts
+                required property string error
+                required property date updated
+
+                width: ListView.view.width
+                height: Theme.rowHeight + Theme.gap
+                color: index % 2 ? Theme.surfaceAlt : Theme.surface
+
+                RowLayout {
+                    anchors.fill: parent
+                    anchors.leftMargin: Theme.padding
+                    anchors.rightMargin: Theme.padding
+                    spacing: Theme.spacing
+                    Label {
+                        Layout.preferredWidth: 120
+                        elide: Text.ElideRight
+                        font.weight: Font.DemiBold
+                        color: Theme.danger
+                        text: deliveryRow.channel
+                    }
+                    Label {
+                        Layout.preferredWidth: 320
+                        elide: Text.ElideRight
+                        color: Theme.text
+                        text: qsTr("%1 of %2").arg(deliveryRow.what).arg(deliveryRow.approvalId)
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        elide: Text.ElideRight
+                        color: Theme.textMuted
+                        text: qsTr("%n tries", "", deliveryRow.attempts) + " — " + deliveryRow.error
+                        ToolTip.visible: errorHover.hovered
+                        ToolTip.text: deliveryRow.error
+                        HoverHandler { id: errorHover }
+                    }
+                    Label {
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.smallFontSize + 1
+                        text: Qt.formatDateTime(deliveryRow.updated, "yyyy-MM-dd HH:mm:ss")
                     }
                 }
             }

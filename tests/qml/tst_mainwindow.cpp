@@ -603,6 +603,58 @@ private Q_SLOTS:
         QCOMPARE(stateOf(tier3).first, QStringLiteral("pending")); // a second operator is needed
     }
 
+    void approvalsPanelListsNotificationsThatFailed()
+    {
+        // One webhook whose template does not render: each notification
+        // fails at once (docs/approvals.md).
+        QVERIFY(QDir().mkpath(m_dataDir + QStringLiteral("/notify")));
+        QFile broken(m_dataDir + QStringLiteral("/notify/broken.json"));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write(R"({"text": {{no_such_fact}}})");
+        broken.close();
+        QFile config(DataDirectory::configPath(m_dataDir));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("notify:\n  webhook:\n    pager:\n      url: http://127.0.0.1:9/hook\n      template: notify/broken.json\n");
+        config.close();
+        QVERIFY(openSession());
+        call("focusPanel", QStringLiteral("approvals"));
+        QQuickItem *tab = itemNamed(window(), QStringLiteral("showUndelivered"));
+        QVERIFY(tab);
+        QVERIFY(!tab->isVisible()); // nothing failed yet
+        QString id;
+        m_session->connection().request(
+            this,
+            [](Cabinet &cabinet) {
+                approvals::NewApproval asked;
+                asked.action.kind = approvals::ActionKind::Deploy;
+                asked.action.agent = QStringLiteral("forge");
+                asked.action.environment = QStringLiteral("production");
+                asked.action.target = QStringLiteral("./deploy.sh");
+                asked.evidence = R"({"cost_micros":1250000,"command":"./deploy.sh --prod"})";
+                auto made = cabinet.service<approvals::ApprovalService>().request(asked, Actor::agent(QStringLiteral("forge")));
+                return made ? made->id : QString();
+            },
+            [&id](QString made) { id = made; });
+        QTRY_VERIFY(!id.isEmpty());
+        QTRY_VERIFY(shows(tab));
+        QVERIFY(tab->property("text").toString().contains(QStringLiteral("(1)")));
+        click(tab);
+        QQuickItem *list = itemNamed(window(), QStringLiteral("undeliveredList"));
+        QTRY_VERIFY(shows(list));
+        QVERIFY(visibleText(list, QStringLiteral("pager")));
+        QVERIFY(visibleText(list, QStringLiteral("requested of ") + id));
+
+        // docs/images/approvals-undelivered.png is this window, when asked.
+        if (const QString png = qEnvironmentVariable("CABINET_TEST_APPROVALS_PNG"); !png.isEmpty()) {
+            call("hide", QStringLiteral("scenarios"));
+            call("hide", QStringLiteral("ledger"));
+            call("hide", QStringLiteral("events"));
+            window()->resize(1280, 700);
+            QTest::qWait(500);
+            QVERIFY(window()->grabWindow().save(png));
+        }
+    }
+
     void showsWhyTheCoreCouldNotStart()
     {
         test::TestCabinet holder; // holds the data directory's lock
