@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <iterator>
+
 namespace cabinet::approvals {
 
 namespace {
@@ -204,17 +206,8 @@ Result<std::vector<QString>> ApprovalStore::dueIds(qint64 nowNs, int limit) cons
 
 Result<std::vector<ApprovalRequest>> ApprovalStore::page(ApprovalFilter filter, const QString &after, int limit) const
 {
-    // Pending by deadline with no deadline (tier 3) last: the key is the
-    // deadline, or the largest integer for none.
-    if (filter == ApprovalFilter::Pending) {
-        auto &select = m_db.statement(
-                "SELECT " APPROVAL_COLUMNS " FROM approvals WHERE state = 'pending' AND "
-                "(?1 = '' OR (CASE deadline_ns WHEN 0 THEN 9223372036854775807 ELSE deadline_ns END, id) > "
-                "(SELECT CASE deadline_ns WHEN 0 THEN 9223372036854775807 ELSE deadline_ns END, id FROM approvals WHERE id = ?1)) "
-                "ORDER BY CASE deadline_ns WHEN 0 THEN 9223372036854775807 ELSE deadline_ns END, id LIMIT ?2");
-        select.bind(1, after).bind(2, limit);
-        return readRows(select, true);
-    }
+    if (filter == ApprovalFilter::Pending)
+        return pendingPage(after, limit);
     if (filter == ApprovalFilter::Decided) {
         auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE state <> 'pending' AND (?1 = '' OR id < ?1) "
                                       "ORDER BY id DESC LIMIT ?2");
@@ -224,6 +217,50 @@ Result<std::vector<ApprovalRequest>> ApprovalStore::page(ApprovalFilter filter, 
     auto &select = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE (?1 = '' OR id < ?1) ORDER BY id DESC LIMIT ?2");
     select.bind(1, after).bind(2, limit);
     return readRows(select, true);
+}
+
+Result<std::vector<ApprovalRequest>> ApprovalStore::pendingPage(const QString &after, int limit) const
+{
+    // By deadline, those with none (tier 3) last, then id: two range scans
+    // of approvals_pending (state, deadline_ns, id), so a page costs its own
+    // rows. One ORDER BY over "no deadline last" would sort every pending
+    // request for each page (17 ms a page of 10,000 here, against 1 ms).
+    qint64 afterDeadline = 0;
+    if (!after.isEmpty()) {
+        auto &cursor = m_db.statement("SELECT deadline_ns FROM approvals WHERE id = ?");
+        cursor.bind(1, after);
+        auto row = cursor.step();
+        if (!row) {
+            cursor.reset();
+            return readError(row.error());
+        }
+        const bool known = *row;
+        if (known)
+            afterDeadline = cursor.int64(0);
+        cursor.reset();
+        if (!known)
+            return std::vector<ApprovalRequest>(); // no such cursor: nothing after it
+    }
+    std::vector<ApprovalRequest> rows;
+    if (after.isEmpty() || afterDeadline > 0) {
+        auto &dated = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE state = 'pending' AND deadline_ns > 0 "
+                                     "AND (deadline_ns, id) > (?1, ?2) ORDER BY deadline_ns, id LIMIT ?3");
+        dated.bind(1, afterDeadline).bind(2, after).bind(3, limit);
+        auto read = readRows(dated, true);
+        if (!read)
+            return read.error();
+        rows = std::move(*read);
+    }
+    if (int(rows.size()) < limit) {
+        auto &undated = m_db.statement("SELECT " APPROVAL_COLUMNS " FROM approvals WHERE state = 'pending' AND deadline_ns = 0 "
+                                       "AND id > ?1 ORDER BY id LIMIT ?2");
+        undated.bind(1, afterDeadline == 0 ? after : QString()).bind(2, limit - int(rows.size()));
+        auto read = readRows(undated, true);
+        if (!read)
+            return read.error();
+        std::move(read->begin(), read->end(), std::back_inserter(rows));
+    }
+    return rows;
 }
 
 Result<std::optional<ApprovalRequest>> ApprovalStore::firstRow(Statement &select) const

@@ -43,6 +43,7 @@ public:
     Result<QString> greatestId() const;
 
 private:
+    Result<std::vector<ApprovalRequest>> pendingPage(const QString &after, int limit) const;
     Result<std::vector<ApprovalRequest>> readRows(Statement &select, bool withVotes) const;
     Result<std::optional<ApprovalRequest>> firstRow(Statement &select) const; // without votes
     Status readVotes(ApprovalRequest &request) const;
