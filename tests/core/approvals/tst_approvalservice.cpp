@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QTest>
 
+#include <algorithm>
 #include <map>
 #include <random>
 
@@ -536,6 +537,42 @@ private Q_SLOTS:
 
     // Seeded random requests, decisions and clock moves against a naive
     // model: every request's state and vote count must agree after each step.
+    void pendingPagesGoByDeadlineThenTier3()
+    {
+        ApprovalFixture f;
+        f.open();
+        // Requested in a mixed order: tier-2 deadlines are 4 h after each
+        // request, so a later request is due later; tier 3 has none.
+        QStringList dated, undated;
+        for (int i = 0; i < 7; ++i) {
+            f.clock->advanceMs(1'000);
+            auto made = f.approvals->request(asking(i % 3 == 1 ? toAutonomous() : deploy()), agent());
+            QVERIFY(made);
+            (made->tier == 3 ? undated : dated) << made->id;
+        }
+        QCOMPARE(undated.size(), 2);
+        std::sort(undated.begin(), undated.end());
+        const QStringList expected = dated + undated;
+        for (int limit : { 1, 2, 3, 5, 100 }) {
+            QStringList seen;
+            QString after;
+            do {
+                auto page = f.approvals->list(ApprovalFilter::Pending, after, limit);
+                QVERIFY(page);
+                QVERIFY(int(page->requests.size()) <= limit);
+                for (const ApprovalRequest &request : page->requests)
+                    seen << request.id;
+                after = page->next;
+            } while (!after.isEmpty());
+            QCOMPARE(seen, expected);
+        }
+        // A cursor that names no request is refused, naming the field.
+        auto unknown = f.approvals->list(ApprovalFilter::Pending, QStringLiteral("01NOSUCHREQUEST00000000000"), 10);
+        QVERIFY(!unknown);
+        QCOMPARE(unknown.error().code, ErrorCode::NotFound);
+        QCOMPARE(unknown.error().field, QStringLiteral("after"));
+    }
+
     void randomAgainstReference()
     {
         for (quint64 seed : { 1u, 2u, 3u, 4u }) {
