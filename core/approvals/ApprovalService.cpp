@@ -255,6 +255,9 @@ Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &dec
     auto tx = m_db.begin();
     if (!tx)
         return tx.error();
+    if (decision.alongside)
+        if (auto done = decision.alongside(*tx); !done)
+            return done.error();
     std::vector<ApprovalRequest> finished;
     for (ApprovalRequest &request : requests) {
         const Vote vote { operatorName, decision.approve, decision.reason, now, actor.toString() };
