@@ -4,9 +4,11 @@
 // pending requests as the operators the configuration maps; a replayed, a
 // stale, a badly signed and an unsigned request are refused with their HTTP
 // status, audited as server.hook_refused, and decide nothing; WhatsApp's
-// verification handshake; a hook whose secret variable is unset answers 503
+// verification handshake; the Approve button of a message the notifier
+// really sent decides; a hook whose secret variable is unset answers 503
 // and says so in the log. And SIGTERM closes a WebSocket client with 1001
 // and stops cleanly, as the systemd unit stops it.
+#include "LoopbackChatServer.h"
 #include "ServerClient.h"
 
 #include "Cabinet.h"
@@ -100,12 +102,28 @@ struct Seeded {
     QByteArray approveDeploy, denySpend, approveSpend;
 };
 
-// Two pending requests made in this process, and the tokens a notification
-// would carry, signed with the data directory's key (the server verifies
-// them with it); then the hooks' configuration.
-Seeded seed(const QString &dataDir)
+// The hooks' configuration, then two pending requests made in this
+// process, and the tokens a notification would carry, signed with the data
+// directory's key (the server verifies them with it).
+Seeded seed(const QString &dataDir, const QByteArray &extraConfig = {})
 {
     Seeded seeded;
+    QFile config(dataDir + QStringLiteral("/config.yaml"));
+    if (!config.open(QIODevice::WriteOnly))
+        return {};
+    config.write("server:\n"
+                 "  hooks:\n"
+                 "    slack:\n"
+                 "      signing_secret_env: E2E_SLACK_SIGNING_SECRET\n"
+                 "      operators:\n"
+                 "        U0ALICE: alice\n"
+                 "    whatsapp:\n"
+                 "      app_secret_env: E2E_WHATSAPP_APP_SECRET\n"
+                 "      verify_token_env: E2E_WHATSAPP_VERIFY_TOKEN\n"
+                 "      operators:\n"
+                 "        \"+15550001111\": carol\n"
+                 + extraConfig);
+    config.close();
     {
         Cabinet::Options options;
         options.dataDir = dataDir;
@@ -139,20 +157,6 @@ Seeded seed(const QString &dataDir)
         claims.approve = false;
         seeded.denySpend = tokens->sign(claims, now, 600'000).value();
     }
-    QFile config(dataDir + QStringLiteral("/config.yaml"));
-    if (!config.open(QIODevice::WriteOnly))
-        return {};
-    config.write("server:\n"
-                 "  hooks:\n"
-                 "    slack:\n"
-                 "      signing_secret_env: E2E_SLACK_SIGNING_SECRET\n"
-                 "      operators:\n"
-                 "        U0ALICE: alice\n"
-                 "    whatsapp:\n"
-                 "      app_secret_env: E2E_WHATSAPP_APP_SECRET\n"
-                 "      verify_token_env: E2E_WHATSAPP_VERIFY_TOKEN\n"
-                 "      operators:\n"
-                 "        \"+15550001111\": carol\n");
     return seeded;
 }
 
@@ -235,6 +239,36 @@ private Q_SLOTS:
                                        QStringLiteral("slack:conflict"), QStringLiteral("whatsapp:unauthenticated"), QStringLiteral("whatsapp:unauthenticated"),
                                        QStringLiteral("whatsapp:unauthenticated"), QStringLiteral("whatsapp:permission_denied"),
                                        QStringLiteral("whatsapp:conflict") }));
+    }
+
+    // The whole loop: the notifier sends the Slack message with its
+    // buttons, and pressing Approve in it decides.
+    void theNotificationsButtonDecides()
+    {
+        LoopbackChatServer slack; // stands in for Slack's incoming webhook
+        slack.setHandler([](const LoopbackChatServer::Request &) { return LoopbackChatServer::raw(200, "ok"); });
+        QVERIFY(slack.listen());
+        QTemporaryDir dir;
+        // Requested with no core started: the notification waits in the
+        // outbox until the server's core sends it.
+        const Seeded seeded = seed(dir.path(), "notify:\n  webhook:\n    ops:\n      url: " + slack.baseUrl().toUtf8() + "/hook\n      format: slack\n");
+        QVERIFY(!seeded.deploy.isEmpty());
+        ServerProcess server;
+        withSecrets(server);
+        QVERIFY(server.start(dir.path()));
+        QByteArray approveToken;
+        QVERIFY(QTest::qWaitFor([&] {
+            for (const LoopbackChatServer::Request &sent : slack.requests())
+                for (const QJsonValue &block : sent.json().value(QStringLiteral("blocks")).toArray())
+                    if (block.toObject().value(QStringLiteral("block_id")).toString() == seeded.deploy)
+                        approveToken = block.toObject().value(QStringLiteral("elements")).toArray().first().toObject().value(QStringLiteral("value")).toString().toLatin1();
+            return !approveToken.isEmpty();
+        }, 20000));
+        const QByteArray press = slackBody(QStringLiteral("U0ALICE"), approveToken);
+        const QByteArray answer = post(server.port, "/hooks/slack", slackHeaders(QDateTime::currentSecsSinceEpoch(), press), press);
+        QVERIFY2(status(answer) == 200, answer.constData());
+        QCOMPARE(stateOf(dir.path(), seeded.deploy), QStringLiteral("approved"));
+        QVERIFY(server.stop());
     }
 
     void unsetSecretAnswers503()
