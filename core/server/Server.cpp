@@ -378,10 +378,14 @@ void Server::readHttp(QTcpSocket *socket)
     }
     if (request.path.startsWith("/hooks/")) {
         // Nothing yet while the body is short of its Content-Length (the read time limit still runs).
-        if (auto answer = m_hooks->answer(request, socket->peek(request.headerBytes + HookBodyBytesMax).mid(request.headerBytes),
-                                          socket->peerAddress().toString()))
-            answerHttp(socket, httpResponse(answer->status, answer->contentType, answer->body));
-        return;
+        auto answer = m_hooks->answer(request, socket->peek(request.headerBytes + HookBodyBytesMax).mid(request.headerBytes),
+                                      socket->peerAddress().toString());
+        if (!answer)
+            return;
+        // Counted for the two hooks only: any other path would be a label value a client picks.
+        if (request.path == "/hooks/slack" || request.path == "/hooks/whatsapp")
+            ++m_counters.hookRequests[{ QString::fromLatin1(request.path.mid(7)), answer->status }];
+        return answerHttp(socket, httpResponse(answer->status, answer->contentType, answer->body));
     }
     answerHttp(socket, httpResponse(404, "application/json",
                                     errorBody({ ErrorCode::NotFound, QStringLiteral("the server answers GET /health, GET /metrics, the chat hooks "

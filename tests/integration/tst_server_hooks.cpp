@@ -9,6 +9,7 @@
 // and says so in the log. And SIGTERM closes a WebSocket client with 1001
 // and stops cleanly, as the systemd unit stops it.
 #include "LoopbackChatServer.h"
+#include "PrometheusCheck.h"
 #include "ServerClient.h"
 
 #include "Cabinet.h"
@@ -217,6 +218,13 @@ private Q_SLOTS:
         QCOMPARE(status(post(server.port, "/hooks/whatsapp", hubSigned, deny)), 200);
         QCOMPARE(stateOf(dir.path(), seeded.spend), QStringLiteral("denied"));
         QCOMPARE(status(post(server.port, "/hooks/whatsapp", hubSigned, deny)), 409);
+        // Counted in /metrics by hook and status.
+        const QByteArray metrics = httpBody(httpGet(server.port, "/metrics"));
+        const QString problem = checkPrometheusText(metrics);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        QVERIFY(metrics.contains("cabinet_hook_requests_total{hook=\"slack\",status=\"200\"} 1\n"));
+        QVERIFY(metrics.contains("cabinet_hook_requests_total{hook=\"slack\",status=\"401\"} 3\n"));
+        QVERIFY(metrics.contains("cabinet_hook_requests_total{hook=\"whatsapp\",status=\"409\"} 1\n"));
         QVERIFY(server.stop());
 
         // One decision each, under the mapped operator.
