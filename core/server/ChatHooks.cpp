@@ -9,17 +9,23 @@
 #include "audit/AuditLog.h"
 #include "config/Config.h"
 #include "server/HttpRequest.h"
+#include "server/ServerLimits.h"
 #include "store/Database.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QMessageAuthenticationCode>
 #include <QRegularExpression>
 #include <QUrlQuery>
 
 #include <sodium.h>
+
+#include <tuple>
+
+Q_LOGGING_CATEGORY(lcHooks, "cabinet.server.hooks")
 
 namespace cabinet::server {
 
@@ -28,7 +34,7 @@ namespace {
 const QString Prefix = QStringLiteral("server.hooks.");
 constexpr qsizetype ChatUserBytesMax = 64;
 
-Error unsigned_(const QString &message, const char *header)
+Error notSigned(const QString &message, const char *header)
 {
     return Error { ErrorCode::Unauthenticated, message, QString::fromLatin1(header) };
 }
@@ -100,21 +106,21 @@ Status verifySlackSignature(const QByteArray &secret, const QByteArray &timestam
                             qint64 nowMs)
 {
     if (timestamp.isEmpty())
-        return unsigned_(QStringLiteral("the request has no X-Slack-Request-Timestamp"), "x-slack-request-timestamp");
+        return notSigned(QStringLiteral("the request has no X-Slack-Request-Timestamp"), "x-slack-request-timestamp");
     if (signature.isEmpty())
-        return unsigned_(QStringLiteral("the request is not signed (no X-Slack-Signature)"), "x-slack-signature");
+        return notSigned(QStringLiteral("the request is not signed (no X-Slack-Signature)"), "x-slack-signature");
     bool ok = false;
     const qint64 seconds = timestamp.toLongLong(&ok);
     if (!ok)
-        return unsigned_(QStringLiteral("X-Slack-Request-Timestamp is not a number of seconds"), "x-slack-request-timestamp");
+        return notSigned(QStringLiteral("X-Slack-Request-Timestamp is not a number of seconds"), "x-slack-request-timestamp");
     const QByteArray expected = QMessageAuthenticationCode::hash("v0:" + timestamp + ':' + body, secret, QCryptographicHash::Sha256);
     if (!digestMatches(signature, "v0=", expected))
-        return unsigned_(QStringLiteral("X-Slack-Signature does not match the body signed with the signing secret"), "x-slack-signature");
+        return notSigned(QStringLiteral("X-Slack-Signature does not match the body signed with the signing secret"), "x-slack-signature");
     // Checked after the signature, so a refusal here is a genuine request
     // replayed late, not noise.
     const qint64 now = nowMs / 1000;
     if (seconds < now - SlackTimestampWindowSecs || seconds > now + SlackTimestampWindowSecs)
-        return unsigned_(QStringLiteral("the request was signed more than %1 seconds from now (a replay, or a clock far off)").arg(SlackTimestampWindowSecs),
+        return notSigned(QStringLiteral("the request was signed more than %1 seconds from now (a replay, or a clock far off)").arg(SlackTimestampWindowSecs),
                          "x-slack-request-timestamp");
     return {};
 }
@@ -122,9 +128,9 @@ Status verifySlackSignature(const QByteArray &secret, const QByteArray &timestam
 Status verifyHubSignature(const QByteArray &secret, const QByteArray &signature, const QByteArray &body)
 {
     if (signature.isEmpty())
-        return unsigned_(QStringLiteral("the request is not signed (no X-Hub-Signature-256)"), "x-hub-signature-256");
+        return notSigned(QStringLiteral("the request is not signed (no X-Hub-Signature-256)"), "x-hub-signature-256");
     if (!digestMatches(signature, "sha256=", QMessageAuthenticationCode::hash(body, secret, QCryptographicHash::Sha256)))
-        return unsigned_(QStringLiteral("X-Hub-Signature-256 does not match the body signed with the app secret"), "x-hub-signature-256");
+        return notSigned(QStringLiteral("X-Hub-Signature-256 does not match the body signed with the app secret"), "x-hub-signature-256");
     return {};
 }
 
@@ -182,11 +188,11 @@ Result<std::vector<ButtonReply>> whatsAppReplies(const QByteArray &body)
 }
 
 ChatHooks::ChatHooks(Cabinet &cabinet, Hook slack, Hook whatsapp, int auditsPerMinute)
-    : m_cabinet(cabinet), m_slack(std::move(slack)), m_whatsapp(std::move(whatsapp)), m_audits(auditsPerMinute, auditsPerMinute / 60.0, 10'000)
+    : m_cabinet(cabinet), m_slack(std::move(slack)), m_whatsapp(std::move(whatsapp)), m_audits(auditsPerMinute, auditsPerMinute / 60.0, ServerLimits::RateKeysMax)
 {
 }
 
-Result<ChatHooks::Hook> ChatHooks::hookFrom(const Config &config, const QString &name, const QStringList &secretKeys)
+Result<ChatHooks::Hook> ChatHooks::hookFrom(const Config &config, const QString &name, const QString &secretKey)
 {
     Hook hook;
     hook.name = name;
@@ -210,17 +216,19 @@ Result<ChatHooks::Hook> ChatHooks::hookFrom(const Config &config, const QString 
                            item.key);
         hook.operators.insert(user, item.value);
     }
-    for (qsizetype i = 0; i < secretKeys.size(); ++i) {
-        const QString key = prefix + secretKeys[i];
-        const QString variable = config.value(key);
-        if (!variable.isEmpty() && !validEnvironmentName(variable))
-            return invalid(QStringLiteral("%1 names an environment variable (letters, digits, _), got %2").arg(key, quoteInput(variable)), key);
-        (i == 0 ? hook.secretEnv : hook.verifyEnv) = variable;
-        (i == 0 ? hook.secret : hook.verifyToken) = variable.isEmpty() ? QByteArray() : qgetenv(variable.toLatin1().constData());
+    // The secret's variable, and the verify token's (WhatsApp's alone:
+    // fromConfig refuses the key for Slack, so it reads empty there).
+    using Variable = std::tuple<QString, QString *, QByteArray *>; // QString: not a QStringBuilder of temporaries
+    for (const auto &[key, variable, value] : { Variable { prefix + secretKey, &hook.secretEnv, &hook.secret },
+                                                 Variable { prefix + QStringLiteral("verify_token_env"), &hook.verifyEnv, &hook.verifyToken } }) {
+        *variable = config.value(key);
+        if (!variable->isEmpty() && !validEnvironmentName(*variable))
+            return invalid(QStringLiteral("%1 names an environment variable (letters, digits, _), got %2").arg(key, quoteInput(*variable)), key);
+        *value = variable->isEmpty() ? QByteArray() : qgetenv(variable->toLatin1().constData());
     }
     if (hook.secretEnv.isEmpty() && !hook.operators.isEmpty())
-        return invalid(QStringLiteral("%1 maps operators but names no %2 to verify requests with").arg(prefix.chopped(1), prefix + secretKeys[0]),
-                       prefix + secretKeys[0]);
+        return invalid(QStringLiteral("%1 maps operators but names no %2 to verify requests with").arg(prefix.chopped(1), prefix + secretKey),
+                       prefix + secretKey);
     return hook;
 }
 
@@ -235,10 +243,10 @@ Result<std::unique_ptr<ChatHooks>> ChatHooks::fromConfig(Cabinet &cabinet, int a
                                           "whatsapp.verify_token_env and <hook>.operators.<user>)")
                                    .arg(quoteInput(item.key)),
                            item.key);
-    auto slack = hookFrom(cabinet.config(), QStringLiteral("slack"), { QStringLiteral("signing_secret_env") });
+    auto slack = hookFrom(cabinet.config(), QStringLiteral("slack"), QStringLiteral("signing_secret_env"));
     if (!slack)
         return slack.error();
-    auto whatsapp = hookFrom(cabinet.config(), QStringLiteral("whatsapp"), { QStringLiteral("app_secret_env"), QStringLiteral("verify_token_env") });
+    auto whatsapp = hookFrom(cabinet.config(), QStringLiteral("whatsapp"), QStringLiteral("app_secret_env"));
     if (!whatsapp)
         return whatsapp.error();
     std::unique_ptr<ChatHooks> hooks(new ChatHooks(cabinet, std::move(*slack), std::move(*whatsapp), auditsPerMinute));
@@ -277,7 +285,7 @@ ChatHooks::Answer ChatHooks::refuse(const Hook &hook, const QString &address, in
         if (!user.isEmpty())
             payload.insert(QStringLiteral("user"), user.left(ChatUserBytesMax));
         if (auto entry = m_cabinet.audit().record(QStringLiteral("system:server"), QStringLiteral("server.hook_refused"), address, payload); !entry)
-            qWarning("cannot audit a refused hook request: %s", qPrintable(entry.error().message));
+            qCWarning(lcHooks).noquote() << "cannot audit a refused hook request:" << entry.error().message;
     }
     return json(status, errorJson(error));
 }

@@ -98,7 +98,8 @@ private:
         QHash<QString, QString> operators; // chat user or phone number -> operator name
     };
     ChatHooks(Cabinet &cabinet, Hook slack, Hook whatsapp, int auditsPerMinute);
-    static Result<Hook> hookFrom(const Config &config, const QString &name, const QStringList &secretKeys);
+    // `secretKey`: the key naming the secret's variable, under server.hooks.<name>.
+    static Result<Hook> hookFrom(const Config &config, const QString &name, const QString &secretKey);
 
     Answer press(const Hook &hook, const HttpRequest &request, const QByteArray &body, const QString &address);
     Answer handshake(const Hook &hook, const HttpRequest &request, const QString &address);
