@@ -266,7 +266,7 @@ QStringList ChatHooks::problems() const
         if (hook->secretEnv.isEmpty())
             continue;
         if (hook->secret.isEmpty())
-            lines << QStringLiteral("the %1 hook is off: the environment variable %2 is not set (it answers 503)").arg(hook->name, hook->secretEnv);
+            lines << QStringLiteral("the %1 hook cannot verify requests: the environment variable %2 is not set (it answers 503)").arg(hook->name, hook->secretEnv);
         if (hook->operators.isEmpty())
             lines << QStringLiteral("the %1 hook maps no operators (server.hooks.%1.operators): every press is refused").arg(hook->name);
     }
