@@ -255,6 +255,9 @@ Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &dec
     auto tx = m_db.begin();
     if (!tx)
         return tx.error();
+    if (decision.alongside)
+        if (auto done = decision.alongside(*tx); !done)
+            return done.error();
     std::vector<ApprovalRequest> finished;
     for (ApprovalRequest &request : requests) {
         const Vote vote { operatorName, decision.approve, decision.reason, now, actor.toString() };
@@ -268,6 +271,11 @@ Result<std::vector<ApprovalRequest>> ApprovalService::decide(const Decision &dec
             event.insert(QStringLiteral("operator"), operatorName);
             if (auto appended = m_events.append(*tx, events::ApprovalVoted, event); !appended)
                 return appended.error();
+            // Told with fresh buttons: the vote may have used up the
+            // decision token of the message it came from (a chat reply's).
+            if (m_outbox)
+                if (auto queued = m_outbox(*tx, request, QStringLiteral("voted")); !queued)
+                    return queued.error();
             continue;
         }
         request.state = decision.approve ? ApprovalState::Approved : ApprovalState::Denied;

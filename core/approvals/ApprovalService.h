@@ -40,6 +40,10 @@ struct Decision {
     bool approve = false;
     QString operatorName; // empty: the caller's id
     QString reason;       // shared by every request in it
+    // Runs inside the decision's transaction, before its commit; an error
+    // refuses the decision with nothing changed. A chat button's decision
+    // token is used up here (core/server/ChatHooks.h), so it decides once.
+    std::function<Status(Transaction &)> alongside = {};
 };
 
 struct ApprovalPage {

@@ -570,6 +570,11 @@ QProcessEnvironment WorkflowRunner::toolEnvironment(const Active &active, const 
     for (const QString &key : environment.keys())
         if (key.endsWith(QLatin1StringView("_API_KEY")))
             environment.remove(key);
+    // Nor any secret the configuration names by its variable (a *_env key):
+    // a tool holding a chat hook's signing secret could forge a button press.
+    for (const Config::Item &item : m_cabinet.config().items())
+        if (item.key.endsWith(QLatin1StringView("_env")))
+            environment.remove(item.value);
     environment.insert(QStringLiteral("CABINET_IDEMPOTENCY_KEY"), visit.idempotencyKey);
     environment.insert(QStringLiteral("CABINET_TASK_ID"), visit.taskId);
     environment.insert(QStringLiteral("CABINET_NODE"), visit.node);

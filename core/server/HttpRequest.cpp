@@ -28,8 +28,14 @@ const char *reason(int status)
     case 200: return "OK";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 500: return "Internal Server Error";
     case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 503: return "Service Unavailable";
@@ -68,8 +74,11 @@ Result<std::optional<HttpRequest>> parseHttpRequest(const QByteArray &bytes, qsi
         return malformed(QStringLiteral("the request line is not METHOD /path HTTP/1.x"));
     HttpRequest request;
     request.method = first[0];
-    request.path = first[1].left(first[1].indexOf('?') < 0 ? first[1].size() : first[1].indexOf('?'));
+    const qsizetype question = first[1].indexOf('?');
+    request.path = question < 0 ? first[1] : first[1].left(question);
+    request.query = question < 0 ? QByteArray() : first[1].mid(question + 1);
     request.version = first[2];
+    request.headerBytes = end + 4;
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines[i].endsWith('\r') ? lines[i].chopped(1) : lines[i];
         const qsizetype colon = line.indexOf(':');

@@ -14,8 +14,10 @@ namespace cabinet::server {
 // it answers /health and /metrics itself or hands a WebSocket upgrade on.
 struct HttpRequest {
     QByteArray method;
-    QByteArray path; // the target without its query
+    QByteArray path;  // the target without its query
+    QByteArray query; // what follows the '?', still percent-encoded
     QByteArray version;
+    qsizetype headerBytes = 0; // the request line and headers with their blank line: where a body starts
     QList<QPair<QByteArray, QByteArray>> headers; // names in lower case
 
     // The header's value (the first one given), or empty.

@@ -184,6 +184,9 @@ Result<QByteArray> metricsText(const Cabinet &cabinet, const ServerCounters &cou
         out.sample("cabinet_websocket_clients_dropped_total", { { "reason", reason } }, qint64(count));
     out.family("cabinet_auth_failures_total", "counter", "Failed authentications (wrong, revoked or expired tokens; none in time).");
     out.sample("cabinet_auth_failures_total", {}, qint64(counters.authFailures));
+    out.family("cabinet_hook_requests_total", "counter", "Requests to the chat hooks, by hook and the HTTP status they were answered with.");
+    for (const auto &[key, count] : counters.hookRequests)
+        out.sample("cabinet_hook_requests_total", { { "hook", key.first }, { "status", QString::number(key.second) } }, qint64(count));
     out.family("cabinet_rpc_request_duration_seconds", "histogram", "Time from a JSON-RPC call's arrival to its answer, by method.");
     for (const auto &[method, histogram] : counters.latency)
         out.histogram("cabinet_rpc_request_duration_seconds", { { "method", method } }, histogram);

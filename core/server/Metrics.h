@@ -64,6 +64,7 @@ struct ServerCounters {
     std::map<QString, quint64> dropped; // clients the server closed, by reason
     quint64 authFailures = 0;
     std::map<QString, LatencyHistogram> latency; // per method
+    std::map<std::pair<QString, int>, quint64> hookRequests; // by hook (slack, whatsapp) and HTTP status
 };
 
 // /metrics: the core's figures from the store (tasks by state, model calls,

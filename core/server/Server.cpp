@@ -4,6 +4,7 @@
 #include "api/JsonText.h"
 #include "audit/AuditLog.h"
 #include "events/EventBus.h"
+#include "server/ChatHooks.h"
 #include "server/Connection.h"
 #include "server/HttpRequest.h"
 
@@ -145,6 +146,12 @@ Status Server::start()
             return tls.error();
         m_tls = *tls;
     }
+    auto hooks = ChatHooks::fromConfig(m_cabinet, m_limits.authFailuresPerWindow);
+    if (!hooks)
+        return hooks.error();
+    m_hooks = std::move(*hooks);
+    for (const QString &problem : m_hooks->problems())
+        qCWarning(lcServer).noquote() << problem;
     if (!loopback && m_options.insecure)
         qCWarning(lcServer).noquote() << "--insecure: listening on" << m_options.address.toString()
                                       << "without TLS; tokens and everything else cross the network in clear text";
@@ -369,8 +376,20 @@ void Server::readHttp(QTcpSocket *socket)
             return answerHttp(socket, httpResponse(503, "application/json", errorBody(text.error())));
         return answerHttp(socket, httpResponse(200, "text/plain; version=0.0.4; charset=utf-8", *text));
     }
+    if (request.path.startsWith("/hooks/")) {
+        // Nothing yet while the body is short of its Content-Length (the read time limit still runs).
+        auto answer = m_hooks->answer(request, socket->peek(request.headerBytes + HookBodyBytesMax).mid(request.headerBytes),
+                                      socket->peerAddress().toString());
+        if (!answer)
+            return;
+        // Counted for the two hooks only: any other path would be a label value a client picks.
+        if (request.path == "/hooks/slack" || request.path == "/hooks/whatsapp")
+            ++m_counters.hookRequests[{ QString::fromLatin1(request.path.mid(7)), answer->status }];
+        return answerHttp(socket, httpResponse(answer->status, answer->contentType, answer->body));
+    }
     answerHttp(socket, httpResponse(404, "application/json",
-                                    errorBody({ ErrorCode::NotFound, QStringLiteral("the server answers GET /health, GET /metrics and WebSocket upgrades on /") })));
+                                    errorBody({ ErrorCode::NotFound, QStringLiteral("the server answers GET /health, GET /metrics, the chat hooks "
+                                                                                    "/hooks/slack and /hooks/whatsapp and WebSocket upgrades on /") })));
 }
 
 void Server::onWebSocket()

@@ -27,10 +27,11 @@ struct Event;
 
 namespace cabinet::server {
 
+class ChatHooks;
 class Connection;
 
 // The headless server (docs/server.md): one port, HTTP read here (GET
-// /health, GET /metrics) and WebSocket upgrades handed to QtWebSockets,
+// /health, GET /metrics, the chat hooks of ChatHooks.h) and WebSocket upgrades handed to QtWebSockets,
 // where each connection speaks JSON-RPC 2.0 with the catalogue under an API
 // token. Runs on the core's thread; its deadlines (authentication and HTTP
 // read time limits) run on the Scheduler; nothing in it waits for a client.
@@ -88,6 +89,7 @@ private:
     std::optional<QSslConfiguration> m_tls;
     std::unique_ptr<QTcpServer> m_tcp;
     std::unique_ptr<QWebSocketServer> m_ws;
+    std::unique_ptr<ChatHooks> m_hooks; // /hooks/slack, /hooks/whatsapp
     // Sockets still sending their HTTP request, with their deadlines.
     QHash<QTcpSocket *, qint64> m_reading;
     // Upgrades whose Authorization header was accepted, by "address:port",

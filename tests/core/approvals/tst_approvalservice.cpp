@@ -263,6 +263,40 @@ private Q_SLOTS:
         QCOMPARE(read->votes.size(), size_t(1));
     }
 
+    void somethingAlongsideRefusesTheWholeDecision()
+    {
+        ApprovalFixture f;
+        f.open();
+        auto request = f.approvals->request(asking(deploy()), agent());
+        const qint64 audited = f.auditCount();
+        // As a chat button's used token refuses it (core/server/ChatHooks.h).
+        Decision refused = deciding(request->id, true, "alice");
+        int ran = 0;
+        refused.alongside = [&ran](Transaction &) -> Status {
+            ++ran;
+            return Error { ErrorCode::Conflict, QStringLiteral("used already") };
+        };
+        auto decided = f.approvals->decide(refused, person("alice"));
+        QVERIFY(!decided.ok());
+        QCOMPARE(decided.error().code, ErrorCode::Conflict);
+        QCOMPARE(ran, 1);
+        QCOMPARE(f.auditCount(), audited);
+        QCOMPARE(f.stored(events::ApprovalDecided).size(), 0);
+        QCOMPARE(f.approvals->get(request->id)->state, ApprovalState::Pending);
+        QCOMPARE(f.approvals->get(request->id)->votes.size(), size_t(0));
+        // What it writes commits with the decision, in its transaction.
+        Decision taken = deciding(request->id, true, "alice");
+        taken.alongside = [&f, &request](Transaction &tx) -> Status {
+            if (auto entry = f.audit->append(tx, QStringLiteral("system:test"), QStringLiteral("test.alongside"), request->id); !entry)
+                return entry.error();
+            return {};
+        };
+        QVERIFY(f.approvals->decide(taken, person("alice")).ok());
+        QCOMPARE(f.auditCount(), audited + 2);
+        QCOMPARE(f.audit->tail(2).value().first().action, QStringLiteral("test.alongside"));
+        QCOMPARE(f.approvals->get(request->id)->state, ApprovalState::Approved);
+    }
+
     void bulkIsAllOrNothing()
     {
         ApprovalFixture f;

@@ -116,6 +116,27 @@ private Q_SLOTS:
         QCOMPARE(f.in(DeliveryState::Sent).back().what, QStringLiteral("decided"));
     }
 
+    // A tier-3 vote is told, with new tokens: the first operator's chat
+    // reply used up the one its message carried, and a second is needed.
+    void aTier3VoteIsToldWithFreshButtons()
+    {
+        Hook hook(200);
+        Notified f;
+        f.open(hook.url());
+        auto request = f.approvals->request(NewApproval { toAutonomous(), {}, {}, {} }, agent());
+        QVERIFY(request.ok());
+        QCOMPARE(request->tier, 3);
+        QVERIFY(f.approvals->decide(Decision { { request->id }, true, QStringLiteral("alice"), {} }, person("alice")).ok());
+        QTRY_COMPARE(f.in(DeliveryState::Sent).size(), size_t(2));
+        QCOMPARE(f.in(DeliveryState::Sent).back().what, QStringLiteral("voted"));
+        QCOMPARE(hook.bodies.size(), 2);
+        const QJsonObject first = QJsonDocument::fromJson(hook.bodies.first()).object();
+        const QJsonObject voted = QJsonDocument::fromJson(hook.bodies.last()).object();
+        QCOMPARE(voted.value(QStringLiteral("event")).toString(), QStringLiteral("voted"));
+        QVERIFY(!voted.value(QStringLiteral("approve_token")).toString().isEmpty());
+        QVERIFY(voted.value(QStringLiteral("approve_token")) != first.value(QStringLiteral("approve_token")));
+    }
+
     // 500 each time: tried DeliveryAttemptsMax times, each after its
     // backoff on the Clock, then failed; the decision never waited.
     void retriedWithBackoffThenFailedOn500()

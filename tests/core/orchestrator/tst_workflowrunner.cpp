@@ -269,7 +269,9 @@ nodes:
         Core core;
         qputenv("OPENAI_API_KEY", "sk-test-not-for-tools");
         qputenv("CABINET_TEST_RUNNER_KEY", "secret-for-the-provider");
-        QVERIFY(core.open(configYaml(0).replace("    sim:\n", "    remote:\n      base_url: http://127.0.0.1:9\n      api_key_env: CABINET_TEST_RUNNER_KEY\n    sim:\n")));
+        qputenv("CABINET_TEST_HOOK_SECRET", "secret-for-the-slack-hook");
+        QVERIFY(core.open(configYaml(0).replace("    sim:\n", "    remote:\n      base_url: http://127.0.0.1:9\n      api_key_env: CABINET_TEST_RUNNER_KEY\n    sim:\n")
+                          + "server:\n  hooks:\n    slack:\n      signing_secret_env: CABINET_TEST_HOOK_SECRET\n"));
         core.workflow(QStringLiteral("tooly"), R"(name: tooly
 nodes:
   - id: act
@@ -286,6 +288,7 @@ nodes:
         QVERIFY(!env.contains("sk-test-not-for-tools"));
         QVERIFY(!env.contains("secret-for-the-provider"));
         QVERIFY(!env.contains("CABINET_TEST_RUNNER_KEY"));
+        QVERIFY(!env.contains("secret-for-the-slack-hook"));
         QCOMPARE(core.visit(id, 1).value(QStringLiteral("output")).toObject().value(QStringLiteral("exit_code")).toInt(), 0);
         // The tool run is audited under the agent, naming task and node.
         bool audited = false;
@@ -298,6 +301,7 @@ nodes:
         QVERIFY(audited);
         qunsetenv("OPENAI_API_KEY");
         qunsetenv("CABINET_TEST_RUNNER_KEY");
+        qunsetenv("CABINET_TEST_HOOK_SECRET");
     }
 
     void toolPastItsLimitsFails()

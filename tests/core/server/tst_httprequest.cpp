@@ -1,5 +1,6 @@
 // The HTTP reading of the server (core/server/HttpRequest.h): a request is
-// read only once its headers are complete, refused past the size limit
+// read only once its headers are complete (its query and where its body
+// starts kept), refused past the size limit
 // before more is read, and refused when it is not HTTP/1.x; a WebSocket
 // upgrade is recognised; a response is whole and closes.
 #include "server/HttpRequest.h"
@@ -19,11 +20,21 @@ private Q_SLOTS:
         const HttpRequest &request = **parsed;
         QCOMPARE(request.method, QByteArray("GET"));
         QCOMPARE(request.path, QByteArray("/metrics"));
+        QCOMPARE(request.query, QByteArray("x=1"));
         QCOMPARE(request.version, QByteArray("HTTP/1.1"));
         QCOMPARE(request.header("x-thing"), QByteArray("v"));
         QCOMPARE(request.header("host"), QByteArray("a"));
         QVERIFY(request.header("missing").isEmpty());
         QVERIFY(!request.isWebSocketUpgrade());
+    }
+
+    void findsWhereTheBodyStarts()
+    {
+        const QByteArray head = "POST /hooks/slack HTTP/1.1\r\nContent-Length: 4\r\n\r\n";
+        auto parsed = parseHttpRequest(head + "body", 1024);
+        QVERIFY(parsed.ok() && parsed->has_value());
+        QCOMPARE((*parsed)->headerBytes, head.size());
+        QVERIFY((*parsed)->query.isEmpty());
     }
 
     void waitsForTheWholeHeader()
