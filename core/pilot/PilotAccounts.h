@@ -41,13 +41,21 @@ public:
     // again (after a crash) it creates only what is missing. An account or
     // grant the ledger refuses for any reason but "exists" is the error.
     Status open(qint64 grantUnits);
+    // The same a piece at a time, for a day run in steps: one ledger batch
+    // of at most `max` accounts or grants a call; true once all are there.
+    Result<bool> openSome(qint64 grantUnits, size_t max);
     // Reads every pilot account and counts the credits.
     Result<CreditCount> count();
+    // The same a piece at a time: adds the next at most `max` accounts
+    // from `from` (0: the first) to `count`; true once all are counted.
+    Result<bool> countSome(CreditCount &count, size_t &from, size_t max);
+    size_t accounts() const { return size_t(m_participants) + 3; }
 
 private:
     ledger::Ledger &m_ledger;
     quint32 m_run;
     int m_participants;
+    size_t m_opened = 0; // of accounts() then of the grants, by openSome
     const Actor m_actor = Actor::system(QStringLiteral("pilot-accounts"));
 };
 
