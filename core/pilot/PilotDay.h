@@ -47,8 +47,9 @@ inline constexpr qint64 WindowMs = 5 * 60'000;
 inline constexpr double DeliveryRateTarget = 0.80;
 // One step's work on the database's thread: a ledger batch of at most this
 // many transfers (a linked post stays with its payout) or accounts, or a
-// count of at most StepAccountsMax accounts (about 40 ms and 5 ms here).
-inline constexpr size_t StepTransfersMax = 1024;
+// count of at most StepAccountsMax accounts (at most about 45 ms and 10 ms
+// on the benchmark's 2 shared cores; docs/performance.md).
+inline constexpr size_t StepTransfersMax = 512;
 inline constexpr size_t StepAccountsMax = 2048;
 
 struct DayResult {
