@@ -193,10 +193,16 @@ int status(Context &context, QCommandLineParser &parser)
     }
     const QJsonObject run = latest.toObject();
     if (run.value(QStringLiteral("state")).toString() == QLatin1String("running")) {
+        // The progress is known to the process running the day; read
+        // beside it, the row says only that it runs.
         const QJsonObject p = run.value(QStringLiteral("progress")).toObject();
-        context.out << "pilot run " << run.value(QStringLiteral("run")).toInteger() << ": running, window " << p.value(QStringLiteral("window")).toInteger()
-                    << " of " << p.value(QStringLiteral("windows")).toInteger() << ", " << p.value(QStringLiteral("submissions_done")).toInteger()
-                    << " submissions, " << p.value(QStringLiteral("orders_held")).toInteger() << " orders held\n";
+        context.out << "pilot run " << run.value(QStringLiteral("run")).toInteger() << ": running (started by "
+                    << escapeInput(run.value(QStringLiteral("started_by")).toString()) << ')';
+        if (!p.isEmpty())
+            context.out << ", window " << p.value(QStringLiteral("window")).toInteger() << " of " << p.value(QStringLiteral("windows")).toInteger() << ", "
+                        << p.value(QStringLiteral("submissions_done")).toInteger() << " submissions, " << p.value(QStringLiteral("orders_held")).toInteger()
+                        << " orders held";
+        context.out << '\n';
         context.out.flush();
         return Ok;
     }

@@ -33,7 +33,6 @@ Status PilotAccounts::open(qint64 grantUnits)
 Result<bool> PilotAccounts::openSome(qint64 grantUnits, size_t max)
 {
     CABINET_ASSERT(max > 0 && max <= BatchMax);
-    // The ids by index: the issuer, the escrow, the fulfilled account, then the participants.
     const size_t total = accounts();
     if (m_opened < total) {
         auto account = [](u128 id, u16 code, u16 flags) {
@@ -107,7 +106,7 @@ Result<bool> PilotAccounts::countSome(CreditCount &count, size_t &from, size_t m
     CABINET_ASSERT(max > 0 && max <= BatchMax);
     std::vector<u128> ids;
     for (size_t i = from; i < std::min(accounts(), from + max); ++i)
-        ids.push_back(i == 0 ? issuer() : i == 1 ? escrow() : i == 2 ? fulfilled() : participant(int(i - 3)));
+        ids.push_back(account(i));
     auto found = m_ledger.lookupAccounts(ids);
     if (!found)
         return found.error();

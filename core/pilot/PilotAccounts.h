@@ -49,7 +49,10 @@ public:
     // The same a piece at a time: adds the next at most `max` accounts
     // from `from` (0: the first) to `count`; true once all are counted.
     Result<bool> countSome(CreditCount &count, size_t &from, size_t max);
+    // The run's accounts by index: the issuer, the escrow, the fulfilled
+    // account, then the participants.
     size_t accounts() const { return size_t(m_participants) + 3; }
+    u128 account(size_t index) const { return index == 0 ? issuer() : index == 1 ? escrow() : index == 2 ? fulfilled() : participant(int(index - 3)); }
 
 private:
     ledger::Ledger &m_ledger;

@@ -98,10 +98,12 @@ std::vector<GateCheck> PilotGates::latestRunsCredits()
     for (size_t from = 0; from < accounts.accounts() && wrong.isEmpty(); from += BatchMax) {
         std::vector<u128> ids;
         for (size_t i = from; i < std::min(accounts.accounts(), from + BatchMax); ++i)
-            ids.push_back(i == 0 ? accounts.issuer() : i == 1 ? accounts.escrow() : i == 2 ? accounts.fulfilled() : accounts.participant(int(i - 3)));
+            ids.push_back(accounts.account(i));
         auto found = m_ledger.lookupAccounts(ids);
-        if (!found)
-            return checks.push_back(failed(accountsName, {}, found.error().message)), checks;
+        if (!found) {
+            checks.push_back(failed(accountsName, {}, found.error().message));
+            return checks;
+        }
         seen += found->size();
         for (const Account &a : *found) {
             const bool floor = a.code == PilotCode::Participant || a.code == PilotCode::Escrow;
