@@ -2,6 +2,7 @@
 
 #include "Assert.h"
 #include "ledger/Ledger.h"
+#include "ledger/LedgerFilters.h"
 #include "ledger/U128.h"
 
 #include <vector>
@@ -101,9 +102,53 @@ Result<CreditCount> PilotAccounts::count()
     }
 }
 
+namespace {
+
+void add(CreditCount &count, const Account &a)
+{
+    // Pilot balances stay far below 2^63 units (ParticipantsMax x the grant).
+    const auto s = [](u128 v) { return qint64(v); };
+    switch (a.code) {
+    case PilotCode::Issuer: count.issued = s(a.debits_posted) - s(a.credits_posted); break;
+    case PilotCode::Escrow: count.inEscrow = s(a.credits_pending) + s(a.credits_posted) - s(a.debits_posted); break;
+    case PilotCode::Fulfilled: count.fulfilled = s(a.credits_posted) - s(a.debits_posted); break;
+    default: count.held += s(a.credits_posted) - s(a.debits_posted) - s(a.debits_pending); break;
+    }
+}
+
+} // namespace
+
 Result<bool> PilotAccounts::countSome(CreditCount &count, size_t &from, size_t max)
 {
     CABINET_ASSERT(max > 0 && max <= BatchMax);
+    const auto missing = [&](size_t found) {
+        return Error { ErrorCode::FailedPrecondition, QStringLiteral("%1 of pilot run %2's %3 accounts are missing").arg(accounts() - found).arg(m_run).arg(accounts()) };
+    };
+    if (m_lastTimestamp != 0) {
+        if (from == 0)
+            m_scanFrom = m_firstTimestamp;
+        QueryFilter range;
+        range.ledger = PilotLedger;
+        range.timestamp_min = m_scanFrom;
+        range.timestamp_max = m_lastTimestamp;
+        range.limit = u32(max);
+        auto found = m_ledger.queryAccounts(range);
+        if (!found)
+            return found.error();
+        const u128 runTag = issuer() >> 64;
+        for (const Account &a : *found) {
+            m_scanFrom = a.timestamp + 1;
+            if (a.id >> 64 != runTag)
+                continue;
+            add(count, a);
+            ++from;
+        }
+        if (found->size() == max && m_scanFrom <= m_lastTimestamp)
+            return false;
+        if (from != accounts())
+            return missing(from);
+        return true;
+    }
     std::vector<u128> ids;
     for (size_t i = from; i < std::min(accounts(), from + max); ++i)
         ids.push_back(account(i));
@@ -111,20 +156,20 @@ Result<bool> PilotAccounts::countSome(CreditCount &count, size_t &from, size_t m
     if (!found)
         return found.error();
     if (found->size() != ids.size())
-        return Error { ErrorCode::FailedPrecondition,
-                       QStringLiteral("%1 of pilot run %2's %3 accounts are missing").arg(ids.size() - found->size()).arg(m_run).arg(accounts()) };
+        return missing(from + found->size());
+    if (from == 0)
+        m_seenFirst = m_seenLast = found->front().timestamp;
     for (const Account &a : *found) {
-        // Pilot balances stay far below 2^63 units (ParticipantsMax x the grant).
-        const auto s = [](u128 v) { return qint64(v); };
-        switch (a.code) {
-        case PilotCode::Issuer: count.issued = s(a.debits_posted) - s(a.credits_posted); break;
-        case PilotCode::Escrow: count.inEscrow = s(a.credits_pending) + s(a.credits_posted) - s(a.debits_posted); break;
-        case PilotCode::Fulfilled: count.fulfilled = s(a.credits_posted) - s(a.debits_posted); break;
-        default: count.held += s(a.credits_posted) - s(a.debits_posted) - s(a.debits_pending); break;
-        }
+        add(count, a);
+        m_seenFirst = std::min(m_seenFirst, a.timestamp);
+        m_seenLast = std::max(m_seenLast, a.timestamp);
     }
     from += ids.size();
-    return from >= accounts();
+    if (from < accounts())
+        return false;
+    m_firstTimestamp = m_seenFirst;
+    m_lastTimestamp = m_seenLast;
+    return true;
 }
 
 } // namespace cabinet::pilot

@@ -264,6 +264,19 @@ DayResult PilotDay::result() const
     return result;
 }
 
+QString PilotDay::phaseName() const
+{
+    switch (m_phase) {
+    case Phase::OpenAccounts: return QStringLiteral("accounts");
+    case Phase::Count: return QStringLiteral("count");
+    case Phase::Resolve: return QStringLiteral("resolve");
+    case Phase::Hold: return QStringLiteral("hold");
+    case Phase::NextWindow: return QStringLiteral("next_window");
+    case Phase::Done: return QStringLiteral("done");
+    }
+    return {};
+}
+
 QJsonObject PilotDay::progress() const
 {
     const qint64 window = std::min(m_window, m_orderWindows);

@@ -83,6 +83,8 @@ public:
     // {window, windows, submissions, submissions_done, orders_held, fraction}.
     QJsonObject progress() const;
     qint64 windows() const { return m_orderWindows; }
+    // What the next step does: accounts, count, resolve, hold, next_window or done.
+    QString phaseName() const;
 
 private:
     struct Resolution {

@@ -43,8 +43,6 @@ public:
     quint32 currentRun() const { return m_day ? m_run : 0; }
     // The running day's progress (PilotDay::progress), {} when none.
     QJsonObject progress() const;
-    // The longest step on this thread of the last day, in nanoseconds.
-    qint64 longestStepNs() const { return m_longestStepNs; }
 
 private:
     struct Shared;
@@ -62,6 +60,8 @@ private:
     Finished m_finished;
     bool m_scheduled = false;
     qint64 m_longestStepNs = 0;
+    QString m_longestStep; // its phase
+    qint64 m_longestStepCpuNs = 0; // the most CPU time a step took on this thread
     QElapsedTimer m_sinceProgress;
 };
 

@@ -67,9 +67,10 @@ int main(int argc, char **argv)
     call(**cabinet, "approvals.decide", "{\"ids\":[\"" + id.toUtf8() + "\"],\"verdict\":\"approve\"}");
     const QJsonObject ran = call(**cabinet, "pilot.run", "{\"approval_id\":\"" + id.toUtf8() + "\",\"wait\":true}");
     const QJsonObject perf = ran.value(QStringLiteral("performance")).toObject();
-    std::printf("participants %d, submissions %lld, wall %.2f s, %.0f submissions/s, longest step on the core's thread %.1f ms, delivery rate %.3f\n",
+    std::printf("participants %d, submissions %lld, wall %.2f s, %.0f submissions/s, longest step on the core's thread %.1f ms (%s; at most %.1f ms of CPU), delivery rate %.3f\n",
                 participants, perf.value(QStringLiteral("submissions")).toInteger(), perf.value(QStringLiteral("wall_seconds")).toDouble(),
                 perf.value(QStringLiteral("orders_per_second")).toDouble(), perf.value(QStringLiteral("longest_step_ms")).toDouble(),
+                qPrintable(perf.value(QStringLiteral("longest_step")).toString()), perf.value(QStringLiteral("longest_step_cpu_ms")).toDouble(),
                 ran.value(QStringLiteral("report")).toObject().value(QStringLiteral("delivery_rate")).toDouble());
     const QJsonObject shares = perf.value(QStringLiteral("stage_share")).toObject();
     for (auto it = shares.begin(); it != shares.end(); ++it)
