@@ -185,7 +185,15 @@ int status(Context &context, QCommandLineParser &parser)
         context.out.flush();
         return Ok;
     }
-    const QJsonValue latest = QJsonDocument::fromJson(*result).object().value(QStringLiteral("latest"));
+    const QJsonObject status = QJsonDocument::fromJson(*result).object();
+    // The newest result of each gate that ran, then the newest day.
+    for (const QJsonValue &v : status.value(QStringLiteral("gates")).toArray()) {
+        const QJsonObject g = v.toObject();
+        context.out << "gate " << g.value(QStringLiteral("gate")).toInteger() << ": "
+                    << (g.value(QStringLiteral("passed")).toBool() ? QStringLiteral("passed") : QStringLiteral("BLOCKED (%1)").arg(escapeInput(g.value(QStringLiteral("reason")).toString())))
+                    << " by " << escapeInput(g.value(QStringLiteral("checked_by")).toString()) << '\n';
+    }
+    const QJsonValue latest = status.value(QStringLiteral("latest"));
     if (!latest.isObject()) {
         context.out << "no pilot runs\n";
         context.out.flush();
