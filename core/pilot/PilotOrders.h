@@ -15,6 +15,7 @@
 #include <QJsonObject>
 
 #include <map>
+#include <memory>
 #include <vector>
 
 namespace cabinet::pilot {
