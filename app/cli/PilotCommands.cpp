@@ -1,10 +1,12 @@
-// cabinet pilot run | status: the SOVR Day-0 pilot through its operations
-// (docs/pilot.md). run requests the go-live, decides it as --operator
-// (audited as such), runs the day and prints the report.
+// cabinet pilot gate | run | status: the SOVR Day-0 pilot through its
+// operations (docs/pilot.md). gate runs one gate's checks; run runs the
+// three gates, requests the go-live, decides it as --operator (audited as
+// such), runs the day (waiting for its end) and prints the report.
 #include "QuotedInput.h"
 #include "api/JsonText.h"
 #include "cli/Command.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -62,6 +64,56 @@ void printReport(Context &context, const QJsonObject &run)
     out.flush();
 }
 
+// Prints a gate's result: a line for it, a line for each check.
+void printGate(Context &context, const QJsonObject &gate)
+{
+    QTextStream &out = context.out;
+    out << "gate " << gate.value(QStringLiteral("gate")).toInteger() << ": " << (gate.value(QStringLiteral("passed")).toBool() ? "PASSED" : "BLOCKED");
+    if (!gate.value(QStringLiteral("dry_run")).isNull())
+        out << " (dry run " << gate.value(QStringLiteral("dry_run")).toInteger() << ')';
+    out << '\n';
+    const QJsonArray checks = gate.value(QStringLiteral("checks")).toArray();
+    for (const QJsonValue &v : checks) {
+        const QJsonObject c = v.toObject();
+        out << "  " << (c.value(QStringLiteral("passed")).toBool() ? "ok   " : "FAIL ") << c.value(QStringLiteral("name")).toString().leftJustified(18) << ' '
+            << escapeInput(c.value(QStringLiteral("evidence")).toString());
+        if (!c.value(QStringLiteral("passed")).toBool())
+            out << "\n       reason: " << escapeInput(c.value(QStringLiteral("reason")).toString());
+        out << '\n';
+    }
+    out.flush();
+}
+
+// Runs gate `n`: its result, or the operation's error.
+Result<QJsonObject> runGate(Context &context, int n)
+{
+    auto result = callOperation(context, QStringLiteral("pilot.gate"), "{\"gate\":" + QByteArray::number(n) + '}');
+    if (!result)
+        return result.error();
+    return QJsonDocument::fromJson(*result).object();
+}
+
+int gate(Context &context, QCommandLineParser &parser)
+{
+    const QStringList args = parser.positionalArguments();
+    bool ok = false;
+    const int n = args.size() == 1 ? args.first().toInt(&ok) : 0;
+    if (!ok || n < 1 || n > 3)
+        return fail(context, QStringLiteral("pilot gate takes one gate: 1, 2 or 3, got %1").arg(quoteInput(args.join(u' '))), Usage);
+    auto result = callOperation(context, QStringLiteral("pilot.gate"), "{\"gate\":" + QByteArray::number(n) + '}');
+    if (!result)
+        return fail(context, result.error());
+    const QJsonObject gate = QJsonDocument::fromJson(*result).object();
+    if (parser.isSet(JsonOption)) {
+        context.out << QString::fromUtf8(*result) << '\n';
+        context.out.flush();
+    } else {
+        printGate(context, gate);
+    }
+    // A blocked gate fails the command, so a script stops there.
+    return gate.value(QStringLiteral("passed")).toBool() ? Ok : Failure;
+}
+
 int run(Context &context, QCommandLineParser &parser)
 {
     QJsonObject params;
@@ -87,6 +139,17 @@ int run(Context &context, QCommandLineParser &parser)
             return fail(context, QStringLiteral("--failure-rate takes a number from 0 to 1, got %1").arg(quoteInput(parser.value(QStringLiteral("failure-rate")))), Usage);
         params.insert(QStringLiteral("failure_rate"), f);
     }
+    // Unattended, the walkthrough's order all the same: the three gates,
+    // then the go-live. --json prints pilot.run's result alone.
+    for (int n = 1; n <= 3; ++n) {
+        auto gate = runGate(context, n);
+        if (!gate)
+            return fail(context, gate.error());
+        if (!parser.isSet(JsonOption) || !gate->value(QStringLiteral("passed")).toBool())
+            printGate(context, *gate);
+        if (!gate->value(QStringLiteral("passed")).toBool())
+            return fail(context, QStringLiteral("pilot gate %1 is blocked (%2): the day does not run").arg(n).arg(escapeInput(gate->value(QStringLiteral("reason")).toString())));
+    }
     auto prepared = callOperation(context, QStringLiteral("pilot.prepare"), api::compact(params));
     if (!prepared)
         return fail(context, prepared.error());
@@ -98,7 +161,9 @@ int run(Context &context, QCommandLineParser &parser)
     auto decided = callOperation(context, QStringLiteral("approvals.decide"), decision + '}');
     if (!decided)
         return fail(context, decided.error());
-    auto ran = callOperation(context, QStringLiteral("pilot.run"), "{\"approval_id\":" + api::jsonString(approval) + '}');
+    // The day runs in the background of whoever owns the directory; this
+    // command waits for its end (pilot.run's "wait").
+    auto ran = callOperation(context, QStringLiteral("pilot.run"), "{\"approval_id\":" + api::jsonString(approval) + ",\"wait\":true}");
     if (!ran)
         return fail(context, ran.error());
     if (parser.isSet(JsonOption)) {
@@ -120,13 +185,35 @@ int status(Context &context, QCommandLineParser &parser)
         context.out.flush();
         return Ok;
     }
-    const QJsonValue latest = QJsonDocument::fromJson(*result).object().value(QStringLiteral("latest"));
+    const QJsonObject status = QJsonDocument::fromJson(*result).object();
+    // The newest result of each gate that ran, then the newest day.
+    for (const QJsonValue &v : status.value(QStringLiteral("gates")).toArray()) {
+        const QJsonObject g = v.toObject();
+        context.out << "gate " << g.value(QStringLiteral("gate")).toInteger() << ": "
+                    << (g.value(QStringLiteral("passed")).toBool() ? QStringLiteral("passed") : QStringLiteral("BLOCKED (%1)").arg(escapeInput(g.value(QStringLiteral("reason")).toString())))
+                    << " by " << escapeInput(g.value(QStringLiteral("checked_by")).toString()) << '\n';
+    }
+    const QJsonValue latest = status.value(QStringLiteral("latest"));
     if (!latest.isObject()) {
         context.out << "no pilot runs\n";
         context.out.flush();
         return Ok;
     }
     const QJsonObject run = latest.toObject();
+    if (run.value(QStringLiteral("state")).toString() == QLatin1String("running")) {
+        // The progress is known to the process running the day; read
+        // beside it, the row says only that it runs.
+        const QJsonObject p = run.value(QStringLiteral("progress")).toObject();
+        context.out << "pilot run " << run.value(QStringLiteral("run")).toInteger() << ": running (started by "
+                    << escapeInput(run.value(QStringLiteral("started_by")).toString()) << ')';
+        if (!p.isEmpty())
+            context.out << ", window " << p.value(QStringLiteral("window")).toInteger() << " of " << p.value(QStringLiteral("windows")).toInteger() << ", "
+                        << p.value(QStringLiteral("submissions_done")).toInteger() << " submissions, " << p.value(QStringLiteral("orders_held")).toInteger()
+                        << " orders held";
+        context.out << '\n';
+        context.out.flush();
+        return Ok;
+    }
     if (run.value(QStringLiteral("state")).toString() != QLatin1String("finished")) {
         context.out << "pilot run " << run.value(QStringLiteral("run")).toInteger() << ": " << run.value(QStringLiteral("state")).toString() << ' '
                     << escapeInput(run.value(QStringLiteral("error")).toString()) << '\n';
@@ -143,9 +230,17 @@ std::vector<Command> pilotCommands()
 {
     auto word = [](const char *verb) { return QStringList { QStringLiteral("pilot"), QString::fromLatin1(verb) }; };
     return {
+        { word("gate"), QStringLiteral("1|2|3"),
+          QStringLiteral("Runs a pilot gate's checks and prints each with its evidence: 1 foundation, 2 services, 3 a dry run (a small real day); "
+                         "a gate needs the one before it passed. Exits 1 when the gate is blocked."),
+          [](QCommandLineParser &parser) {
+              parser.addPositionalArgument(QStringLiteral("gate"), QStringLiteral("1, 2 or 3."));
+              parser.addOption(JsonOption);
+          },
+          gate },
         { word("run"), {},
-          QStringLiteral("Runs a SOVR Day-0 pilot day unattended (simulated participants, fulfilment and gift-card issuer) and prints its report; "
-                         "its go-live approval is requested and decided by you."),
+          QStringLiteral("Runs a SOVR Day-0 pilot day unattended (simulated participants, fulfilment and gift-card issuer) and prints its report: "
+                         "gates 1 to 3 first, then its go-live approval, requested and decided by you."),
           [](QCommandLineParser &parser) {
               parser.addOption({ QStringLiteral("participants"), QStringLiteral("Simulated participants (default 100)."), QStringLiteral("N") });
               parser.addOption({ QStringLiteral("seed"), QStringLiteral("The day's seed (default 1): the same seed, the same report."), QStringLiteral("S") });

@@ -66,6 +66,9 @@ inline const QString TokensCreated = QStringLiteral("tokens.created");
 inline const QString TokensRevoked = QStringLiteral("tokens.revoked");
 inline const QString PilotRunStarted = QStringLiteral("pilot.run_started");
 inline const QString PilotRunFinished = QStringLiteral("pilot.run_finished");
+inline const QString PilotRunProgress = QStringLiteral("pilot.run_progress");
+inline const QString PilotGateChecked = QStringLiteral("pilot.gate_checked");
+inline const QString PilotProbe = QStringLiteral("pilot.probe");
 
 inline constexpr EventType Registry[] = {
     { "core.started", true, "the core started on its data directory (pid, version)" },
@@ -116,8 +119,11 @@ inline constexpr EventType Registry[] = {
     { "board.deliberated", true, "a Shadow Board deliberation was saved (id, whatif_of, approval_id, verdict, approve_share, dissent, requested_by)" },
     { "tokens.created", true, "an API token was made (name, role, expires_ms, by; docs/server.md): the token itself is never in an event" },
     { "tokens.revoked", true, "an API token was revoked (name, role, expires_ms, by)" },
-    { "pilot.run_started", true, "a SOVR pilot day began after its go-live approval (run, approval_id, started_by; docs/pilot.md)" },
+    { "pilot.run_started", true, "a SOVR pilot day began after its go-live approval, or gate 3's dry run (run, kind: day|dry_run, approval_id, started_by; docs/pilot.md)" },
     { "pilot.run_finished", true, "a SOVR pilot day ended (run, state: finished|failed, delivery_rate, target_met, error)" },
+    { "pilot.run_progress", false, "a running pilot day's progress, at most five a second (run, window, windows, submissions, submissions_done, orders_held, fraction)" },
+    { "pilot.gate_checked", true, "a pilot gate ran its checks (gate: 1|2|3, passed, checks: name, passed, evidence, reason; by; dry_run for gate 3)" },
+    { "pilot.probe", false, "gate 1's probe of the event bus: published and received by the gate itself (nonce)" },
 };
 
 inline std::span<const EventType> registry() { return Registry; }

@@ -68,6 +68,7 @@ QList<ExtraArguments> extraArgumentCases()
         { words("board show"), { QStringLiteral("1"), x } },
         { words("board list"), { x } },
         { words("board whatif"), { QStringLiteral("1"), x, QStringLiteral("--assume"), QStringLiteral("horizon_days=10") } },
+        { words("pilot gate"), { QStringLiteral("1"), x } },
         { words("pilot run"), { x } },
         { words("pilot status"), { x } },
         { words("config get"), { QStringLiteral("k.v"), x } },
@@ -161,6 +162,40 @@ private Q_SLOTS:
         const QJsonObject result = QJsonDocument::fromJson(run.out.toUtf8()).object();
         QCOMPARE(result.value(QStringLiteral("intact")).toBool(), true);
         QVERIFY(result.value(QStringLiteral("entries")).toInteger() >= 1);
+    }
+
+    // The gates in order through the real binary, then a whole day that
+    // runs them itself and waits for the day's end.
+    void pilotGatesThenADay()
+    {
+        QTemporaryDir dir;
+        const auto pilot = [&](QStringList args) { return runCabinet(QStringList { QStringLiteral("pilot") } + args + QStringList { QStringLiteral("--data-dir"), dir.path() }); };
+        Run run = pilot({ QStringLiteral("gate"), QStringLiteral("2") });
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("gate 1")), qPrintable(run.err));
+        QCOMPARE(pilot({ QStringLiteral("gate"), QStringLiteral("4") }).exitCode, 2);
+        run = pilot({ QStringLiteral("gate"), QStringLiteral("1"), QStringLiteral("--json") });
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject one = QJsonDocument::fromJson(run.out.toUtf8()).object();
+        QCOMPARE(one.value(QStringLiteral("gate")).toInteger(), 1);
+        QVERIFY(one.value(QStringLiteral("passed")).toBool());
+        QCOMPARE(one.value(QStringLiteral("checks")).toArray().size(), 5);
+        run = pilot({ QStringLiteral("gate"), QStringLiteral("2") });
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.startsWith(QStringLiteral("gate 2: PASSED")), qPrintable(run.out));
+        run = pilot({ QStringLiteral("gate"), QStringLiteral("3"), QStringLiteral("--json") });
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(QJsonDocument::fromJson(run.out.toUtf8()).object().value(QStringLiteral("dry_run")).toInteger() > 0);
+
+        run = pilot({ QStringLiteral("run"), QStringLiteral("--participants"), QStringLiteral("20"), QStringLiteral("--hours"), QStringLiteral("1"),
+                      QStringLiteral("--json") });
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject day = QJsonDocument::fromJson(run.out.toUtf8()).object();
+        QCOMPARE(day.value(QStringLiteral("state")).toString(), QStringLiteral("finished"));
+        QVERIFY(day.value(QStringLiteral("report")).toObject().value(QStringLiteral("credits")).toObject().value(QStringLiteral("balanced")).toBool());
+        run = pilot({ QStringLiteral("status") });
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains(QStringLiteral("delivery rate")), qPrintable(run.out));
     }
 
     void configSetRefusesAnApiKey()

@@ -109,6 +109,15 @@ void budgetsWithRex(Cabinet &cabinet, ManualClock &)
     QVERIFY(cabinet.service<costs::Budgets>().setEnvelopes({ { QStringLiteral("rex"), 1'000'000, std::nullopt } }));
 }
 
+// Gates 1 to 3 passed, as the go-live needs (docs/pilot.md).
+void pilotGatesPassed(Cabinet &cabinet, ManualClock &clock)
+{
+    for (const QByteArray &gate : { QByteArrayLiteral(R"({"gate":1})"), QByteArrayLiteral(R"({"gate":2})"), QByteArrayLiteral(R"({"gate":3})") }) {
+        const auto answer = call(cabinet, &clock, QStringLiteral("pilot.gate"), gate, tester());
+        QVERIFY2(answer && answer->ok() && QJsonDocument::fromJson(answer->value()).object().value(QStringLiteral("passed")).toBool(), gate.constData());
+    }
+}
+
 Sample onTask(std::vector<const char *> before = {})
 {
     return [before](Cabinet &cabinet, ManualClock &clock) { return idParams(task(cabinet, clock, before)); };
@@ -155,8 +164,10 @@ const std::map<QString, Sample> &samples()
               auto made = cabinet.service<approvals::ApprovalService>().request(asked, Actor::agent(QStringLiteral("forge")));
               return made ? "{\"ids\":[" + jsonString(made->id) + "],\"verdict\":\"approve\",\"reason\":\"sample\"}" : QByteArray();
           } },
-        { QStringLiteral("pilot.prepare"), fixed(R"({"participants":5,"seed":1})") },
-        { QStringLiteral("pilot.run"), [](Cabinet &cabinet, ManualClock &) -> QByteArray {
+        { QStringLiteral("pilot.gate"), fixed(R"({"gate":1})") },
+        { QStringLiteral("pilot.prepare"), fixed(R"({"participants":5,"seed":1})", pilotGatesPassed) },
+        { QStringLiteral("pilot.run"), [](Cabinet &cabinet, ManualClock &clock) -> QByteArray {
+              pilotGatesPassed(cabinet, clock);
               pilot::PilotParams small;
               small.participants = 5;
               auto prepared = cabinet.service<pilot::PilotService>().prepare(small, Actor::agent(QStringLiteral("forge")));
@@ -301,7 +312,7 @@ private Q_SLOTS:
                 audited.removeIf([](const AuditEntry &e) { return e.actor == QLatin1String("system:costs"); });
             // A pilot day's ledger batches and refusals are its services'
             // (system:pilot-*), its end system:pilot's (docs/pilot.md).
-            if (info.name == QLatin1String("pilot.run"))
+            if (info.name == QLatin1String("pilot.run") || info.name == QLatin1String("pilot.gate"))
                 audited.removeIf([](const AuditEntry &e) { return e.actor.startsWith(QLatin1String("system:pilot")); });
             if (!info.mutating) {
                 QVERIFY2(audited.isEmpty(), qPrintable(info.name + QStringLiteral(" reads, yet left an audit entry")));

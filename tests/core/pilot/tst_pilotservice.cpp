@@ -1,8 +1,8 @@
 // The pilot's go-live: prepare requests a tier-2 approval holding the
-// parameters and the forecast; a denied, expired or pending go-live runs
-// nothing and changes nothing; an approved one runs once, is kept with its
-// report (status), and cannot run a second day.
-#include "TestSupport.h"
+// parameters and the forecast (once the gates passed); a denied, expired or
+// pending go-live runs nothing and changes nothing; an approved one runs
+// once, is kept with its report (status), and cannot run a second day.
+#include "PilotTestSupport.h"
 #include "approvals/ApprovalService.h"
 #include "ledger/Ledger.h"
 #include "pilot/PilotService.h"
@@ -26,6 +26,8 @@ PilotParams small()
 
 QString prepare(test::TestCabinet &c)
 {
+    if (!cabinet::pilot::support::passGates(c, Alice))
+        return {};
     auto prepared = c->service<PilotService>().prepare(small(), Alice);
     if (!prepared)
         return {};
@@ -57,6 +59,7 @@ private slots:
     {
         test::TestCabinet c;
         QVERIFY(c.open());
+        QVERIFY(cabinet::pilot::support::passGates(c, Alice));
         auto prepared = c->service<PilotService>().prepare(small(), Alice);
         QVERIFY(prepared);
         const QJsonObject approval = prepared->value(QStringLiteral("approval")).toObject();
@@ -102,7 +105,9 @@ private slots:
         QVERIFY(c.open());
         const QString id = prepare(c);
         QVERIFY(decide(c, id, true));
-        auto ran = c->service<PilotService>().run(id, Alice);
+        auto answer = std::make_shared<std::optional<Result<QJsonObject>>>();
+        QVERIFY(c->service<PilotService>().run(id, Alice, [answer](Result<QJsonObject> r) { *answer = std::move(r); }));
+        auto ran = *cabinet::pilot::support::waitFor(answer);
         QVERIFY2(ran, ran ? "" : qPrintable(ran.error().message));
         QCOMPARE(ran->value(QStringLiteral("state")).toString(), QStringLiteral("finished"));
         QVERIFY(ran->value(QStringLiteral("report")).toObject().value(QStringLiteral("credits")).toObject().value(QStringLiteral("balanced")).toBool());
@@ -134,7 +139,7 @@ private slots:
         test::TestCabinet c;
         QVERIFY(c.open());
         const QJsonObject probes = c->service<PilotService>().probe();
-        QCOMPARE(probes.size(), 4);
+        QCOMPARE(probes.size(), 5);
         for (auto it = probes.begin(); it != probes.end(); ++it)
             QVERIFY2(it.value().toObject().value(QStringLiteral("ok")).toBool(), qPrintable(it.key()));
     }
