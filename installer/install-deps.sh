@@ -19,6 +19,7 @@ packages=(
   qt6-qpa-plugins libgl-dev libgl1-mesa-dri fonts-dejavu-core
   # tests and benchmarks
   xvfb xauth python3-numpy dbus-daemon
+  prometheus # promtool, which checks /metrics (tst_server); its daemon is not started by Cabinet
 )
 
 if [ "$(id -u)" -ne 0 ]; then

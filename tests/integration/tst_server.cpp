@@ -58,6 +58,8 @@ private Q_SLOTS:
         QVERIFY(metrics.contains("Content-Type: text/plain; version=0.0.4"));
         const QString problem = checkPrometheusText(httpBody(metrics));
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        const QString linted = promtoolProblems(httpBody(metrics));
+        QVERIFY2(linted.isEmpty(), qPrintable(linted));
         for (const char *family : { "cabinet_tasks", "cabinet_model_calls_total", "cabinet_model_tokens_total", "cabinet_model_cost_usd_total",
                                     "cabinet_approvals_pending", "cabinet_approvals_oldest_pending_age_seconds", "cabinet_events_published_total",
                                     "cabinet_ledger_transfers_total", "cabinet_websocket_clients", "cabinet_websocket_clients_dropped_total",

@@ -1,14 +1,15 @@
 #pragma once
 
 // A strict check of the Prometheus text exposition format (0.0.4) and of
-// Prometheus' naming conventions, for the tests of /metrics (promtool is not
-// packaged here; this checks what `promtool check metrics` does and a little
-// more): HELP and TYPE once per family and before its samples, families
+// Prometheus' naming conventions, for the tests of /metrics (beside
+// promtoolProblems below, Prometheus' own linter; this checks a little more,
+// and runs in the unit tests too): HELP and TYPE once per family and before its samples, families
 // contiguous, names and labels well formed, label values escaped, values
 // numbers, counters named *_total, base units (no _ms, no micro), no series
 // twice, histograms with cumulative buckets ending in le="+Inf" equal to
 // _count, and _sum.
 #include <QByteArray>
+#include <QProcess>
 #include <QList>
 #include <QMap>
 #include <QRegularExpression>
@@ -133,6 +134,24 @@ inline QString checkPrometheusText(const QByteArray &text)
     for (auto it = types.begin(); it != types.end(); ++it)
         if (!helped.contains(it.key()))
             return QStringLiteral("%1 has no HELP").arg(it.key());
+    return {};
+}
+
+// What `promtool check metrics` (Debian's prometheus, installed by
+// installer/install-deps.sh) says of `text`; empty when it accepts it.
+inline QString promtoolProblems(const QByteArray &text)
+{
+    QProcess promtool;
+    promtool.start(QStringLiteral("promtool"), { QStringLiteral("check"), QStringLiteral("metrics") });
+    if (!promtool.waitForStarted())
+        return QStringLiteral("promtool did not start (installer/install-deps.sh installs it: Debian's prometheus)");
+    promtool.write(text);
+    promtool.closeWriteChannel();
+    if (!promtool.waitForFinished(30'000))
+        return QStringLiteral("promtool did not finish");
+    const QString said = QString::fromUtf8(promtool.readAllStandardOutput() + promtool.readAllStandardError()).trimmed();
+    if (promtool.exitStatus() != QProcess::NormalExit || promtool.exitCode() != 0 || !said.isEmpty())
+        return QStringLiteral("promtool (exit %1): %2").arg(promtool.exitCode()).arg(said);
     return {};
 }
 
