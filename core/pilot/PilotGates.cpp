@@ -57,13 +57,15 @@ GateCheck PilotGates::ledgerAnswers()
     return passed(name, QStringLiteral("the ledger answers a query on ledger %1; %2 pending transfers open").arg(PilotLedger).arg(pending->total));
 }
 
-// The latest run that is not running: every credit accounted for, and
-// every account on ledger 2 with its code and flags.
+// The latest finished run: every credit accounted for, and every account
+// on ledger 2 with its code and flags. Not a failed one: a day the core
+// stopped under may have opened only some of its accounts, and must not
+// block the gates (and so every later day) for good.
 std::vector<GateCheck> PilotGates::latestRunsCredits()
 {
     const QString creditsName = QStringLiteral("ledger_2_credits");
     const QString accountsName = QStringLiteral("pilot_accounts");
-    auto &q = m_db.statement("SELECT id, params FROM pilot_runs WHERE state <> 'running' ORDER BY id DESC LIMIT 1");
+    auto &q = m_db.statement("SELECT id, params FROM pilot_runs WHERE state = 'finished' ORDER BY id DESC LIMIT 1");
     auto row = q.step();
     if (!row) {
         q.reset();
@@ -71,7 +73,7 @@ std::vector<GateCheck> PilotGates::latestRunsCredits()
     }
     if (!*row) {
         q.reset();
-        const QString none = QStringLiteral("no pilot run yet: no pilot account to check");
+        const QString none = QStringLiteral("no finished pilot run yet: no pilot account to check");
         return { passed(creditsName, none), passed(accountsName, none) };
     }
     const qint64 run = q.int64(0);
