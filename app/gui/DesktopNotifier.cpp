@@ -10,6 +10,8 @@
 #include <QLoggingCategory>
 #include <QVariantMap>
 
+#include <utility>
+
 Q_LOGGING_CATEGORY(lcDesktopNotifier, "cabinet.gui.notifications")
 
 namespace cabinet::gui {
@@ -107,6 +109,13 @@ void DesktopNotifier::notify(const QJsonObject &requested)
 {
     if (!m_available)
         return;
+    // One call in flight: a request that comes meanwhile waits (only the
+    // newest), so that it can replace the notification the call shows.
+    if (m_inFlight) {
+        m_waiting = requested;
+        return;
+    }
+    m_inFlight = true;
     const QString id = requested.value(u"id").toString();
     QVariantMap hints;
     hints.insert(QStringLiteral("urgency"), QVariant::fromValue(uchar(requested.value(u"tier").toInt(2) >= 3 ? 2 : 1)));
@@ -117,14 +126,18 @@ void DesktopNotifier::notify(const QJsonObject &requested)
     auto *watcher = new QDBusPendingCallWatcher(m_bus.asyncCall(call), this);
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this, watcher, id] {
         watcher->deleteLater();
+        m_inFlight = false;
         const QDBusPendingReply<uint> reply = *watcher;
         if (reply.isError()) {
             qCInfo(lcDesktopNotifier).noquote() << "no desktop notifications:" << reply.error().message();
+            m_waiting = {};
             setAvailable(false);
             return;
         }
         m_shown = reply.value();
         m_shownRequest = id;
+        if (!m_waiting.isEmpty())
+            notify(std::exchange(m_waiting, {}));
     });
 }
 

@@ -16,7 +16,10 @@ namespace cabinet::gui {
 // in another window sees it; clicking the notification asks the console to
 // show the Approvals panel. One notification at a time: a new request
 // replaces the one shown, so a burst of requests is one notification, not a
-// flood. Every D-Bus call is asynchronous (the GUI thread never waits).
+// flood: one call is in flight at a time, and of the requests that come
+// meanwhile only the newest is sent after it. Every call is asynchronous;
+// the connection to the session bus is made once, when the console starts
+// (a local socket's handshake).
 // Where there is no session bus or no service, `available` turns false and
 // nothing more is sent; the toast and the badges remain (docs/approvals.md).
 class DesktopNotifier : public QObject {
@@ -65,6 +68,9 @@ private:
     // The notification shown (0: none) and the request it tells of.
     uint m_shown = 0;
     QString m_shownRequest;
+    // A Notify call is on its way; the newest request that came meanwhile.
+    bool m_inFlight = false;
+    QJsonObject m_waiting;
 };
 
 } // namespace cabinet::gui
