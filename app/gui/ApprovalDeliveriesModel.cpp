@@ -65,7 +65,9 @@ void ApprovalDeliveriesModel::read()
 {
     if (!coreReady())
         return;
-    const QByteArray params = QJsonDocument(QJsonObject { { QStringLiteral("state"), QStringLiteral("failed") }, { QStringLiteral("limit"), MaxRows } })
+    const QByteArray params = QJsonDocument(QJsonObject { { QStringLiteral("state"), QStringLiteral("failed") },
+                                                          { QStringLiteral("order"), QStringLiteral("newest") },
+                                                          { QStringLiteral("limit"), MaxRows } })
                                       .toJson(QJsonDocument::Compact);
     connection()->call(this, QStringLiteral("approvals.deliveries"), params, [this](const Result<QByteArray> &reply) {
         if (!reply) {
@@ -73,8 +75,14 @@ void ApprovalDeliveriesModel::read()
             return;
         }
         setErrorMessage({});
+        const QJsonObject answer = QJsonDocument::fromJson(*reply).object();
+        const bool more = !answer.value(u"next").isNull();
+        if (more != m_more) {
+            m_more = more;
+            Q_EMIT moreChanged();
+        }
         std::vector<Row> rows;
-        for (const QJsonValue &value : QJsonDocument::fromJson(*reply).object().value(u"deliveries").toArray()) {
+        for (const QJsonValue &value : answer.value(u"deliveries").toArray()) {
             const QJsonObject d = value.toObject();
             rows.push_back({ QString::number(d.value(u"id").toInteger()), d.value(u"approval_id").toString(), d.value(u"what").toString(),
                              d.value(u"channel").toString(), d.value(u"last_error").toString(), int(d.value(u"attempts").toInteger()),

@@ -9,13 +9,16 @@
 namespace cabinet::gui {
 
 // The approvals' notifications that failed for good (approvals.deliveries,
-// state failed): given up after their tries, or a body that did not render.
+// state failed, newest first): given up after their tries, or a body that
+// did not render.
 // The Approvals panel lists them so an operator knows who was not told; read
 // again on each approval.delivery event. Never the URL (often a secret).
 class ApprovalDeliveriesModel : public CoreModel {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(int count READ count NOTIFY countChanged)
+    // More failed than the MaxRows listed (the newest).
+    Q_PROPERTY(bool more READ more NOTIFY moreChanged)
 public:
     enum Role {
         ApprovalIdRole = Qt::UserRole + 1,
@@ -26,7 +29,7 @@ public:
         UpdatedRole,  // when it was given up
     };
     Q_ENUM(Role)
-    // Failures asked for and listed, oldest first.
+    // Failures asked for and listed, newest first.
     static constexpr int MaxRows = 100;
 
     explicit ApprovalDeliveriesModel(QObject *parent = nullptr);
@@ -35,9 +38,11 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
     int count() const { return int(m_rows.size()); }
+    bool more() const { return m_more; }
 
 Q_SIGNALS:
     void countChanged();
+    void moreChanged();
 
 protected:
     void onCoreReady() override { read(); }
@@ -55,6 +60,7 @@ private:
     void setRows(std::vector<Row> rows);
 
     std::vector<Row> m_rows;
+    bool m_more = false;
 };
 
 } // namespace cabinet::gui

@@ -250,11 +250,13 @@ Status Notifier::queue(Transaction &tx, const ApprovalRequest &request, const QS
     return {};
 }
 
-Result<std::vector<Delivery>> Notifier::list(DeliveryState state, qint64 after, int limit) const
+Result<std::vector<Delivery>> Notifier::list(DeliveryState state, qint64 after, int limit, bool newest) const
 {
     if (limit < 1 || limit > DeliveriesListMax)
         return Error { ErrorCode::InvalidArgument, QStringLiteral("'limit' must be 1..%1, got %2").arg(DeliveriesListMax).arg(limit), QStringLiteral("limit") };
-    auto &select = m_db.statement("SELECT " DELIVERY_COLUMNS " FROM approval_deliveries WHERE state = ? AND id > ? ORDER BY id LIMIT ?");
+    auto &select = newest ? m_db.statement("SELECT " DELIVERY_COLUMNS " FROM approval_deliveries WHERE state = ?1 AND (?2 = 0 OR id < ?2) "
+                                           "ORDER BY id DESC LIMIT ?3")
+                          : m_db.statement("SELECT " DELIVERY_COLUMNS " FROM approval_deliveries WHERE state = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
     select.bind(1, deliveryStateName(state)).bind(2, after).bind(3, limit);
     std::vector<Delivery> rows;
     while (true) {

@@ -90,8 +90,9 @@ public:
     ~Notifier() override;
 
     Status queue(Transaction &tx, const ApprovalRequest &request, const QString &what);
-    // By state, oldest first, after the id `after` (0: from the start).
-    Result<std::vector<Delivery>> list(DeliveryState state, qint64 after, int limit) const;
+    // By state, oldest first after the id `after` (0: from the start), or
+    // with `newest` newest first before it (0: from the newest).
+    Result<std::vector<Delivery>> list(DeliveryState state, qint64 after, int limit, bool newest = false) const;
 
     QString name() const override { return QStringLiteral("notifier"); }
     // Refuses a configuration whose webhooks did not read; sends from here on.

@@ -173,7 +173,7 @@ Item {
                 TabButton {
                     objectName: "showUndelivered"
                     visible: deliveries.count > 0
-                    text: qsTr("Not delivered (%1)").arg(deliveries.count)
+                    text: qsTr("Not delivered (%1)").arg(deliveries.more ? deliveries.count + "+" : deliveries.count)
                     width: visible ? implicitWidth : 0
                     onClicked: panel.view = "undelivered"
                 }

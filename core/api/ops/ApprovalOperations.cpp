@@ -82,7 +82,7 @@ Result<QByteArray> deliveries(Cabinet &cabinet, const Actor &, const QByteArray 
     auto object = paramsObject(params);
     if (!object)
         return object.error();
-    if (auto known = onlyKnownMembers(*object, { "state", "after", "limit" }); !known)
+    if (auto known = onlyKnownMembers(*object, { "state", "order", "after", "limit" }); !known)
         return known.error();
     auto stateName = textMember(*object, QStringLiteral("state"), QStringLiteral("failed"));
     if (!stateName)
@@ -90,6 +90,11 @@ Result<QByteArray> deliveries(Cabinet &cabinet, const Actor &, const QByteArray 
     const auto state = deliveryStateFromName(*stateName);
     if (!state)
         return invalid(QStringLiteral("'state' must be failed, queued or sent"), QStringLiteral("state"));
+    auto order = textMember(*object, QStringLiteral("order"), QStringLiteral("oldest"));
+    if (!order)
+        return order.error();
+    if (*order != u"oldest" && *order != u"newest")
+        return invalid(QStringLiteral("'order' must be oldest or newest"), QStringLiteral("order"));
     const QJsonValue after = object->value(QStringLiteral("after"));
     if (!after.isUndefined() && (!after.isDouble() || after.toDouble() != double(after.toInteger()) || after.toInteger() < 0))
         return invalid(QStringLiteral("'after' must be a delivery id"), QStringLiteral("after"));
@@ -97,7 +102,7 @@ Result<QByteArray> deliveries(Cabinet &cabinet, const Actor &, const QByteArray 
     if (!limit.isUndefined() && (!limit.isDouble() || limit.toDouble() != double(limit.toInt())))
         return invalid(QStringLiteral("'limit' must be an integer 1..%1").arg(DeliveriesListMax), QStringLiteral("limit"));
     const int pageSize = limit.toInt(ListLimitDefault);
-    auto rows = cabinet.service<Notifier>().list(*state, after.toInteger(0), pageSize);
+    auto rows = cabinet.service<Notifier>().list(*state, after.toInteger(0), pageSize, *order == u"newest");
     if (!rows)
         return rows.error();
     QJsonArray list;
@@ -214,10 +219,10 @@ std::vector<Operation> approvalOperations()
               ErrorCode::Internal } },
           now(decide) },
         { { QStringLiteral("approvals.deliveries"),
-            QStringLiteral("The approvals' webhook notifications in one state, oldest first: failed (the default: given up after their tries, "
+            QStringLiteral("The approvals' webhook notifications in one state, oldest first (or newest first): failed (the default: given up after their tries, "
                            "or a body that did not render), queued (waiting for a try or a retry) or sent. No URL: a webhook's URL is "
                            "often its secret."),
-            false, Role::Viewer, QStringLiteral("{\"state\"?: \"failed\"|\"queued\"|\"sent\" (failed), \"after\"?: id, \"limit\"?: 1..1000 (100)}"),
+            false, Role::Viewer, QStringLiteral("{\"state\"?: \"failed\"|\"queued\"|\"sent\" (failed), \"order\"?: \"oldest\"|\"newest\" (oldest), \"after\"?: id (the last of the previous page), \"limit\"?: 1..1000 (100)}"),
             QStringLiteral("{\"deliveries\": [{\"id\", \"approval_id\", \"what\", \"channel\", \"state\", \"attempts\", \"next_ms\", "
                            "\"last_error\", \"created_ms\", \"updated_ms\"}], \"next\": id|null}"),
             { ErrorCode::InvalidArgument, ErrorCode::Internal } },

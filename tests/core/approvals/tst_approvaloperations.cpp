@@ -131,6 +131,7 @@ private Q_SLOTS:
         QTest::newRow("decide: operator with a space") << QStringLiteral("approvals.decide")
                                                        << QByteArray(R"({"ids":["x"],"verdict":"deny","operator":"a b"})") << QStringLiteral("operator");
         QTest::newRow("deliveries: unknown state") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"state":"lost"})") << QStringLiteral("state");
+        QTest::newRow("deliveries: order") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"order":"sideways"})") << QStringLiteral("order");
         QTest::newRow("deliveries: after -1") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"after":-1})") << QStringLiteral("after");
         QTest::newRow("deliveries: limit 0") << QStringLiteral("approvals.deliveries") << QByteArray(R"({"limit":0})") << QStringLiteral("limit");
         QTest::newRow("check: no action") << QStringLiteral("policy.check") << QByteArray("{}") << QStringLiteral("action");

@@ -176,6 +176,25 @@ private Q_SLOTS:
         QCOMPARE(f.in(DeliveryState::Failed).front().attempts, 1);
     }
 
+    void listedOldestOrNewestFirst()
+    {
+        Hook hook(404);
+        Notified f;
+        f.open(hook.url());
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(f.approvals->request(NewApproval { deploy(), {}, {}, {} }, agent()).ok());
+        QTRY_COMPARE(f.in(DeliveryState::Failed).size(), size_t(3));
+        const std::vector<Delivery> oldest = f.notifier->list(DeliveryState::Failed, 0, 10).value();
+        QVERIFY(oldest[0].id < oldest[1].id && oldest[1].id < oldest[2].id);
+        const std::vector<Delivery> newest = f.notifier->list(DeliveryState::Failed, 0, 2, true).value();
+        QCOMPARE(newest.size(), size_t(2));
+        QCOMPARE(newest[0].id, oldest[2].id);
+        QCOMPARE(newest[1].id, oldest[1].id);
+        const std::vector<Delivery> before = f.notifier->list(DeliveryState::Failed, newest[1].id, 2, true).value();
+        QCOMPARE(before.size(), size_t(1));
+        QCOMPARE(before[0].id, oldest[0].id);
+    }
+
     void aServerThatIsDownIsRetried()
     {
         QByteArray url;
