@@ -363,19 +363,18 @@ ChatHooks::Answer ChatHooks::press(const Hook &hook, const HttpRequest &request,
     auto replies = whatsAppReplies(body);
     if (!replies)
         return refuse(hook, address, statusOf(replies.error().code), replies.error());
-    // Each reply is decided alone; the status is the first refusal's, so
-    // Meta delivers again only what was not taken (and that is refused again).
-    int status = 200;
+    // Signed and read: 200 whatever became of each reply (each refusal is
+    // audited, and its error is in the answer). Meta delivers a whole
+    // webhook again on anything else, and a reply that can never pass (an
+    // unmapped number, a used token) would be refused for days.
     QByteArray results;
     for (const ButtonReply &reply : *replies) {
         auto decided = decide(hook, reply);
-        if (!decided) {
-            const Answer refused = refuse(hook, address, statusOf(decided.error().code), decided.error(), reply.user);
-            status = status == 200 ? refused.status : status;
-        }
+        if (!decided)
+            refuse(hook, address, statusOf(decided.error().code), decided.error(), reply.user);
         results += (results.isEmpty() ? "" : ",") + (decided ? *decided : errorJson(decided.error()));
     }
-    return json(status, "{\"replies\":[" + results + "]}");
+    return json(200, "{\"replies\":[" + results + "]}");
 }
 
 Result<QByteArray> ChatHooks::decide(const Hook &hook, const ButtonReply &reply)

@@ -212,19 +212,23 @@ private Q_SLOTS:
         QCOMPARE(status(post(server.port, "/hooks/whatsapp", {}, deny)), 401);
         // A number nobody mapped, with a good signature.
         const QByteArray stranger = whatsAppBody(QStringLiteral("15559999999"), seeded.approveSpend);
-        QCOMPARE(status(post(server.port, "/hooks/whatsapp", "X-Hub-Signature-256: sha256=" + hmacHex(AppSecret, stranger) + "\r\n", stranger)), 403);
+        const QByteArray strangerAnswer = post(server.port, "/hooks/whatsapp", "X-Hub-Signature-256: sha256=" + hmacHex(AppSecret, stranger) + "\r\n", stranger);
+        QCOMPARE(status(strangerAnswer), 200); // signed: Meta must not deliver it again
+        QVERIFY(httpBody(strangerAnswer).contains("\"code\":\"permission_denied\""));
         QCOMPARE(stateOf(dir.path(), seeded.spend), QStringLiteral("pending"));
         const QByteArray hubSigned = "Content-Type: application/json\r\nX-Hub-Signature-256: sha256=" + hmacHex(AppSecret, deny) + "\r\n";
         QCOMPARE(status(post(server.port, "/hooks/whatsapp", hubSigned, deny)), 200);
         QCOMPARE(stateOf(dir.path(), seeded.spend), QStringLiteral("denied"));
-        QCOMPARE(status(post(server.port, "/hooks/whatsapp", hubSigned, deny)), 409);
+        const QByteArray replayed = post(server.port, "/hooks/whatsapp", hubSigned, deny);
+        QCOMPARE(status(replayed), 200);
+        QVERIFY(httpBody(replayed).contains("\"code\":\"conflict\""));
         // Counted in /metrics by hook and status.
         const QByteArray metrics = httpBody(httpGet(server.port, "/metrics"));
         const QString problem = checkPrometheusText(metrics);
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
         QVERIFY(metrics.contains("cabinet_hook_requests_total{hook=\"slack\",status=\"200\"} 1\n"));
         QVERIFY(metrics.contains("cabinet_hook_requests_total{hook=\"slack\",status=\"401\"} 3\n"));
-        QVERIFY(metrics.contains("cabinet_hook_requests_total{hook=\"whatsapp\",status=\"409\"} 1\n"));
+        QVERIFY(metrics.contains("cabinet_hook_requests_total{hook=\"whatsapp\",status=\"401\"} 2\n"));
         QVERIFY(server.stop());
 
         // One decision each, under the mapped operator.

@@ -398,9 +398,15 @@ private Q_SLOTS:
         const auto denied = f.audited(QStringLiteral("approval.deny"));
         QCOMPARE(denied.size(), 1);
         QCOMPARE(denied.first().actor, QStringLiteral("operator:carol"));
-        // Delivered again (Meta retries): refused, and so is an unknown number.
-        QCOMPARE(f.whatsapp(deny)->status, 409);
-        QCOMPARE(f.whatsapp(whatsAppBody({ { QStringLiteral("15559999999"), f.token(f.tier3, true) } }))->status, 403);
+        // Delivered again (Meta retries): refused, and so is an unknown
+        // number; each in the answer, which is still a 200 (anything else
+        // has Meta deliver the whole webhook again).
+        auto again = f.whatsapp(deny);
+        QCOMPARE(again->status, 200);
+        QVERIFY(again->body.contains("\"code\":\"conflict\""));
+        auto stranger = f.whatsapp(whatsAppBody({ { QStringLiteral("15559999999"), f.token(f.tier3, true) } }));
+        QCOMPARE(stranger->status, 200);
+        QVERIFY(stranger->body.contains("\"code\":\"permission_denied\""));
         QCOMPARE(f.audited(QStringLiteral("server.hook_refused")).size(), 6);
         QCOMPARE(f.audited(QStringLiteral("approval.deny")).size(), 1);
         // Statuses alone (no button): taken, nothing decided.
