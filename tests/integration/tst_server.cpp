@@ -66,6 +66,20 @@ private Q_SLOTS:
                                     "cabinet_rpc_request_duration_seconds" })
             QVERIFY2(httpBody(metrics).contains(QByteArray(QByteArray("# TYPE ") + family + ' ')), family);
 
+        // Another writer holding the database's write lock past the busy
+        // timeout: not writable, 503; healthy again once it lets go.
+        {
+            sqlite3 *writer = nullptr;
+            QCOMPARE(sqlite3_open(QFile::encodeName(DataDirectory::databasePath(dir.path())).constData(), &writer), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(writer, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+            const QByteArray locked = httpGet(server.port, "/health");
+            sqlite3_exec(writer, "ROLLBACK", nullptr, nullptr, nullptr);
+            sqlite3_close(writer);
+            QVERIFY2(locked.startsWith("HTTP/1.1 503 "), locked.constData());
+            QCOMPARE(QJsonDocument::fromJson(httpBody(locked)).object().value(QStringLiteral("database_writable")).toBool(true), false);
+            QVERIFY(httpGet(server.port, "/health").startsWith("HTTP/1.1 200 "));
+        }
+
         QVERIFY(httpExchange(server.port, "POST /metrics HTTP/1.1\r\nContent-Length: 0\r\n\r\n").startsWith("HTTP/1.1 405 "));
         QVERIFY(httpGet(server.port, "/elsewhere").startsWith("HTTP/1.1 404 "));
         QVERIFY(httpExchange(server.port, "hello there\r\n\r\n").startsWith("HTTP/1.1 400 "));
