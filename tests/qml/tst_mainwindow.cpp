@@ -655,6 +655,55 @@ private Q_SLOTS:
         }
     }
 
+    // A person's first run: a task submitted from the Task board's form
+    // moves across the columns to its deploy gate, the deploy is approved
+    // with one click in the Approvals panel, and the task ends in Done.
+    void submittedTaskMovesAndItsDeployIsApprovedByClick()
+    {
+        QVERIFY(QDir().mkpath(m_dataDir));
+        QFile config(DataDirectory::configPath(m_dataDir));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("llm:\n  providers:\n    sim:\n      latency_ms: 0\n      tokens_per_second: 0\n      review_fail_chance: 0\n");
+        config.close();
+        QVERIFY(openSession());
+        call("focusPanel", QStringLiteral("tasks"));
+        QQuickItem *show = nullptr;
+        QTRY_VERIFY((show = itemNamed(window(), QStringLiteral("showSubmit"))) && shows(show));
+        click(show);
+        QQuickItem *title = itemNamed(window(), QStringLiteral("titleField"));
+        QTRY_VERIFY(shows(title));
+        title->setProperty("text", QStringLiteral("Add CSV export to the report"));
+        itemNamed(window(), QStringLiteral("inputField"))->setProperty("text", QStringLiteral("{\"goal\": \"CSV export\"}"));
+        QQuickItem *submit = itemNamed(window(), QStringLiteral("submitButton"));
+        QTRY_VERIFY(submit->isEnabled());
+        click(submit);
+
+        // Its card, wherever it is, then in Awaiting approval at the gate.
+        auto card = [this] {
+            return findItem(window()->contentItem(), [](QQuickItem *item) { return item->objectName().startsWith(u"card_") && item->isVisible(); });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(card(), 20000);
+        const QString cardName = card()->objectName();
+        auto column = [this, cardName]() -> QString {
+            QQuickItem *item = itemNamed(window(), cardName);
+            for (QQuickItem *parent = item ? item->parentItem() : nullptr; parent; parent = parent->parentItem())
+                if (parent->objectName().startsWith(u"column_"))
+                    return parent->objectName().mid(7);
+            return {};
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(column(), QStringLiteral("awaiting_approval"), 30000);
+
+        call("focusPanel", QStringLiteral("approvals"));
+        QQuickItem *approve = nullptr;
+        QTRY_VERIFY((approve = findItem(window()->contentItem(), [](QQuickItem *item) {
+                         return item->objectName().startsWith(u"approve_") && item->isVisible() && item->width() > 0;
+                     })));
+        click(approve);
+
+        call("focusPanel", QStringLiteral("tasks"));
+        QTRY_COMPARE_WITH_TIMEOUT(column(), QStringLiteral("done"), 30000);
+    }
+
     void showsWhyTheCoreCouldNotStart()
     {
         test::TestCabinet holder; // holds the data directory's lock
