@@ -4,8 +4,6 @@
 #include "events/EventBus.h"
 #include "events/EventTypes.h"
 
-#include <QThreadPool>
-
 #include <ctime>
 
 #include <condition_variable>
@@ -43,6 +41,7 @@ PilotRunner::PilotRunner(ledger::Ledger &ledger, AuditLog &audit, EventBus &even
     : m_ledger(ledger), m_audit(audit), m_events(events), m_shared(std::make_shared<Shared>())
 {
     m_shared->owner = this;
+    m_worker.setMaxThreadCount(1);
 }
 
 PilotRunner::~PilotRunner()
@@ -70,7 +69,7 @@ void PilotRunner::start(quint32 run, const PilotParams &params, Finished finishe
         generation = ++m_shared->generation;
     }
     auto shared = m_shared;
-    QThreadPool::globalInstance()->start([shared, generation, run, params] {
+    m_worker.start([shared, generation, run, params] {
         PilotOrders orders(run, params);
         while (!orders.done()) {
             WindowOrders window = orders.next();

@@ -2,7 +2,7 @@
 
 // Runs a pilot day in the background, as ScenarioRunner runs a
 // simulation: the orders (PilotOrders: key pairs, signatures and their
-// checks) on a worker of the thread pool, the ledger's part (PilotDay's
+// checks) on a worker thread of its own, the ledger's part (PilotDay's
 // steps) on this thread, which owns the database, one bounded step per turn
 // of its event loop, so the core keeps answering while the day runs.
 // Progress goes out as ephemeral pilot.run_progress events (at most
@@ -11,6 +11,7 @@
 #include "pilot/PilotDay.h"
 
 #include <QObject>
+#include <QThreadPool>
 
 #include <memory>
 
@@ -63,6 +64,11 @@ private:
     QString m_longestStep; // its phase
     qint64 m_longestStepCpuNs = 0; // the most CPU time a step took on this thread
     QElapsedTimer m_sinceProgress;
+    // The orders' worker: one thread of the runner's own, not the global
+    // pool's, which the board and the scenario runs share (a day holds its
+    // worker for the whole day). Last, so it goes first: its destructor
+    // waits for a worker the destructor above told to stop.
+    QThreadPool m_worker;
 };
 
 } // namespace cabinet::pilot
