@@ -507,18 +507,27 @@ private Q_SLOTS:
             for (const char *c = text; *c; ++c)
                 QTest::keyClick(window(), *c);
         };
-        // The form is below the outcome: scrolled into view, as a person would.
+        // The form is below the outcome: scrolled into view, as a person
+        // would, again before each click (typing may scroll the view to
+        // the field), and clicked only where the view shows it.
         QQuickItem *detail = itemNamed(window(), QStringLiteral("boardDetail"));
         QQuickItem *run = itemNamed(window(), QStringLiteral("whatIfRun"));
-        const QPointF at = run->mapToItem(detail->property("contentItem").value<QQuickItem *>(), QPointF(0, 0));
-        detail->setProperty("contentY", std::max(0.0, at.y() - detail->height() / 2));
+        auto reveal = [detail, run] {
+            const QPointF at = run->mapToItem(detail->property("contentItem").value<QQuickItem *>(), QPointF(0, 0));
+            detail->setProperty("contentY", std::max(0.0, at.y() - detail->height() / 2));
+            const QRectF shown = detail->mapRectToScene(QRectF(0, 0, detail->width(), detail->height()));
+            return shown.contains(run->mapToScene(QPointF(run->width() / 2, run->height() / 2)));
+        };
+        QVERIFY(reveal());
         type("success_rate", "2");
+        QTRY_VERIFY(reveal());
         click(run);
         QTRY_COMPARE(session->property("whatIfErrorField").toString(), QStringLiteral("set.success_rate"));
         QVERIFY(shows(itemNamed(window(), QStringLiteral("whatIfError"))));
 
         type("success_rate", "0.99");
         type("expected_value_micros", "90");
+        QTRY_VERIFY(reveal());
         click(run);
         QTRY_VERIFY_WITH_TIMEOUT(session->property("hasWhatIf").toBool(), 60000);
         QQuickItem *whatIf = itemNamed(window(), QStringLiteral("boardWhatIf"));
